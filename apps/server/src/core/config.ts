@@ -1,0 +1,145 @@
+/**
+ * One validated configuration object. Every variable has a description, a default, a type and
+ * whether it is secret. Precedence: environment variables, then defaults. Nothing else.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export class ConfigError extends Error {
+  constructor(public readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Kind = 'string' | 'port' | 'url' | 'boolean' | 'integer' | 'enum' | 'list';
+
+export interface ConfigVariable {
+  name: string;
+  description: string;
+  default: string | undefined;
+  kind: Kind;
+  secret?: boolean;
+  values?: readonly string[];
+  protocols?: readonly string[];
+}
+
+/** The documented variables, in the order the README lists them. */
+export const configVariables: readonly ConfigVariable[] = [
+  { name: 'PORT', description: 'TCP port the HTTP server listens on', default: '3000', kind: 'port' },
+  { name: 'HOST', description: 'Interface the HTTP server binds to', default: '0.0.0.0', kind: 'string' },
+  { name: 'PUBLIC_URL', description: 'Public origin of this server (used in links and for same-origin checks); defaults to http://localhost:PORT', default: undefined, kind: 'url', protocols: ['http:', 'https:'] },
+  { name: 'RAPPORT_DATA_DIR', description: 'Folder of the embedded database (PGlite) and local files', default: './data', kind: 'string' },
+  { name: 'DATABASE_URL', description: 'PostgreSQL server to use instead of the embedded database', default: undefined, kind: 'url', secret: true, protocols: ['postgres:', 'postgresql:'] },
+  { name: 'DATABASE_POOL_SIZE', description: 'Maximum connections to the PostgreSQL server', default: '10', kind: 'integer' },
+  { name: 'RAPPORT_SECRET_KEY', description: 'Key that encrypts stored secrets (two-factor seeds); generated into RAPPORT_DATA_DIR/secret.key when unset. Set the same value on every node', default: undefined, kind: 'string', secret: true },
+  { name: 'REDIS_URL', description: 'Redis server for rate limits and (later) cross-node fan-out; in-process when unset', default: undefined, kind: 'url', secret: true, protocols: ['redis:', 'rediss:'] },
+  { name: 'RAPPORT_SEED_DEMO', description: 'Seed a demo workspace on the first start of an empty database', default: 'true', kind: 'boolean' },
+  { name: 'TRUST_PROXY', description: 'Addresses/CIDRs of reverse proxies whose X-Forwarded-* headers are believed (comma separated); none by default', default: '', kind: 'list' },
+  { name: 'LOG_LEVEL', description: 'Log level: fatal, error, warn, info, debug, trace or silent', default: 'info', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
+  { name: 'SESSION_TTL_DAYS', description: 'How long a sign-in session lasts without use', default: '30', kind: 'integer' },
+  { name: 'LOGIN_MAX_PER_IP', description: 'Sign-in attempts allowed per IP address per 15 minutes', default: '30', kind: 'integer' },
+  { name: 'LOGIN_MAX_FAILURES_PER_ACCOUNT', description: 'Failed sign-ins allowed per email address per 15 minutes', default: '10', kind: 'integer' },
+];
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  redisUrl: string | undefined;
+  secretKey: string | undefined;
+  seedDemo: boolean;
+  trustProxy: string[];
+  logLevel: string;
+  sessionTtlDays: number;
+  loginMaxPerIp: number;
+  loginMaxFailuresPerAccount: number;
+}
+
+function read(env: NodeJS.ProcessEnv, v: ConfigVariable): string | undefined {
+  const raw = env[v.name];
+  const value = raw === undefined || raw.trim() === '' ? v.default : raw.trim();
+  if (value === undefined) return undefined;
+  switch (v.kind) {
+    case 'port': {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(v.name, `expected a port number 0-65535, got "${value}"`);
+      return value;
+    }
+    case 'integer': {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new ConfigError(v.name, `expected a positive whole number, got "${value}"`);
+      return value;
+    }
+    case 'boolean':
+      if (!['true', 'false', '1', '0', 'yes', 'no'].includes(value.toLowerCase())) throw new ConfigError(v.name, `expected true or false, got "${value}"`);
+      return value.toLowerCase();
+    case 'enum':
+      if (!v.values!.includes(value)) throw new ConfigError(v.name, `expected one of ${v.values!.join(', ')}, got "${value}"`);
+      return value;
+    case 'url': {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        throw new ConfigError(v.name, `expected a URL like ${v.protocols?.[0] ?? 'https:'}//…, got something that is not a URL`);
+      }
+      if (v.protocols && !v.protocols.includes(url.protocol)) {
+        throw new ConfigError(v.name, `expected a ${v.protocols.map((p) => p.replace(':', '://')).join(' or ')} URL, got ${url.protocol}//…`);
+      }
+      return value;
+    }
+    default:
+      return value;
+  }
+}
+
+const truthy = (s: string | undefined) => s === 'true' || s === '1' || s === 'yes';
+
+/** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const get = (name: string) => read(env, configVariables.find((v) => v.name === name)!);
+  const port = Number(get('PORT'));
+  const publicUrl = (get('PUBLIC_URL') ?? `http://localhost:${port}`).replace(/\/+$/, '');
+  return {
+    port,
+    host: get('HOST')!,
+    publicUrl,
+    dataDir: path.resolve(get('RAPPORT_DATA_DIR')!),
+    databaseUrl: get('DATABASE_URL'),
+    databasePoolSize: Number(get('DATABASE_POOL_SIZE')),
+    redisUrl: get('REDIS_URL'),
+    secretKey: get('RAPPORT_SECRET_KEY'),
+    seedDemo: truthy(get('RAPPORT_SEED_DEMO')),
+    trustProxy: (get('TRUST_PROXY') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    logLevel: get('LOG_LEVEL')!,
+    sessionTtlDays: Number(get('SESSION_TTL_DAYS')),
+    loginMaxPerIp: Number(get('LOGIN_MAX_PER_IP')),
+    loginMaxFailuresPerAccount: Number(get('LOGIN_MAX_FAILURES_PER_ACCOUNT')),
+  };
+}
+
+/** RAPPORT_SECRET_KEY, or a key kept in the data folder (made on first use, readable by us only). */
+export function resolveSecretKey(config: Pick<Config, 'secretKey' | 'dataDir'>): string {
+  if (config.secretKey) {
+    if (config.secretKey.length < 32) throw new ConfigError('RAPPORT_SECRET_KEY', 'expected at least 32 characters of random text');
+    return config.secretKey;
+  }
+  const file = path.join(config.dataDir, 'secret.key');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    const key = randomBytes(32).toString('base64url');
+    try {
+      fs.writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
+      return key;
+    } catch {
+      return fs.readFileSync(file, 'utf8').trim(); // another process made it first
+    }
+  }
+}

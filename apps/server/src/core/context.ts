@@ -1,0 +1,49 @@
+/** What the running server hands to every feature: configuration, database, shared limiters. */
+import { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { ConfigError } from './config.js';
+import type { Database } from './db/index.js';
+import { createLimiter, type Limiter } from './rate-limit.js';
+import type { SecretBox } from './crypto-box.js';
+
+export interface AppContext {
+  config: Config;
+  db: Database;
+  redis: Redis | undefined;
+  box: SecretBox;
+  limiters: {
+    loginPerIp: Limiter;
+    loginFailuresPerEmail: Limiter;
+    passwordResetPerEmail: Limiter;
+    passwordResetPerIp: Limiter;
+    publicTokenLookupPerIp: Limiter;
+  };
+}
+
+export function createLimiters(config: Config, redis?: Redis): AppContext['limiters'] {
+  const quarterHour = 15 * 60;
+  return {
+    loginPerIp: createLimiter('login-ip', config.loginMaxPerIp, quarterHour, redis),
+    loginFailuresPerEmail: createLimiter('login-email', config.loginMaxFailuresPerAccount, quarterHour, redis),
+    passwordResetPerEmail: createLimiter('reset-email', 3, 3600, redis),
+    passwordResetPerIp: createLimiter('reset-ip', 20, 3600, redis),
+    publicTokenLookupPerIp: createLimiter('token-lookup-ip', 60, quarterHour, redis),
+  };
+}
+
+/** Connects to REDIS_URL, failing with one clear line when it cannot be reached. */
+export async function connectRedis(url: string): Promise<Redis> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000, enableOfflineQueue: true });
+  redis.on('error', () => {
+    /* reconnects by itself; commands report failures to their callers */
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    redis.disconnect();
+    const u = new URL(url);
+    throw new ConfigError('REDIS_URL', `cannot connect to Redis at ${u.hostname}:${u.port || 6379}: ${(err as Error).message}`);
+  }
+  return redis;
+}

@@ -1,0 +1,129 @@
+/**
+ * The database: one SQL dialect (PostgreSQL), two engines. DATABASE_URL selects a PostgreSQL
+ * server; otherwise the embedded PGlite keeps its files under RAPPORT_DATA_DIR/db.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { ConfigError, type Config } from '../config.js';
+import { PGliteDialect } from './pglite-dialect.js';
+import type { DB } from './schema.js';
+
+// int8 (counts, sums) as JS numbers on both engines; PGlite already does this.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export type Database = Kysely<DB>;
+
+export interface DatabaseHandle {
+  db: Database;
+  engine: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** Thrown when the embedded database's folder is held by another running Rapport process. */
+export class DataDirInUseError extends Error {
+  constructor(public readonly dir: string, public readonly pid: number) {
+    super(
+      `RAPPORT_DATA_DIR: the embedded database in ${dir} is in use by another Rapport process (pid ${pid}); stop that server first, or set RAPPORT_DATA_DIR to another folder`,
+    );
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** One process at a time may open an embedded database: PGlite has no cross-process locking. */
+function lockDataDir(dir: string): () => void {
+  fs.mkdirSync(dir, { recursive: true });
+  const lockFile = path.join(dir, 'rapport.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => {
+        try {
+          if (fs.readFileSync(lockFile, 'utf8') === String(process.pid)) fs.unlinkSync(lockFile);
+        } catch {
+          /* already gone */
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new ConfigError('RAPPORT_DATA_DIR', `cannot write to ${dir} (${(err as NodeJS.ErrnoException).code})`);
+      }
+      const pid = Number(fs.readFileSync(lockFile, 'utf8'));
+      if (pid && pid !== process.pid && isAlive(pid)) throw new DataDirInUseError(dir, pid);
+      fs.unlinkSync(lockFile); // stale: its process is gone
+    }
+  }
+  throw new ConfigError('RAPPORT_DATA_DIR', `cannot lock ${dir}`);
+}
+
+function describePgError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { message?: string };
+  if (e.code === 'ECONNREFUSED') return 'connection refused — is PostgreSQL running there?';
+  if (e.code === 'ENOTFOUND') return 'host not found';
+  if (e.code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '')) return 'timed out';
+  if (e.code === '28P01' || e.code === '28000') return `authentication failed (${e.message})`;
+  if (e.code === '3D000') return `database does not exist (${e.message})`;
+  return e.message ?? String(err);
+}
+
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'databasePoolSize'>): Promise<DatabaseHandle> {
+  if (config.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      max: config.databasePoolSize,
+      connectionTimeoutMillis: 5000,
+    });
+    pool.on('error', () => {
+      /* an idle client died; the pool replaces it and the next query reports the problem */
+    });
+    try {
+      const client = await pool.connect();
+      client.release();
+    } catch (err) {
+      await pool.end().catch(() => {});
+      const url = new URL(config.databaseUrl);
+      throw new ConfigError('DATABASE_URL', `cannot connect to PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}: ${describePgError(err)}`);
+    }
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return { db, engine: 'postgres', close: () => db.destroy() };
+  }
+
+  const dbDir = path.join(config.dataDir, 'db');
+  const unlock = lockDataDir(config.dataDir);
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = await PGlite.create(dbDir);
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      engine: 'pglite',
+      close: async () => {
+        await db.destroy();
+        await pglite.close();
+        unlock();
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+}
+
+/** True when the database answers a trivial query. */
+export async function ping(db: Database): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

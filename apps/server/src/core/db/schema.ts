@@ -1,0 +1,200 @@
+/** Row types of every table, as Kysely sees them. Keep in step with src/migrations. */
+import type { ColumnType, Generated } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type Role = 'owner' | 'admin' | 'agent';
+
+export interface AccountsTable {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  password_hash: string;
+  name: string;
+  avatar_url: string | null;
+  time_zone: Generated<string>;
+  language: Generated<string>;
+  totp_secret: string | null;
+  totp_pending_secret: string | null;
+  totp_enabled_at: NullableTimestamp;
+  totp_last_step: number | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MembershipsTable {
+  account_id: string;
+  user_id: string;
+  role: Role;
+  created_at: CreatedAt;
+}
+
+export interface TeamsTable {
+  id: Generated<string>;
+  account_id: string;
+  name: string;
+  description: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface TeamMembersTable {
+  account_id: string;
+  team_id: string;
+  user_id: string;
+}
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  account_id: string;
+  email: string;
+  role: Role;
+  token_hash: string;
+  invited_by: string | null;
+  expires_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  account_id: string;
+  user_id: string;
+  name: string;
+  role: Role;
+  token_hash: string;
+  prefix: string;
+  last_used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  current_account_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: CreatedAt;
+  last_seen_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  expires_at: Timestamp;
+}
+
+export interface PasswordResetsTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: string;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  account_id: string;
+  actor_user_id: string | null;
+  actor_token_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  metadata: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+export interface ContactsTable {
+  id: Generated<string>;
+  account_id: string;
+  name: Generated<string>;
+  email: string | null;
+  phone: string | null;
+  company: string | null;
+  created_at: CreatedAt;
+}
+
+export interface InboxesTable {
+  id: Generated<string>;
+  account_id: string;
+  name: string;
+  channel: string;
+  created_at: CreatedAt;
+}
+
+export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+export type ConversationPriority = 'low' | 'normal' | 'high' | 'urgent';
+
+export interface ConversationsTable {
+  id: Generated<string>;
+  account_id: string;
+  inbox_id: string;
+  contact_id: string;
+  subject: Generated<string>;
+  status: ColumnType<ConversationStatus, ConversationStatus | undefined, ConversationStatus>;
+  priority: ColumnType<ConversationPriority, ConversationPriority | undefined, ConversationPriority>;
+  assignee_id: string | null;
+  team_id: string | null;
+  unread_count: Generated<number>;
+  last_message_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  created_at: CreatedAt;
+}
+
+export interface MessagesTable {
+  id: Generated<string>;
+  account_id: string;
+  conversation_id: string;
+  seq: number;
+  direction: 'incoming' | 'outgoing';
+  private: Generated<boolean>;
+  content: string;
+  sender_user_id: string | null;
+  sender_contact_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface RapportMigrationsTable {
+  id: string;
+  applied_at: CreatedAt;
+}
+
+export interface DB {
+  accounts: AccountsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  invitations: InvitationsTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  password_resets: PasswordResetsTable;
+  audit_events: AuditEventsTable;
+  contacts: ContactsTable;
+  inboxes: InboxesTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  rapport_migrations: RapportMigrationsTable;
+}
+
+/** Tables whose rows belong to one workspace: every read and write of them is scoped by account_id. */
+export const tenantTables = [
+  'memberships',
+  'teams',
+  'team_members',
+  'invitations',
+  'api_tokens',
+  'audit_events',
+  'contacts',
+  'inboxes',
+  'conversations',
+  'messages',
+] as const satisfies ReadonlyArray<keyof DB>;
+
+export type TenantTable = (typeof tenantTables)[number];

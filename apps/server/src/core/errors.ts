@@ -1,0 +1,49 @@
+/**
+ * Every error the API can answer, defined once: a stable code, its HTTP status and a default
+ * message a person can act on. Responses always look like { error: { code, message, details } }.
+ */
+export const errorCodes = {
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  validation_failed: { status: 400, message: 'Some fields are missing or invalid.' },
+  unauthenticated: { status: 401, message: 'Sign in first, or send an API token as "Authorization: Bearer …".' },
+  invalid_credentials: { status: 401, message: 'Email or password is incorrect.' },
+  invalid_token: { status: 401, message: 'The API token is unknown or has been revoked.' },
+  two_factor_required: { status: 401, message: 'Enter the 6-digit code from your authenticator app.' },
+  invalid_two_factor_code: { status: 401, message: 'That authentication code is not valid; try the current one.' },
+  wrong_password: { status: 403, message: 'Your current password is not correct.' },
+  forbidden: { status: 403, message: 'Your role does not allow this.' },
+  csrf_failed: { status: 403, message: 'This request came from another site and was refused; reload the app and try again.' },
+  not_found: { status: 404, message: 'Not found.' },
+  route_not_found: { status: 404, message: 'There is no such API endpoint.' },
+  method_not_allowed: { status: 405, message: 'This endpoint does not accept that method.' },
+  conflict: { status: 409, message: 'This conflicts with existing data.' },
+  email_taken: { status: 409, message: 'Someone with this email is already in the workspace.' },
+  invalid_reference: { status: 422, message: 'Some referenced objects do not exist in this workspace.' },
+  invalid_state: { status: 422, message: 'This cannot be done in the current state.' },
+  invitation_invalid: { status: 404, message: 'This invitation link is invalid, expired or already used.' },
+  reset_token_invalid: { status: 400, message: 'This password reset link is invalid, expired or already used; ask for a new one.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  rate_limited: { status: 429, message: 'Too many attempts; wait a moment and try again.' },
+  internal_error: { status: 500, message: 'Something went wrong on our side; it has been logged.' },
+  not_ready: { status: 503, message: 'The server is not ready yet.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class AppError extends Error {
+  readonly statusCode: number;
+  constructor(
+    public readonly code: ErrorCode,
+    message?: string,
+    public readonly details?: unknown,
+    public readonly headers?: Record<string, string>,
+  ) {
+    super(message ?? errorCodes[code].message);
+    this.statusCode = errorCodes[code].status;
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found.`);
+export const forbidden = (message?: string) => new AppError('forbidden', message);

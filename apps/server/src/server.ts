@@ -1,0 +1,105 @@
+/** Boots the product: database, migrations, first-start demo seed, HTTP server, graceful shutdown. */
+import type { Redis } from 'ioredis';
+import { build } from './app.js';
+import { loadConfig, resolveSecretKey, type Config } from './core/config.js';
+import { connectRedis, createLimiters, type AppContext } from './core/context.js';
+import { secretBox } from './core/crypto-box.js';
+import { openDatabase, type DatabaseHandle } from './core/db/index.js';
+import { migrate } from './core/db/migrate.js';
+import { TenantGuardPlugin } from './core/db/tenant.js';
+import { seedDemo } from './features/demo/seed-demo.js';
+
+export interface Runtime {
+  ctx: AppContext;
+  handle: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+/** Opens everything the server needs; on failure, closes what it opened and rethrows. */
+export async function openRuntime(config: Config = loadConfig()): Promise<Runtime> {
+  const secretKey = resolveSecretKey(config);
+  let redis: Redis | undefined;
+  if (config.redisUrl) redis = await connectRedis(config.redisUrl);
+  let handle: DatabaseHandle;
+  try {
+    handle = await openDatabase(config);
+  } catch (err) {
+    redis?.disconnect();
+    throw err;
+  }
+  const ctx: AppContext = {
+    config,
+    db: handle.db.withPlugin(new TenantGuardPlugin()),
+    redis,
+    box: secretBox(secretKey),
+    limiters: createLimiters(config, redis),
+  };
+  return {
+    ctx,
+    handle,
+    async close() {
+      await handle.close();
+      if (redis) await redis.quit().catch(() => redis?.disconnect());
+    },
+  };
+}
+
+export async function startServer(config: Config = loadConfig()): Promise<void> {
+  const started = performance.now();
+  const runtime = await openRuntime(config);
+  const { ctx } = runtime;
+  let app: Awaited<ReturnType<typeof build>> | undefined;
+  try {
+    const applied = await migrate(ctx.db);
+    app = await build(ctx);
+    if (applied.length) app.log.info({ migrations: applied }, 'applied migrations');
+    if (config.seedDemo) {
+      const empty = !(await ctx.db.selectFrom('accounts').select('id').limit(1).executeTakeFirst());
+      if (empty) {
+        const demo = await seedDemo(ctx.db);
+        printBanner(config, demo);
+      }
+    }
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await app?.close().catch(() => {});
+    await runtime.close().catch(() => {});
+    throw err;
+  }
+  const readyMs = Math.round(performance.now() - started);
+  app.log.info({ url: config.publicUrl, engine: runtime.handle.engine, ready_ms: readyMs, rss_mb: Math.round(process.memoryUsage().rss / 1048576) }, `Rapport is ready on ${config.publicUrl}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app!.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      app!.log.error('shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    try {
+      await app!.close();
+      await runtime.close();
+      process.exit(0);
+    } catch (err) {
+      app!.log.error({ err }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+function printBanner(config: Config, demo: { email: string; password: string }): void {
+  const lines = [
+    'A demo workspace "Northwind Cycles" was created. Sign in as its owner:',
+    `  URL:      ${config.publicUrl}`,
+    `  Email:    ${demo.email}`,
+    `  Password: ${demo.password}`,
+    'This password is shown only this once; change it in Settings → Profile.',
+  ];
+  const width = Math.max(...lines.map((l) => l.length)) + 2;
+  process.stdout.write(`\n┌${'─'.repeat(width)}┐\n${lines.map((l) => `│ ${l.padEnd(width - 1)}│`).join('\n')}\n└${'─'.repeat(width)}┘\n\n`);
+}

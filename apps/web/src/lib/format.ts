@@ -1,0 +1,70 @@
+import { useMemo } from 'react';
+import { useMe } from '../api/queries';
+
+export interface Formatters {
+  date: (iso: string | null | undefined) => string;
+  dateTime: (iso: string | null | undefined) => string;
+  time: (iso: string | null | undefined) => string;
+  relative: (iso: string | null | undefined) => string;
+}
+
+const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const steps: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['second', 60],
+  ['minute', 60],
+  ['hour', 24],
+  ['day', 7],
+  ['week', 4.35],
+  ['month', 12],
+  ['year', Number.POSITIVE_INFINITY],
+];
+
+function relative(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  let value = (new Date(iso).getTime() - Date.now()) / 1000;
+  if (Number.isNaN(value)) return '—';
+  if (Math.abs(value) < 45) return 'just now';
+  for (const [unit, size] of steps) {
+    if (Math.abs(value) < size) return rtf.format(Math.round(value), unit);
+    value /= size;
+  }
+  return '—';
+}
+
+function safeZone(zone: string | undefined): string | undefined {
+  if (!zone) return undefined;
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Date formatters in the signed-in user's time zone. */
+export function useFormat(): Formatters {
+  const { data: me } = useMe();
+  const zone = safeZone(me?.user.time_zone);
+  return useMemo(() => {
+    const make = (options: Intl.DateTimeFormatOptions) => {
+      const fmt = new Intl.DateTimeFormat(undefined, { ...options, timeZone: zone });
+      return (iso: string | null | undefined) => {
+        if (!iso) return '—';
+        const d = new Date(iso);
+        return Number.isNaN(d.getTime()) ? '—' : fmt.format(d);
+      };
+    };
+    return {
+      date: make({ dateStyle: 'medium' }),
+      dateTime: make({ dateStyle: 'medium', timeStyle: 'short' }),
+      time: make({ timeStyle: 'short' }),
+      relative,
+    };
+  }, [zone]);
+}
+
+export function initials(name: string | null | undefined): string {
+  const parts = (name ?? '').trim().split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return '?';
+  return (parts[0].charAt(0) + (parts.length > 1 ? parts[parts.length - 1].charAt(0) : '')).toUpperCase();
+}

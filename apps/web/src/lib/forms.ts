@@ -1,0 +1,37 @@
+import { ApiError, errorMessage } from '../api/client';
+
+/** The part of a Mantine form this helper needs. */
+interface FormLike {
+  getValues: () => object;
+  setErrors: (errors: Record<string, string>) => void;
+}
+
+/**
+ * Shows a failed request on a form: `validation_failed` field errors go to the
+ * matching inputs; anything else is returned as a message for the form's alert.
+ * Returns null when every error found a field.
+ */
+export function applyServerErrors(
+  form: FormLike,
+  error: unknown,
+  fieldMap: Record<string, string> = {},
+): string | null {
+  if (error instanceof ApiError && error.fieldErrors.length > 0) {
+    const known = new Set(Object.keys(form.getValues()));
+    const leftover: string[] = [];
+    const errors: Record<string, string> = {};
+    for (const { field, message } of error.fieldErrors) {
+      const bare = field.replace(/^\/|^body[./]/, '').replace(/\//g, '.');
+      const name = fieldMap[bare] ?? bare;
+      if (known.has(name)) errors[name] = errors[name] ? `${errors[name]}; ${message}` : capitalise(message);
+      else leftover.push(`${field}: ${message}`);
+    }
+    form.setErrors(errors);
+    return leftover.length ? leftover.join('. ') : null;
+  }
+  return errorMessage(error);
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

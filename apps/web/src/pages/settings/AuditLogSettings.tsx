@@ -1,0 +1,136 @@
+import { Badge, Button, Code, EmptyState, Group, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { IconHistory } from '@tabler/icons-react';
+import { useAuditEvents } from '../../api/queries';
+import type { AuditEvent } from '../../api/types';
+import { PageHeader } from '../../components/PageHeader';
+import { ErrorState, TableSkeleton } from '../../components/QueryStates';
+import { useFormat } from '../../lib/format';
+import { AdminOnly } from './SettingsLayout';
+
+const actionLabels: Record<string, string> = {
+  'auth.sign_in': 'Signed in',
+  'auth.sign_in_failed': 'Sign-in failed',
+  'auth.sign_out': 'Signed out',
+  'auth.sign_out_all': 'Signed out everywhere',
+  'auth.password_changed': 'Changed password',
+  'auth.password_reset_requested': 'Requested password reset',
+  'auth.password_reset': 'Reset password',
+  'auth.two_factor_enabled': 'Enabled two-factor',
+  'auth.two_factor_disabled': 'Disabled two-factor',
+  'member.created': 'Added a teammate',
+  'member.role_changed': 'Changed a role',
+  'member.removed': 'Removed a teammate',
+  'token.created': 'Created an API token',
+  'token.revoked': 'Revoked an API token',
+  'invitation.created': 'Created an invitation',
+  'invitation.revoked': 'Revoked an invitation',
+  'invitation.accepted': 'Accepted an invitation',
+  'team.created': 'Created a team',
+  'team.updated': 'Updated a team',
+  'team.deleted': 'Deleted a team',
+  'workspace.created': 'Created the workspace',
+  'workspace.updated': 'Updated the workspace',
+};
+
+function actionColor(action: string): string {
+  if (action.endsWith('_failed') || action.endsWith('.failed')) return 'red';
+  if (action.endsWith('revoked') || action.endsWith('removed') || action.endsWith('deleted')) return 'orange';
+  if (action.startsWith('auth.')) return 'blue';
+  return 'gray';
+}
+
+function describeTarget(e: AuditEvent): string {
+  const meta = e.metadata ?? {};
+  for (const key of ['name', 'email', 'target_name', 'role']) {
+    const v = meta[key];
+    if (typeof v === 'string' && v) return v;
+  }
+  if (!e.target_type) return '—';
+  return e.target_id ? `${e.target_type} ${e.target_id.slice(0, 8)}` : e.target_type;
+}
+
+export function AuditLogSettings() {
+  return (
+    <Stack gap="xl">
+      <PageHeader title="Audit log" description="Security-relevant activity in this workspace, newest first." />
+      <AdminOnly>
+        <AuditTable />
+      </AdminOnly>
+    </Stack>
+  );
+}
+
+function AuditTable() {
+  const events = useAuditEvents();
+  const fmt = useFormat();
+
+  if (events.isPending) return <TableSkeleton columns={5} rows={8} />;
+  if (events.isError) return <ErrorState error={events.error} onRetry={() => void events.refetch()} />;
+  const rows = events.data.pages.flatMap((p) => p.data);
+  if (rows.length === 0) {
+    return (
+      <Paper withBorder p="xl">
+        <EmptyState variant="light" icon={<IconHistory size={24} />} title="No activity yet" description="Sign-ins and changes to members, tokens and invitations are recorded here." />
+      </Paper>
+    );
+  }
+  return (
+    <Stack gap="md">
+      <Paper withBorder p={0} style={{ overflow: 'hidden' }}>
+        <Table.ScrollContainer minWidth={760}>
+          <Table verticalSpacing="xs" horizontalSpacing="md" striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={190}>Time</Table.Th>
+                <Table.Th>Actor</Table.Th>
+                <Table.Th>Action</Table.Th>
+                <Table.Th>Target</Table.Th>
+                <Table.Th>IP</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((e) => (
+                <Table.Tr key={e.id}>
+                  <Table.Td>
+                    <Text size="sm" c="dimmed" component="time" dateTime={e.created_at}>
+                      {fmt.dateTime(e.created_at)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {e.actor?.name ?? <Text span c="dimmed" size="sm">System</Text>}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Tooltip label={e.action}>
+                      <Badge variant="light" color={actionColor(e.action)} style={{ textTransform: 'none' }}>
+                        {actionLabels[e.action] ?? e.action}
+                      </Badge>
+                    </Tooltip>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="sm" truncate maw={240}>
+                      {describeTarget(e)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{e.ip ? <Code>{e.ip}</Code> : <Text size="sm" c="dimmed">—</Text>}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </Paper>
+      <Group justify="center">
+        {events.hasNextPage ? (
+          <Button variant="default" loading={events.isFetchingNextPage} onClick={() => void events.fetchNextPage()}>
+            Load more
+          </Button>
+        ) : (
+          <Text size="sm" c="dimmed">
+            That is everything.
+          </Text>
+        )}
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,63 @@
+import { createBrowserRouter, Navigate } from 'react-router-dom';
+import { AppLayout } from './components/AppLayout';
+import { RedirectIfSignedIn, RequireAuth } from './components/RequireAuth';
+import { RouteError } from './components/RouteError';
+import { ForgotPasswordPage } from './pages/auth/ForgotPasswordPage';
+import { InvitePage } from './pages/auth/InvitePage';
+import { LoginPage } from './pages/auth/LoginPage';
+import { ResetPasswordPage } from './pages/auth/ResetPasswordPage';
+import { KnowledgeBasePage, ReportsPage } from './pages/ComingSoonPage';
+import { ContactsPage } from './pages/ContactsPage';
+import { InboxPage } from './pages/inbox/InboxPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { AuditLogSettings } from './pages/settings/AuditLogSettings';
+import { InvitationsSettings } from './pages/settings/InvitationsSettings';
+import { ProfileSettings } from './pages/settings/ProfileSettings';
+import { SettingsLayout } from './pages/settings/SettingsLayout';
+import { TeamsSettings } from './pages/settings/TeamsSettings';
+import { TokensSettings } from './pages/settings/TokensSettings';
+import { UsersSettings } from './pages/settings/UsersSettings';
+import { WorkspaceSettings } from './pages/settings/WorkspaceSettings';
+
+export const router = createBrowserRouter([
+  {
+    errorElement: <RouteError />,
+    children: [
+      { path: '/login', element: <RedirectIfSignedIn><LoginPage /></RedirectIfSignedIn> },
+      { path: '/forgot-password', element: <ForgotPasswordPage /> },
+      { path: '/reset-password', element: <ResetPasswordPage /> },
+      { path: '/invite/:token', element: <InvitePage /> },
+      {
+        path: '/',
+        element: (
+          <RequireAuth>
+            <AppLayout />
+          </RequireAuth>
+        ),
+        children: [
+          { index: true, element: <Navigate to="/inbox" replace /> },
+          { path: 'inbox', element: <InboxPage /> },
+          { path: 'inbox/:conversationId', element: <InboxPage /> },
+          { path: 'contacts', element: <ContactsPage /> },
+          { path: 'knowledge-base', element: <KnowledgeBasePage /> },
+          { path: 'reports', element: <ReportsPage /> },
+          {
+            path: 'settings',
+            element: <SettingsLayout />,
+            children: [
+              { index: true, element: <Navigate to="profile" replace /> },
+              { path: 'profile', element: <ProfileSettings /> },
+              { path: 'workspace', element: <WorkspaceSettings /> },
+              { path: 'users', element: <UsersSettings /> },
+              { path: 'teams', element: <TeamsSettings /> },
+              { path: 'invitations', element: <InvitationsSettings /> },
+              { path: 'tokens', element: <TokensSettings /> },
+              { path: 'audit-log', element: <AuditLogSettings /> },
+            ],
+          },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);
