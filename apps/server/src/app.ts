@@ -14,6 +14,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { AppContext } from './core/context.js';
 import { AppError } from './core/errors.js';
+import { prepareDummyHash } from './core/auth/secrets.js';
 import { API_DOCS_PREFIX, authPlugin } from './core/http/auth.js';
 import { errorHandling } from './core/http/errors-handler.js';
 import { securityHeaders } from './core/http/security-headers.js';
@@ -46,6 +47,7 @@ export interface BuildOptions {
 }
 
 export async function build(ctx: AppContext, options: BuildOptions = {}): Promise<Api> {
+  await prepareDummyHash();
   const app = Fastify({
     logger: options.logger ?? { level: ctx.config.logLevel },
     genReqId: (req) => {

@@ -20,14 +20,15 @@ export interface AppContext {
   };
 }
 
-export function createLimiters(config: Config, redis?: Redis): AppContext['limiters'] {
+/** `namespace` separates independent servers sharing one Redis (tests). */
+export function createLimiters(config: Config, redis?: Redis, namespace = ''): AppContext['limiters'] {
   const quarterHour = 15 * 60;
   return {
-    loginPerIp: createLimiter('login-ip', config.loginMaxPerIp, quarterHour, redis),
-    loginFailuresPerEmail: createLimiter('login-email', config.loginMaxFailuresPerAccount, quarterHour, redis),
-    passwordResetPerEmail: createLimiter('reset-email', 3, 3600, redis),
-    passwordResetPerIp: createLimiter('reset-ip', 20, 3600, redis),
-    publicTokenLookupPerIp: createLimiter('token-lookup-ip', 60, quarterHour, redis),
+    loginPerIp: createLimiter(`${namespace}login-ip`, config.loginMaxPerIp, quarterHour, redis),
+    loginFailuresPerEmail: createLimiter(`${namespace}login-email`, config.loginMaxFailuresPerAccount, quarterHour, redis),
+    passwordResetPerEmail: createLimiter(`${namespace}reset-email`, 3, 3600, redis),
+    passwordResetPerIp: createLimiter(`${namespace}reset-ip`, 20, 3600, redis),
+    publicTokenLookupPerIp: createLimiter(`${namespace}token-lookup-ip`, 60, quarterHour, redis),
   };
 }
 

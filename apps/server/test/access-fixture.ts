@@ -1,0 +1,119 @@
+/** Two workspaces with people, tokens and data, and makers of fresh objects for the access test. */
+import { createHash, randomUUID } from 'node:crypto';
+import { scoped } from '../src/core/db/tenant.js';
+import { hashToken, newToken } from '../src/core/auth/secrets.js';
+import type { Role } from '../src/core/db/schema.js';
+import { PASSWORD, makeMember, makeWorkspace, sessionFor, tokenFor, uniqueEmail, type Person, type TestApp } from './helpers.js';
+import type { Caller } from './access-matrix.js';
+
+export interface Fixture {
+  password: string;
+  a: { accountId: string; admin: Person; agent: Person; contactId: string; conversationId: string };
+  b: { accountId: string; admin: Person };
+  /** Every id that belongs to workspace A: none may ever appear in an answer to another workspace. */
+  idsOfA: Set<string>;
+  email(): string;
+  member(role: Role): Promise<Person>;
+  team(): Promise<string>;
+  invitation(): Promise<{ id: string; token: string }>;
+  agentOwnedToken(): Promise<string>;
+  resetToken(): Promise<string>;
+  /** Fresh credentials for one call (sessions are fresh so sign-out calls do not spoil the next). */
+  headers(caller: Caller): Promise<Record<string, string>>;
+}
+
+export async function makeFixture(t: TestApp): Promise<Fixture> {
+  const db = t.ctx.db;
+  const wa = await makeWorkspace(t, 'Workspace A');
+  const wb = await makeWorkspace(t, 'Workspace B');
+  const admin = await makeMember(t, wa.accountId, 'admin');
+  const agent = await makeMember(t, wa.accountId, 'agent');
+  const bAdmin = await makeMember(t, wb.accountId, 'admin');
+  const a = scoped(db, wa.accountId);
+  const inbox = await a.insertInto('inboxes', { name: 'Chat', channel: 'webchat' }).returning('id').executeTakeFirstOrThrow();
+  const contact = await a.insertInto('contacts', { name: 'Customer of A', email: 'customer@a.example' }).returning('id').executeTakeFirstOrThrow();
+  const conversation = await a.insertInto('conversations', { inbox_id: inbox.id, contact_id: contact.id, subject: 'Help' }).returning('id').executeTakeFirstOrThrow();
+  await a.insertInto('messages', { conversation_id: conversation.id, seq: 1, direction: 'incoming', content: 'Hello A', sender_contact_id: contact.id }).execute();
+  // B has data of its own, so B's lists are not trivially empty.
+  const b = scoped(db, wb.accountId);
+  const bInbox = await b.insertInto('inboxes', { name: 'B chat', channel: 'webchat' }).returning('id').executeTakeFirstOrThrow();
+  const bContact = await b.insertInto('contacts', { name: 'Customer of B' }).returning('id').executeTakeFirstOrThrow();
+  await b.insertInto('conversations', { inbox_id: bInbox.id, contact_id: bContact.id, subject: 'B help' }).execute();
+
+  const idsOfA = new Set<string>([wa.accountId, wa.owner.id, admin.id, agent.id, inbox.id, contact.id, conversation.id]);
+  const fixture: Fixture = {
+    password: PASSWORD,
+    a: { accountId: wa.accountId, admin, agent, contactId: contact.id, conversationId: conversation.id },
+    b: { accountId: wb.accountId, admin: bAdmin },
+    idsOfA,
+    email: () => uniqueEmail('new'),
+    async member(role) {
+      const p = await makeMember(t, wa.accountId, role);
+      idsOfA.add(p.id);
+      return p;
+    },
+    async team() {
+      const row = await a.insertInto('teams', { name: `Team ${randomUUID().slice(0, 8)}` }).returning('id').executeTakeFirstOrThrow();
+      idsOfA.add(row.id);
+      return row.id;
+    },
+    async invitation() {
+      const token = newToken();
+      const row = await a
+        .insertInto('invitations', { email: uniqueEmail('invited'), role: 'agent', token_hash: hashToken(token), invited_by: admin.id, expires_at: new Date(Date.now() + 86_400_000) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      idsOfA.add(row.id);
+      return { id: row.id, token };
+    },
+    async agentOwnedToken() {
+      const token = newToken('rpt_');
+      const row = await a.insertInto('api_tokens', { user_id: agent.id, name: 'agent token', role: 'agent', token_hash: hashToken(token), prefix: token.slice(0, 10) }).returning('id').executeTakeFirstOrThrow();
+      idsOfA.add(row.id);
+      return row.id;
+    },
+    async resetToken() {
+      const p = await fixture.member('agent');
+      const token = newToken();
+      await db.insertInto('password_resets').values({ user_id: p.id, token_hash: hashToken(token), expires_at: new Date(Date.now() + 3_600_000) }).execute();
+      return token;
+    },
+    async headers(caller) {
+      switch (caller) {
+        case 'anonymous':
+          return {};
+        case 'otherAdmin':
+          return sessionFor(t, bAdmin.id, wb.accountId);
+        case 'agent':
+          return sessionFor(t, agent.id, wa.accountId);
+        case 'agentToken':
+          return tokenFor(t, agent.id, wa.accountId, 'agent');
+        case 'adminToken':
+          return tokenFor(t, admin.id, wa.accountId, 'admin');
+        case 'admin':
+          return sessionFor(t, admin.id, wa.accountId);
+      }
+    },
+  };
+  return fixture;
+}
+
+/** A digest of everything workspace A owns, to prove a refused call changed nothing. */
+export async function snapshotOfA(t: TestApp, accountId: string): Promise<Record<string, string>> {
+  const db = t.ctx.db;
+  const digest = (rows: unknown[]) => createHash('sha1').update(JSON.stringify(rows.map((r) => JSON.stringify(r)).sort())).digest('hex').slice(0, 12);
+  const parts: Record<string, string> = { accounts: digest(await db.selectFrom('accounts').selectAll().where('id', '=', accountId).execute()) };
+  for (const table of ['memberships', 'teams', 'team_members', 'invitations', 'contacts', 'inboxes', 'conversations', 'messages'] as const) {
+    parts[table] = digest(await scoped(db, accountId).selectFrom(table).selectAll().execute());
+  }
+  // Tokens change last_used_at when used; everything else about them must stay.
+  parts.api_tokens = digest(await scoped(db, accountId).selectFrom('api_tokens').select(['id', 'name', 'role', 'revoked_at']).execute());
+  parts.users = digest(
+    await db
+      .selectFrom('users')
+      .select(['id', 'email', 'name', 'password_hash', 'totp_secret'])
+      .where('id', 'in', (await scoped(db, accountId).selectFrom('memberships').select('user_id').execute()).map((m) => m.user_id).concat(['00000000-0000-0000-0000-000000000000']))
+      .execute(),
+  );
+  return parts;
+}

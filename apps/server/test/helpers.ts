@@ -1,0 +1,137 @@
+/**
+ * Test plumbing: a fresh database per test file (PGlite in memory, or a new database on the
+ * PostgreSQL server named by TEST_DATABASE_URL), the real app built on it, and plain factories.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import pg from 'pg';
+import type { LightMyRequestResponse } from 'fastify';
+import { build } from '../src/app.js';
+import { loadConfig, type Config } from '../src/core/config.js';
+import { createLimiters, connectRedis, type AppContext } from '../src/core/context.js';
+import { secretBox } from '../src/core/crypto-box.js';
+import { openDatabase } from '../src/core/db/index.js';
+import { migrate } from '../src/core/db/migrate.js';
+import { TenantGuardPlugin, scoped } from '../src/core/db/tenant.js';
+import type { Role } from '../src/core/db/schema.js';
+import { hashPassword, hashToken, newToken } from '../src/core/auth/secrets.js';
+import type { Api } from '../src/core/http/types.js';
+
+export const PASSWORD = 'correct horse battery staple';
+export const ORIGIN = 'http://localhost:3000';
+let passwordHash: Promise<string> | undefined;
+const fastHash = () => (passwordHash ??= hashPassword(PASSWORD));
+
+export interface TestApp {
+  app: Api;
+  ctx: AppContext;
+  routes: Array<{ method: string; url: string; access: string | undefined }>;
+  close(): Promise<void>;
+}
+
+/** A new, empty, migrated database and the app on top of it. */
+export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-test-'));
+  let dropDatabase: (() => Promise<void>) | undefined;
+  let databaseUrl: string | undefined;
+  const serverUrl = process.env.TEST_DATABASE_URL;
+  if (serverUrl) {
+    const name = `rapport_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    databaseUrl = url.toString();
+    dropDatabase = async () => {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  }
+  const config: Config = {
+    ...loadConfig({ RAPPORT_DATA_DIR: dataDir, LOG_LEVEL: 'silent', RAPPORT_SEED_DEMO: 'false', PORT: '3000' }),
+    databaseUrl,
+    redisUrl: process.env.REDIS_URL || undefined,
+    loginMaxPerIp: 10_000,
+    ...overrides,
+  };
+  const handle = await openDatabase(config);
+  const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  const ctx: AppContext = {
+    config,
+    db: handle.db.withPlugin(new TenantGuardPlugin()),
+    redis,
+    box: secretBox('test-secret-key-of-at-least-32-characters'),
+    // Each test app gets its own rate-limit key space, so tests sharing one Redis do not collide.
+    limiters: createLimiters(config, redis, `test-${randomBytes(4).toString('hex')}-`),
+  };
+  await migrate(ctx.db);
+  const routes: TestApp['routes'] = [];
+  const app = await build(ctx, { logger: false, onRoute: (r) => routes.push(r) });
+  await app.ready();
+  return {
+    app,
+    ctx,
+    routes,
+    async close() {
+      await app.close();
+      await handle.close();
+      if (redis) await redis.quit();
+      await dropDatabase?.();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Person {
+  id: string;
+  email: string;
+  role: Role;
+}
+
+export interface WorkspaceFixture {
+  accountId: string;
+  owner: Person;
+}
+
+export const uniqueEmail = (label = 'person') => `${label}.${randomUUID().slice(0, 8)}@example.com`;
+
+/** A workspace with an owner, written straight to the database (fast; no HTTP). */
+export async function makeWorkspace(t: TestApp, name = 'Workspace'): Promise<WorkspaceFixture> {
+  const account = await t.ctx.db.insertInto('accounts').values({ name }).returning('id').executeTakeFirstOrThrow();
+  const owner = await makeMember(t, account.id, 'owner');
+  return { accountId: account.id, owner };
+}
+
+export async function makeMember(t: TestApp, accountId: string, role: Role, email = uniqueEmail(role)): Promise<Person> {
+  const user = await t.ctx.db.insertInto('users').values({ email, name: `${role} ${email.slice(0, 12)}`, password_hash: await fastHash() }).returning('id').executeTakeFirstOrThrow();
+  await scoped(t.ctx.db, accountId).insertInto('memberships', { user_id: user.id, role }).execute();
+  return { id: user.id, email, role };
+}
+
+/** A signed-in browser session for a person, as cookie + same-origin headers. */
+export async function sessionFor(t: TestApp, userId: string, accountId: string | null): Promise<Record<string, string>> {
+  const token = newToken();
+  await t.ctx.db.insertInto('sessions').values({ user_id: userId, token_hash: hashToken(token), current_account_id: accountId, expires_at: new Date(Date.now() + 86_400_000) }).execute();
+  return { cookie: `rapport_session=${token}`, origin: ORIGIN };
+}
+
+export async function tokenFor(t: TestApp, userId: string, accountId: string, role: Role): Promise<Record<string, string>> {
+  const token = newToken('rpt_');
+  await scoped(t.ctx.db, accountId).insertInto('api_tokens', { user_id: userId, name: 'test', role, token_hash: hashToken(token), prefix: token.slice(0, 10) }).execute();
+  return { authorization: `Bearer ${token}` };
+}
+
+/** Signs in through the real endpoint; returns the session headers. */
+export async function login(t: TestApp, email: string, password = PASSWORD, extra: Record<string, unknown> = {}): Promise<{ res: LightMyRequestResponse; headers: Record<string, string> }> {
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { origin: ORIGIN }, payload: { email, password, ...extra } });
+  const cookie = res.cookies.find((c) => c.name === 'rapport_session');
+  return { res, headers: cookie ? { cookie: `rapport_session=${cookie.value}`, origin: ORIGIN } : {} };
+}
+
+export const json = <T = Record<string, unknown>>(res: LightMyRequestResponse): T => res.json() as T;
