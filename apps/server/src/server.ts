@@ -79,8 +79,11 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
       process.exit(1);
     }, 15_000);
     force.unref();
+    // Keep-alive connections that fall idle once their last response is sent are closed too.
+    const sweep = setInterval(() => app!.server.closeIdleConnections(), 100);
     try {
       await app!.close();
+      clearInterval(sweep);
       await runtime.close();
       process.exit(0);
     } catch (err) {

@@ -105,8 +105,8 @@ describe('request validation', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await t.app.inject({ method: 'GET', url: `/api/v1/contacts?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: auth });
-      const body = json<{ data: Array<{ name: string }>; next_cursor: string | null }>(res);
+      const res: Awaited<ReturnType<typeof t.app.inject>> = await t.app.inject({ method: 'GET', url: `/api/v1/contacts?limit=2${cursor ? `&cursor=${cursor}` : ''}`, headers: auth });
+      const body: { data: Array<{ name: string }>; next_cursor: string | null } = json<{ data: Array<{ name: string }>; next_cursor: string | null }>(res);
       seen.push(...body.data.map((c) => c.name));
       cursor = body.next_cursor;
     } while (cursor);
