@@ -24,7 +24,8 @@ function tooMany(res: RateLimiterRes, message?: string): AppError {
 export function createLimiter(name: string, points: number, durationSeconds: number, redis?: Redis): Limiter {
   const options = { keyPrefix: `rapport:rl:${name}`, points, duration: durationSeconds };
   const limiter: RateLimiterAbstract = redis
-    ? new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: false })
+    ? // If Redis goes away, counting carries on in this process instead of failing sign-ins.
+      new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) })
     : new RateLimiterMemory(options);
   return {
     async hit(key, message) {

@@ -89,6 +89,7 @@ export function usersRoutes(app: Api, ctx: AppContext): void {
         }
         if (name !== undefined && name.trim() !== target.name) {
           assertMayManage(auth.role, target.role);
+          await assertOnlyHere(trx, auth.accountId, target.id, 'they can change their own name in their profile');
           await trx.updateTable('users').set({ name: name.trim(), updated_at: new Date() }).where('id', '=', target.id).execute();
         }
       });
@@ -121,9 +122,7 @@ export function usersRoutes(app: Api, ctx: AppContext): void {
       const auth = member(request);
       const target = await findMember(auth.accountId, request.params.id);
       assertMayManage(auth.role, target.role);
-      // A person who also belongs to another workspace is not this workspace's to take over.
-      const elsewhere = await unscoped(db).selectFrom('memberships').select('account_id').where('user_id', '=', target.id).where('account_id', '!=', auth.accountId).executeTakeFirst();
-      if (elsewhere) throw new AppError('invalid_state', 'This person also belongs to another workspace; they can reset their own password from the sign-in page.');
+      await assertOnlyHere(db, auth.accountId, target.id, 'they can reset their own password from the sign-in page');
       const token = newToken();
       const expires = new Date(Date.now() + RESET_LINK_TTL_MS);
       await db.insertInto('password_resets').values({ user_id: target.id, token_hash: hashToken(token), expires_at: expires }).execute();
@@ -135,4 +134,10 @@ export function usersRoutes(app: Api, ctx: AppContext): void {
 async function assertAnotherOwner(trx: Parameters<typeof scoped>[0], accountId: string, leaving: string): Promise<void> {
   const others = await scoped(trx, accountId).selectFrom('memberships').select('user_id').where('role', '=', 'owner').where('user_id', '!=', leaving).executeTakeFirst();
   if (!others) throw new AppError('invalid_state', 'A workspace needs at least one owner; make someone else owner first.');
+}
+
+/** A person who also belongs to another workspace is not this workspace's to take over or rename. */
+async function assertOnlyHere(db: Parameters<typeof scoped>[0], accountId: string, userId: string, alternative: string): Promise<void> {
+  const elsewhere = await unscoped(db).selectFrom('memberships').select('account_id').where('user_id', '=', userId).where('account_id', '!=', accountId).executeTakeFirst();
+  if (elsewhere) throw new AppError('invalid_state', `This person also belongs to another workspace; ${alternative}.`);
 }
