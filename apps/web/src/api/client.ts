@@ -15,9 +15,9 @@ export class ApiError extends Error {
     this.details = details;
   }
 
-  /** Field errors of a `validation_failed` answer (empty for any other error). */
+  /** Per-field errors in `details` (validation_failed, and e.g. conflict or invalid_reference). */
   get fieldErrors(): FieldError[] {
-    if (this.code !== 'validation_failed' || !Array.isArray(this.details)) return [];
+    if (!Array.isArray(this.details)) return [];
     return this.details.filter(
       (d): d is FieldError =>
         typeof d === 'object' &&
@@ -35,7 +35,7 @@ interface ErrorBody {
 }
 
 async function parseError(res: Response): Promise<ApiError> {
-  let body: ErrorBody | null = null;
+  let body: ErrorBody | null;
   try {
     body = (await res.json()) as ErrorBody;
   } catch {

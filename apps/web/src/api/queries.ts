@@ -1,5 +1,6 @@
 // React Query hooks and keys for the data the app reads.
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { api, ApiError } from './client';
 import type {
   ApiToken,
@@ -54,17 +55,31 @@ export const useUsers = () => useList<Member>(keys.users, '/users');
 export const useTeams = () => useList<Team>(keys.teams, '/teams');
 export const useInvitations = () => useList<Invitation>(keys.invitations, '/invitations');
 export const useTokens = () => useList<ApiToken>(keys.tokens, '/tokens');
-export const useContacts = () => useList<Contact>(keys.contacts, '/contacts');
-export const useConversations = () => useList<Conversation>(keys.conversations, '/conversations');
-export const useMessages = (id: string | undefined) =>
-  useList<Message>(keys.messages(id ?? ''), `/conversations/${id ?? ''}/messages`, Boolean(id));
-
-export function useAuditEvents() {
-  return useInfiniteQuery({
-    queryKey: keys.audit,
+/** A cursor-paginated list: pages load on demand ("Load more"). */
+function usePagedList<T>(key: readonly unknown[], path: string) {
+  const query = useInfiniteQuery({
+    queryKey: key,
     queryFn: ({ pageParam }) =>
-      api.get<Page<AuditEvent>>(`/audit-events${pageParam ? `?cursor=${encodeURIComponent(pageParam)}` : ''}`),
+      api.get<Page<T>>(`${path}${pageParam ? `${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(pageParam)}` : ''}`),
     initialPageParam: '',
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
+  const items = useMemo(() => query.data?.pages.flatMap((p) => p.data), [query.data]);
+  return { ...query, items };
 }
+
+export const useContacts = () => usePagedList<Contact>(keys.contacts, '/contacts');
+export const useConversations = () => usePagedList<Conversation>(keys.conversations, '/conversations');
+/** One conversation, for deep links to conversations beyond the loaded pages. */
+export const useConversation = (id: string | undefined, enabled: boolean) =>
+  useQuery({
+    queryKey: ['conversations', id ?? '', 'detail'],
+    queryFn: () => api.get<Conversation>(`/conversations/${id ?? ''}`),
+    enabled: Boolean(id) && enabled,
+    retry: false,
+  });
+
+export const useMessages = (id: string | undefined) =>
+  useList<Message>(keys.messages(id ?? ''), `/conversations/${id ?? ''}/messages`, Boolean(id));
+
+export const useAuditEvents = () => usePagedList<AuditEvent>(keys.audit, '/audit-events');

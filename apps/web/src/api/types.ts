@@ -24,16 +24,15 @@ export interface WorkspaceMembership extends Workspace {
 
 export interface Me {
   user: User;
-  workspace: Workspace;
-  role: Role;
+  /** Null when the person belongs to no workspace (e.g. removed from their last one). */
+  workspace: Workspace | null;
+  role: Role | null;
   workspaces: WorkspaceMembership[];
+  auth?: 'session' | 'token';
 }
 
-export interface LoginResponse {
-  user: User;
-  workspace: Workspace;
-  role: Role;
-}
+/** Sign-in and joining answer the same shape as GET /me. */
+export type LoginResponse = Me;
 
 export interface Member {
   id: string;
@@ -50,7 +49,7 @@ export interface Member {
 export interface Team {
   id: string;
   name: string;
-  description: string | null;
+  description: string;
   member_ids: string[];
   created_at: string;
 }
@@ -94,6 +93,7 @@ export interface AuditEvent {
   id: string;
   action: string;
   actor: PersonRef | null;
+  actor_token_id?: string | null;
   target_type: string | null;
   target_id: string | null;
   ip: string | null;
@@ -118,6 +118,7 @@ export interface Conversation {
   status: ConversationStatus;
   priority: string | null;
   channel: string;
+  inbox?: PersonRef;
   contact: { id: string; name: string | null; email: string | null } | null;
   assignee: PersonRef | null;
   last_message_preview: string | null;
@@ -127,6 +128,7 @@ export interface Conversation {
 
 export interface Message {
   id: string;
+  seq?: number;
   direction: 'incoming' | 'outgoing';
   private: boolean;
   content: string;

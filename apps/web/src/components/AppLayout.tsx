@@ -1,4 +1,4 @@
-import { AppShell, Burger, Divider, Group, ScrollArea, Text } from '@mantine/core';
+import { AppShell, Burger, Divider, Group, ScrollArea } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Outlet } from 'react-router-dom';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
@@ -6,6 +6,7 @@ import { Logo } from './Logo';
 import { MainNav } from './MainNav';
 import { UserMenu } from './UserMenu';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
+import classes from './TopBar.module.css';
 
 export function AppLayout() {
   const [navOpen, { toggle, close }] = useDisclosure(false);
@@ -16,6 +17,9 @@ export function AppLayout() {
       navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
       padding={0}
     >
+      <a href="#main" className={classes.skipLink}>
+        Skip to content
+      </a>
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
           <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
@@ -43,14 +47,9 @@ export function AppLayout() {
         <AppShell.Section grow component={ScrollArea}>
           <MainNav onNavigate={close} />
         </AppShell.Section>
-        <AppShell.Section>
-          <Text size="xs" c="dimmed" px="sm" py="xs">
-            Rapport · open source
-          </Text>
-        </AppShell.Section>
       </AppShell.Navbar>
 
-      <AppShell.Main>
+      <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
         <Outlet />
       </AppShell.Main>
     </AppShell>

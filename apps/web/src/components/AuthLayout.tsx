@@ -1,4 +1,5 @@
 import { Box, Center, Container, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { Logo } from './Logo';
@@ -13,6 +14,7 @@ interface AuthLayoutProps {
 
 /** The centred card used by sign-in, password reset and invitation pages. */
 export function AuthLayout({ title, subtitle, children, footer }: AuthLayoutProps) {
+  useDocumentTitle(`${title} · Rapport`);
   return (
     <Box className={classes.root}>
       <Group justify="space-between" p="md">

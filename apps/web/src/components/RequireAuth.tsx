@@ -2,6 +2,7 @@ import { Center, Loader, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
 import { useMe } from '../api/queries';
+import { NoWorkspace } from './NoWorkspace';
 import { ErrorState } from './QueryStates';
 
 /** Renders children only when signed in; otherwise sends the visitor to /login. */
@@ -33,6 +34,7 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     const to = next && next !== '/' ? `/login?next=${encodeURIComponent(next)}` : '/login';
     return <Navigate to={to} replace />;
   }
+  if (!me.data.workspace || !me.data.role) return <NoWorkspace me={me.data} />;
   return <>{children}</>;
 }
 

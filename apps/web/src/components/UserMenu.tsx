@@ -20,7 +20,7 @@ export function UserMenu() {
   return (
     <Menu position="bottom-end" width={240} withinPortal>
       <Menu.Target>
-        <UnstyledButton className={classes.trigger} aria-label={`Account menu for ${user.name}`}>
+        <UnstyledButton className={classes.trigger} aria-label={`Account menu for ${user.name} (${roleLabels[role]})`}>
           <Group gap="xs" wrap="nowrap">
             <Avatar src={user.avatar_url || null} alt="" size={30} radius="xl" color="indigo">
               {initials(user.name)}

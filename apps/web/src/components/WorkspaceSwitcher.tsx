@@ -1,4 +1,4 @@
-import { Avatar, Badge, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconPlus, IconSelector } from '@tabler/icons-react';
@@ -62,24 +62,14 @@ export function WorkspaceSwitcher() {
                   {initials(ws.name)}
                 </Avatar>
               }
-              rightSection={
-                ws.id === workspace.id ? (
-                  <IconCheck size={16} aria-label="Current workspace" />
-                ) : (
-                  <Badge size="xs" variant="default">
-                    {roleLabels[ws.role]}
-                  </Badge>
-                )
-              }
+              rightSection={ws.id === workspace.id ? <IconCheck size={16} aria-label="Current workspace" /> : null}
             >
-              <Text size="sm" truncate maw={170}>
+              <Text size="sm" truncate maw={180}>
                 {ws.name}
               </Text>
-              {ws.id === workspace.id && (
-                <Text size="xs" c="dimmed">
-                  {roleLabels[ws.role]}
-                </Text>
-              )}
+              <Text size="xs" c="dimmed">
+                {roleLabels[ws.role]}
+              </Text>
             </Menu.Item>
           ))}
           <Menu.Divider />

@@ -6,6 +6,8 @@ export interface Formatters {
   dateTime: (iso: string | null | undefined) => string;
   time: (iso: string | null | undefined) => string;
   relative: (iso: string | null | undefined) => string;
+  /** Time only for today, day and time this year, full date otherwise. */
+  smart: (iso: string | null | undefined) => string;
 }
 
 const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
@@ -54,10 +56,24 @@ export function useFormat(): Formatters {
         return Number.isNaN(d.getTime()) ? '—' : fmt.format(d);
       };
     };
+    const time = make({ timeStyle: 'short' });
+    const dayTime = make({ month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+    const full = make({ dateStyle: 'medium', timeStyle: 'short' });
+    const dayKey = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const smart = (iso: string | null | undefined) => {
+      if (!iso) return '—';
+      const d = new Date(iso);
+      if (Number.isNaN(d.getTime())) return '—';
+      const now = new Date();
+      const [day, today] = [dayKey.format(d), dayKey.format(now)];
+      if (day === today) return time(iso);
+      return day.slice(0, 4) === today.slice(0, 4) ? dayTime(iso) : full(iso);
+    };
     return {
+      smart,
       date: make({ dateStyle: 'medium' }),
-      dateTime: make({ dateStyle: 'medium', timeStyle: 'short' }),
-      time: make({ timeStyle: 'short' }),
+      dateTime: full,
+      time,
       relative,
     };
   }, [zone]);

@@ -16,8 +16,15 @@ export function applyServerErrors(
   error: unknown,
   fieldMap: Record<string, string> = {},
 ): string | null {
+  const fields = Object.keys(form.getValues());
+  // Errors that clearly belong to one field even without details.
+  const owner = error instanceof ApiError ? fieldForCode[error.code] : undefined;
+  if (owner && fields.includes(owner)) {
+    form.setErrors({ [owner]: (error as ApiError).message });
+    return null;
+  }
   if (error instanceof ApiError && error.fieldErrors.length > 0) {
-    const known = new Set(Object.keys(form.getValues()));
+    const known = new Set(fields);
     const leftover: string[] = [];
     const errors: Record<string, string> = {};
     for (const { field, message } of error.fieldErrors) {
@@ -31,6 +38,11 @@ export function applyServerErrors(
   }
   return errorMessage(error);
 }
+
+const fieldForCode: Record<string, string> = {
+  email_taken: 'email',
+  wrong_password: 'current_password',
+};
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);

@@ -3,7 +3,7 @@ import { useCallback } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
 import { keys, useMe } from '../api/queries';
-import type { Me, Role } from '../api/types';
+import type { Me, Role, Workspace } from '../api/types';
 
 export const roleLabels: Record<Role, string> = { owner: 'Owner', admin: 'Admin', agent: 'Agent' };
 export const roleColors: Record<Role, string> = { owner: 'violet', admin: 'indigo', agent: 'gray' };
@@ -12,11 +12,24 @@ export function isAdminRole(role: Role | undefined): boolean {
   return role === 'owner' || role === 'admin';
 }
 
-/** The signed-in session; only use inside the authenticated shell. */
-export function useSession(): Me & { isAdmin: boolean; isOwner: boolean } {
+export interface Session extends Me {
+  workspace: Workspace;
+  role: Role;
+  isAdmin: boolean;
+  isOwner: boolean;
+}
+
+/** The signed-in session with a current workspace; only use inside the authenticated shell. */
+export function useSession(): Session {
   const { data } = useMe();
-  if (!data) throw new Error('useSession used outside the authenticated app');
-  return { ...data, isAdmin: isAdminRole(data.role), isOwner: data.role === 'owner' };
+  if (!data?.workspace || !data.role) throw new Error('useSession used outside the authenticated app');
+  return { ...data, workspace: data.workspace, role: data.role, isAdmin: isAdminRole(data.role), isOwner: data.role === 'owner' };
+}
+
+/** Whether a role is at least another (owner > admin > agent). */
+export function atLeast(role: Role, min: Role): boolean {
+  const rank: Record<Role, number> = { agent: 0, admin: 1, owner: 2 };
+  return rank[role] >= rank[min];
 }
 
 /** Signs out (this session, or every session of the user) and returns to /login. */

@@ -15,6 +15,7 @@ interface ComingSoonProps {
 function ComingSoon({ title, description, icon, headline, summary, features }: ComingSoonProps) {
   return (
     <Page>
+      <Stack gap="lg">
       <PageHeader title={title} description={description} />
       <Paper withBorder p={{ base: 'lg', sm: 'xl' }}>
         <SimpleGrid cols={{ base: 1, md: 2 }} spacing="xl">
@@ -51,6 +52,7 @@ function ComingSoon({ title, description, icon, headline, summary, features }: C
           </Card>
         </SimpleGrid>
       </Paper>
+      </Stack>
     </Page>
   );
 }

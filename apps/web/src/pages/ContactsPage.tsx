@@ -1,4 +1,4 @@
-import { Anchor, Avatar, Group, Paper, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Avatar, Button, Group, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
 import { EmptyState } from '@mantine/core';
 import { IconAddressBook, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -13,17 +13,18 @@ export function ContactsPage() {
   const fmt = useFormat();
   const [search, setSearch] = useState('');
   const q = search.trim().toLowerCase();
-  const rows = (contacts.data ?? []).filter(
+  const rows = (contacts.items ?? []).filter(
     (c) => !q || [c.name, c.email, c.phone, c.company].some((v) => v?.toLowerCase().includes(q)),
   );
 
   return (
     <Page size="xl">
+      <Stack gap="lg">
       <PageHeader
         title="Contacts"
         description="Everyone who has talked to your team."
         actions={
-          contacts.data && contacts.data.length > 0 ? (
+          contacts.items && contacts.items.length > 0 ? (
             <TextInput
               aria-label="Search contacts"
               placeholder="Search contacts"
@@ -36,8 +37,8 @@ export function ContactsPage() {
         }
       />
       {contacts.isPending && <TableSkeleton columns={5} />}
-      {contacts.isError && <ErrorState error={contacts.error} onRetry={() => void contacts.refetch()} />}
-      {contacts.data?.length === 0 && (
+      {contacts.isError && <ErrorState title="Could not load contacts" error={contacts.error} onRetry={() => void contacts.refetch()} />}
+      {contacts.items?.length === 0 && (
         <Paper withBorder p="xl">
           <EmptyState
             variant="light"
@@ -47,14 +48,14 @@ export function ContactsPage() {
           />
         </Paper>
       )}
-      {contacts.data && contacts.data.length > 0 && (
+      {contacts.items && contacts.items.length > 0 && (
         <Paper withBorder p={0} style={{ overflow: 'hidden' }}>
-          <Table.ScrollContainer minWidth={720}>
+          <Table.ScrollContainer minWidth={560}>
             <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Name</Table.Th>
-                  <Table.Th>Email</Table.Th>
+                  <Table.Th visibleFrom="sm">Email</Table.Th>
                   <Table.Th>Phone</Table.Th>
                   <Table.Th>Company</Table.Th>
                   <Table.Th>Created</Table.Th>
@@ -66,12 +67,19 @@ export function ContactsPage() {
                     <Table.Td>
                       <Group gap="sm" wrap="nowrap">
                         <Avatar size={28} radius="xl" color="initials" name={c.name || c.email || '?'} />
-                        <Text size="sm" fw={500}>
-                          {c.name || <Text span c="dimmed" size="sm">Unnamed</Text>}
-                        </Text>
+                        <div style={{ minWidth: 0 }}>
+                          <Text size="sm" fw={500} style={{ whiteSpace: 'nowrap' }}>
+                            {c.name || <Text span c="dimmed" size="sm">Unnamed</Text>}
+                          </Text>
+                          {c.email && (
+                            <Text size="xs" c="dimmed" hiddenFrom="sm">
+                              {c.email}
+                            </Text>
+                          )}
+                        </div>
                       </Group>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td visibleFrom="sm">
                       {c.email ? (
                         <Anchor href={`mailto:${c.email}`} size="sm">
                           {c.email}
@@ -103,6 +111,14 @@ export function ContactsPage() {
           </Table.ScrollContainer>
         </Paper>
       )}
+      {contacts.hasNextPage && (
+        <Group justify="center">
+          <Button variant="default" loading={contacts.isFetchingNextPage} onClick={() => void contacts.fetchNextPage()}>
+            Load more
+          </Button>
+        </Group>
+      )}
+      </Stack>
     </Page>
   );
 }

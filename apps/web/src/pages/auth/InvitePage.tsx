@@ -4,7 +4,7 @@ import { IconAlertCircle } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { api } from '../../api/client';
+import { api, ApiError } from '../../api/client';
 import { keys } from '../../api/queries';
 import type { InvitationLookup, LoginResponse } from '../../api/types';
 import { AuthLayout } from '../../components/AuthLayout';
@@ -23,19 +23,30 @@ export function InvitePage() {
     queryFn: () => api.get<InvitationLookup>(`/invitations/lookup/${encodeURIComponent(token)}`),
     retry: false,
   });
+  const [needsCode, setNeedsCode] = useState(false);
   const form = useForm({
-    initialValues: { name: '', password: '' },
+    initialValues: { name: '', password: '', totp_code: '' },
     validate: { name: (v) => (v.trim() ? null : 'Enter your name'), password: passwordRule },
   });
 
-  const submit = form.onSubmit(async ({ name, password }) => {
+  const submit = form.onSubmit(async ({ name, password, totp_code }) => {
     setFormError(null);
+    const code = totp_code.replace(/\s/g, '');
     try {
-      await api.post<LoginResponse>('/auth/accept-invitation', { token, name: name.trim(), password });
+      const me = await api.post<LoginResponse>('/auth/accept-invitation', {
+        token,
+        name: name.trim(),
+        password,
+        ...(needsCode && code ? { totp_code: code } : {}),
+      });
       queryClient.clear();
-      await queryClient.fetchQuery({ queryKey: keys.me, queryFn: () => api.get('/me'), staleTime: 0 });
+      queryClient.setQueryData(keys.me, me);
       await navigate('/inbox', { replace: true });
     } catch (err) {
+      // An existing Rapport account joins with its current password (and code, with two-factor on).
+      if (err instanceof ApiError && err.code === 'two_factor_required') return setNeedsCode(true);
+      if (err instanceof ApiError && err.code === 'invalid_two_factor_code') return form.setFieldError('totp_code', err.message);
+      if (err instanceof ApiError && err.code === 'invalid_credentials') return form.setFieldError('password', err.message);
       setFormError(applyServerErrors(form, err));
     }
   });
@@ -89,11 +100,21 @@ export function InvitePage() {
             <TextInput label="Name" autoComplete="name" required autoFocus {...form.getInputProps('name')} />
             <PasswordInput
               label="Password"
-              description="At least 8 characters"
+              description="At least 8 characters. Already on Rapport? Use your current password."
               autoComplete="new-password"
               required
               {...form.getInputProps('password')}
             />
+            {needsCode && (
+              <TextInput
+                label="Authentication code"
+                description="Your account has two-factor authentication on."
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                placeholder="123456"
+                {...form.getInputProps('totp_code')}
+              />
+            )}
             <Button type="submit" fullWidth loading={form.submitting}>
               Join workspace
             </Button>

@@ -32,7 +32,7 @@ export function LoginPage() {
     validate: {
       email: (v) => (/^\S+@\S+$/.test(v.trim()) ? null : 'Enter your email address'),
       password: (v) => (v ? null : 'Enter your password'),
-      totp_code: (v) => (v && !/^\d{6,8}$/.test(v.replace(/\s/g, '')) ? 'Enter the 6-digit code' : null),
+      totp_code: (v) => (v && !/^\d{6}$/.test(v.replace(/\s/g, '')) ? 'Enter the 6-digit code' : null),
     },
   });
 
@@ -48,13 +48,13 @@ export function LoginPage() {
       return;
     }
     try {
-      await api.post<LoginResponse>('/auth/login', {
+      const me = await api.post<LoginResponse>('/auth/login', {
         email: values.email.trim(),
         password: values.password,
         ...(needsCode ? { totp_code: values.totp_code.replace(/\s/g, '') } : {}),
       });
       queryClient.clear();
-      await queryClient.fetchQuery({ queryKey: keys.me, queryFn: () => api.get('/me'), staleTime: 0 });
+      queryClient.setQueryData(keys.me, me);
       await navigate(safeNext(params.get('next')), { replace: true });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'two_factor_required') {

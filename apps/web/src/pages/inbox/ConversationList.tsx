@@ -1,4 +1,5 @@
-import { Avatar, Badge, Box, Group, ScrollArea, SegmentedControl, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Avatar, Badge, Box, Button, Group, ScrollArea, SegmentedControl, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Conversation, ConversationStatus } from '../../api/types';
@@ -12,11 +13,15 @@ interface Props {
   conversations: Conversation[] | undefined;
   loading: boolean;
   selectedId: string | undefined;
+  onLoadMore?: () => void;
+  loadingMore?: boolean;
   children?: React.ReactNode;
 }
 
-export function ConversationList({ conversations, loading, selectedId, children }: Props) {
+export function ConversationList({ conversations, loading, selectedId, onLoadMore, loadingMore, children }: Props) {
   const [filter, setFilter] = useState<Filter>('all');
+  const unread = (conversations ?? []).reduce((n, c) => n + (c.unread_count > 0 ? 1 : 0), 0);
+  useDocumentTitle(unread ? `(${unread}) Inbox · Rapport` : 'Inbox · Rapport');
   const fmt = useFormat();
   const visible = (conversations ?? []).filter((c) => filter === 'all' || c.status === filter);
   const openCount = (conversations ?? []).filter((c) => c.status === 'open').length;
@@ -104,6 +109,13 @@ export function ConversationList({ conversations, loading, selectedId, children 
             );
           })}
         </nav>
+        {onLoadMore && (
+          <Group justify="center" p="md">
+            <Button variant="default" size="xs" loading={loadingMore} onClick={onLoadMore}>
+              Load more
+            </Button>
+          </Group>
+        )}
       </ScrollArea>
     </>
   );

@@ -72,7 +72,9 @@ export function ConversationThread({ conversation }: { conversation: Conversatio
               No messages in this conversation yet.
             </Text>
           )}
-          {messages.data?.map((m) => <MessageItem key={m.id} message={m} time={fmt.dateTime(m.created_at)} />)}
+          {messages.data?.map((m) => (
+            <MessageItem key={m.id} message={m} time={fmt.smart(m.created_at)} title={fmt.dateTime(m.created_at)} />
+          ))}
         </Stack>
       </ScrollArea>
 
@@ -87,7 +89,7 @@ export function ConversationThread({ conversation }: { conversation: Conversatio
   );
 }
 
-function MessageItem({ message, time }: { message: Message; time: string }) {
+function MessageItem({ message, time, title }: { message: Message; time: string; title: string }) {
   const outgoing = message.direction === 'outgoing';
   const name = message.author?.name || (outgoing ? 'Agent' : 'Visitor');
   return (
@@ -95,16 +97,16 @@ function MessageItem({ message, time }: { message: Message; time: string }) {
       <Group gap="sm" align="flex-end" wrap="nowrap" justify={outgoing ? 'flex-end' : 'flex-start'}>
         {!outgoing && <Avatar size={28} radius="xl" color="initials" name={name} />}
         <Stack gap={4} align={outgoing ? 'flex-end' : 'flex-start'} style={{ minWidth: 0, flex: '0 1 auto' }}>
-          <Group gap={6} wrap="nowrap">
+          <Group gap={6} wrap="wrap" justify={outgoing ? 'flex-end' : 'flex-start'}>
             <Text size="xs" fw={600}>
               {name}
             </Text>
             {message.private && (
-              <Badge size="xs" color="yellow" variant="light" leftSection={<IconLock size={10} />}>
+              <Badge size="xs" color="yellow" variant="light" leftSection={<IconLock size={10} />} style={{ flexShrink: 0 }}>
                 Private note
               </Badge>
             )}
-            <Text size="xs" c="dimmed" component="time" dateTime={message.created_at}>
+            <Text size="xs" c="dimmed" component="time" dateTime={message.created_at} title={title}>
               {time}
             </Text>
           </Group>

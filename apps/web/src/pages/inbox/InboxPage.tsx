@@ -1,7 +1,7 @@
-import { Box, Center, EmptyState } from '@mantine/core';
+import { Box, Center, EmptyState, Loader } from '@mantine/core';
 import { IconInbox, IconMessageCircle } from '@tabler/icons-react';
 import { useParams } from 'react-router-dom';
-import { useConversations } from '../../api/queries';
+import { useConversation, useConversations } from '../../api/queries';
 import { ErrorState } from '../../components/QueryStates';
 import { ConversationList } from './ConversationList';
 import { ConversationThread } from './ConversationThread';
@@ -10,13 +10,22 @@ import classes from './Inbox.module.css';
 export function InboxPage() {
   const { conversationId } = useParams();
   const conversations = useConversations();
-  const selected = conversations.data?.find((c) => c.id === conversationId);
-  const empty = conversations.data?.length === 0;
+  const list = conversations.items;
+  const inList = list?.find((c) => c.id === conversationId);
+  const single = useConversation(conversationId, Boolean(list) && !inList);
+  const selected = inList ?? single.data;
+  const empty = list?.length === 0;
 
   return (
     <Box className={classes.layout} data-selected={conversationId ? true : undefined}>
       <Box className={classes.listPane}>
-        <ConversationList conversations={conversations.data} loading={conversations.isPending} selectedId={conversationId}>
+        <ConversationList
+          conversations={list}
+          loading={conversations.isPending}
+          selectedId={conversationId}
+          onLoadMore={conversations.hasNextPage ? () => void conversations.fetchNextPage() : undefined}
+          loadingMore={conversations.isFetchingNextPage}
+        >
           {conversations.isError && (
             <Box p="md">
               <ErrorState
@@ -42,14 +51,18 @@ export function InboxPage() {
       <Box className={classes.threadPane}>
         {selected ? (
           <ConversationThread key={selected.id} conversation={selected} />
+        ) : conversationId && !single.isError && !conversations.isError ? (
+          <Center style={{ flex: 1 }} aria-busy="true" aria-label="Loading conversation">
+            <Loader type="dots" />
+          </Center>
         ) : (
           <Center style={{ flex: 1 }} p="xl">
             <EmptyState
               variant="light"
               icon={<IconMessageCircle size={26} />}
-              title={conversationId && conversations.data ? 'Conversation not found' : 'No conversation selected'}
+              title={conversationId && single.isError ? 'Conversation not found' : 'No conversation selected'}
               description={
-                conversationId && conversations.data
+                conversationId && single.isError
                   ? 'It may have been removed, or it belongs to another workspace.'
                   : empty
                     ? 'Your inbox is empty. Live chat and email channels are on the way.'

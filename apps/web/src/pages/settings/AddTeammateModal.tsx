@@ -12,7 +12,7 @@ import { passwordRule } from '../auth/ResetPasswordPage';
 import { roleDescriptions, roleOptions } from './roles';
 
 export function AddTeammateModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const { isOwner } = useSession();
+  const { role } = useSession();
   const queryClient = useQueryClient();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
@@ -62,7 +62,7 @@ export function AddTeammateModal({ opened, onClose }: { opened: boolean; onClose
           />
           <Select
             label="Role"
-            data={roleOptions(isOwner)}
+            data={roleOptions(role)}
             allowDeselect={false}
             description={roleDescriptions[form.values.role]}
             {...form.getInputProps('role')}

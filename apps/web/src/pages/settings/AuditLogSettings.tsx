@@ -1,23 +1,24 @@
 import { Badge, Button, Code, EmptyState, Group, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { IconHistory } from '@tabler/icons-react';
-import { useAuditEvents } from '../../api/queries';
+import { useAuditEvents, useUsers } from '../../api/queries';
 import type { AuditEvent } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorState, TableSkeleton } from '../../components/QueryStates';
 import { useFormat } from '../../lib/format';
+import { useSession } from '../../lib/session';
 import { AdminOnly } from './SettingsLayout';
 
 const actionLabels: Record<string, string> = {
   'auth.sign_in': 'Signed in',
   'auth.sign_in_failed': 'Sign-in failed',
   'auth.sign_out': 'Signed out',
-  'auth.sign_out_all': 'Signed out everywhere',
+  'auth.sign_out_everywhere': 'Signed out everywhere',
   'auth.password_changed': 'Changed password',
   'auth.password_reset_requested': 'Requested password reset',
   'auth.password_reset': 'Reset password',
   'auth.two_factor_enabled': 'Enabled two-factor',
   'auth.two_factor_disabled': 'Disabled two-factor',
-  'member.created': 'Added a teammate',
+  'member.added': 'Added a teammate',
   'member.role_changed': 'Changed a role',
   'member.removed': 'Removed a teammate',
   'token.created': 'Created an API token',
@@ -29,7 +30,7 @@ const actionLabels: Record<string, string> = {
   'team.updated': 'Updated a team',
   'team.deleted': 'Deleted a team',
   'workspace.created': 'Created the workspace',
-  'workspace.updated': 'Updated the workspace',
+  'workspace.renamed': 'Renamed the workspace',
 };
 
 function actionColor(action: string): string {
@@ -39,19 +40,24 @@ function actionColor(action: string): string {
   return 'gray';
 }
 
-function describeTarget(e: AuditEvent): string {
+const typeLabels: Record<string, string> = { user: 'User', api_token: 'API token', invitation: 'Invitation', account: 'Workspace', team: 'Team' };
+
+/** The target in words (a name where one is known) and a detail line from the metadata. */
+function describeTarget(e: AuditEvent, names: Map<string, string>): { primary: string; detail: string | null } {
   const meta = e.metadata ?? {};
-  for (const key of ['name', 'email', 'target_name', 'role']) {
-    const v = meta[key];
-    if (typeof v === 'string' && v) return v;
-  }
-  if (!e.target_type) return '—';
-  return e.target_id ? `${e.target_type} ${e.target_id.slice(0, 8)}` : e.target_type;
+  const str = (k: string) => (typeof meta[k] === 'string' && meta[k] ? (meta[k] as string) : null);
+  const known = e.target_id ? names.get(e.target_id) : undefined;
+  const primary =
+    known ?? str('email') ?? str('name') ?? (e.target_type ? `${typeLabels[e.target_type] ?? e.target_type}${e.target_id ? ` ${e.target_id.slice(0, 8)}` : ''}` : '—');
+  const from = str('from');
+  const to = str('to');
+  const detail = from && to ? `${from} → ${to}` : str('reason')?.replace(/_/g, ' ') ?? (str('role') ? `as ${str('role')}` : null);
+  return { primary, detail };
 }
 
 export function AuditLogSettings() {
   return (
-    <Stack gap="xl">
+    <Stack gap="lg">
       <PageHeader title="Audit log" description="Security-relevant activity in this workspace, newest first." />
       <AdminOnly>
         <AuditTable />
@@ -60,13 +66,32 @@ export function AuditLogSettings() {
   );
 }
 
+function TargetCell({ primary, detail }: { primary: string; detail: string | null }) {
+  return (
+    <>
+      <Text size="sm" truncate maw={260}>
+        {primary}
+      </Text>
+      {detail && (
+        <Text size="xs" c="dimmed">
+          {detail}
+        </Text>
+      )}
+    </>
+  );
+}
+
 function AuditTable() {
   const events = useAuditEvents();
+  const users = useUsers();
   const fmt = useFormat();
+  const { workspace } = useSession();
+  const names = new Map((users.data ?? []).map((u) => [u.id, u.name]));
+  names.set(workspace.id, workspace.name);
 
   if (events.isPending) return <TableSkeleton columns={5} rows={8} />;
-  if (events.isError) return <ErrorState error={events.error} onRetry={() => void events.refetch()} />;
-  const rows = events.data.pages.flatMap((p) => p.data);
+  if (events.isError) return <ErrorState title="Could not load the audit log" error={events.error} onRetry={() => void events.refetch()} />;
+  const rows = events.items ?? [];
   if (rows.length === 0) {
     return (
       <Paper withBorder p="xl">
@@ -81,7 +106,7 @@ function AuditTable() {
           <Table verticalSpacing="xs" horizontalSpacing="md" striped>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th w={190}>Time</Table.Th>
+                <Table.Th>Time</Table.Th>
                 <Table.Th>Actor</Table.Th>
                 <Table.Th>Action</Table.Th>
                 <Table.Th>Target</Table.Th>
@@ -92,7 +117,7 @@ function AuditTable() {
               {rows.map((e) => (
                 <Table.Tr key={e.id}>
                   <Table.Td>
-                    <Text size="sm" c="dimmed" component="time" dateTime={e.created_at}>
+                    <Text size="sm" c="dimmed" component="time" dateTime={e.created_at} style={{ whiteSpace: 'nowrap' }}>
                       {fmt.dateTime(e.created_at)}
                     </Text>
                   </Table.Td>
@@ -109,9 +134,7 @@ function AuditTable() {
                     </Tooltip>
                   </Table.Td>
                   <Table.Td>
-                    <Text size="sm" truncate maw={240}>
-                      {describeTarget(e)}
-                    </Text>
+                    <TargetCell {...describeTarget(e, names)} />
                   </Table.Td>
                   <Table.Td>{e.ip ? <Code>{e.ip}</Code> : <Text size="sm" c="dimmed">—</Text>}</Table.Td>
                 </Table.Tr>

@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, CloseButton, EmptyState, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, CloseButton, EmptyState, Group, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconCircleCheck, IconMailForward } from '@tabler/icons-react';
@@ -20,7 +20,7 @@ import { roleOptions } from './roles';
 
 export function InvitationsSettings() {
   return (
-    <Stack gap="xl">
+    <Stack gap="lg">
       <PageHeader title="Invitations" description="Invite people by email. They choose their own name and password." />
       <AdminOnly>
         <InviteForm />
@@ -31,7 +31,7 @@ export function InvitationsSettings() {
 }
 
 function InviteForm() {
-  const { isOwner } = useSession();
+  const { role } = useSession();
   const queryClient = useQueryClient();
   const [created, setCreated] = useState<Invitation | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
@@ -73,7 +73,7 @@ function InviteForm() {
             />
             <Select
               label="Role"
-              data={roleOptions(isOwner)}
+              data={roleOptions(role)}
               allowDeselect={false}
               w={{ base: '100%', xs: 160 }}
               {...form.getInputProps('role')}
@@ -116,7 +116,7 @@ function PendingInvitations() {
   return (
     <SettingsCard title="Pending invitations">
       {invitations.isPending && <TableSkeleton columns={4} rows={2} />}
-      {invitations.isError && <ErrorState error={invitations.error} onRetry={() => void invitations.refetch()} />}
+      {invitations.isError && <ErrorState title="Could not load invitations" error={invitations.error} onRetry={() => void invitations.refetch()} />}
       {invitations.data?.length === 0 && (
         <EmptyState
           size="sm"

@@ -2,7 +2,7 @@ import { Alert, Button, Group, PasswordInput, SimpleGrid, Stack } from '@mantine
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
-import { api, ApiError } from '../../api/client';
+import { api } from '../../api/client';
 import { applyServerErrors } from '../../lib/forms';
 import { passwordRule } from '../auth/ResetPasswordPage';
 import { SettingsCard } from './SettingsCard';
@@ -24,10 +24,6 @@ export function PasswordCard() {
       form.reset();
       notifications.show({ color: 'teal', title: 'Password changed', message: 'Use your new password next time you sign in.' });
     } catch (err) {
-      if (err instanceof ApiError && (err.code === 'invalid_credentials' || err.code === 'invalid_password')) {
-        form.setFieldError('current_password', 'Current password is incorrect');
-        return;
-      }
       setFormError(applyServerErrors(form, err));
     }
   });

@@ -23,7 +23,7 @@ export const languages = [
 ];
 
 function timeZones(current: string): string[] {
-  let zones: string[] = [];
+  let zones: string[];
   try {
     zones = Intl.supportedValuesOf('timeZone');
   } catch {
@@ -35,7 +35,7 @@ function timeZones(current: string): string[] {
 
 export function ProfileSettings() {
   return (
-    <Stack gap="xl">
+    <Stack gap="lg">
       <PageHeader title="Profile" description="How you appear to your teammates, and how you sign in." />
       <ProfileCard />
       <PasswordCard />

@@ -1,4 +1,4 @@
-import { Box, EmptyState, Grid, NativeSelect, NavLink, Stack, Text } from '@mantine/core';
+import { Box, EmptyState, Group, NativeSelect, NavLink, Stack, Text } from '@mantine/core';
 import {
   IconBuilding,
   IconHistory,
@@ -29,7 +29,7 @@ export const settingsSections: Section[] = [
   { path: 'users', label: 'Users', icon: IconUsers, group: 'Workspace' },
   { path: 'teams', label: 'Teams', icon: IconUsersGroup, group: 'Workspace' },
   { path: 'invitations', label: 'Invitations', icon: IconMailForward, adminOnly: true, group: 'Workspace' },
-  { path: 'tokens', label: 'API tokens', icon: IconKey, adminOnly: true, group: 'Workspace' },
+  { path: 'tokens', label: 'API tokens', icon: IconKey, group: 'Workspace' },
   { path: 'audit-log', label: 'Audit log', icon: IconHistory, adminOnly: true, group: 'Workspace' },
 ];
 
@@ -42,44 +42,42 @@ export function SettingsLayout() {
 
   return (
     <Page size="xl">
-      <Grid gap={{ base: 'md', md: 'xl' }}>
-        <Grid.Col span={{ base: 12, md: 3 }}>
-          <Box hiddenFrom="md">
-            <NativeSelect
-              label="Settings section"
-              value={current?.path ?? ''}
-              onChange={(e) => void navigate(`/settings/${e.currentTarget.value}`)}
-              data={sections.map((s) => ({ value: s.path, label: `${s.group} · ${s.label}` }))}
-            />
-          </Box>
-          <Box component="nav" aria-label="Settings" visibleFrom="md" pos="sticky" top="var(--mantine-spacing-xl)">
-            {(['Account', 'Workspace'] as const).map((group) => (
-              <Stack key={group} gap={2} mb="lg">
-                <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mb={4}>
-                  {group}
-                </Text>
-                {sections
-                  .filter((s) => s.group === group)
-                  .map(({ path, label, icon: SectionIcon }) => (
-                    <NavLink
-                      key={path}
-                      component={Link}
-                      to={`/settings/${path}`}
-                      label={label}
-                      active={current?.path === path}
-                      aria-current={current?.path === path ? 'page' : undefined}
-                      leftSection={<SectionIcon size={16} stroke={1.7} />}
-                      styles={{ root: { borderRadius: 'var(--mantine-radius-md)' } }}
-                    />
-                  ))}
-              </Stack>
-            ))}
-          </Box>
-        </Grid.Col>
-        <Grid.Col span={{ base: 12, md: 9 }}>
+      <Box hiddenFrom="md" mb="lg">
+        <NativeSelect
+          label="Settings section"
+          value={current?.path ?? ''}
+          onChange={(e) => void navigate(`/settings/${e.currentTarget.value}`)}
+          data={sections.map((s) => ({ value: s.path, label: `${s.group} · ${s.label}` }))}
+        />
+      </Box>
+      <Group align="flex-start" gap="xl" wrap="nowrap">
+        <Box component="nav" aria-label="Settings" visibleFrom="md" w={210} pos="sticky" top="calc(var(--app-shell-header-height) + var(--mantine-spacing-xl))" style={{ flexShrink: 0 }}>
+          {(['Account', 'Workspace'] as const).map((group) => (
+            <Stack key={group} gap={2} mb="lg">
+              <Text size="xs" fw={600} c="dimmed" tt="uppercase" px="sm" mb={4}>
+                {group}
+              </Text>
+              {sections
+                .filter((s) => s.group === group)
+                .map(({ path, label, icon: SectionIcon }) => (
+                  <NavLink
+                    key={path}
+                    component={Link}
+                    to={`/settings/${path}`}
+                    label={label}
+                    active={current?.path === path}
+                    aria-current={current?.path === path ? 'page' : undefined}
+                    leftSection={<SectionIcon size={16} stroke={1.7} />}
+                    styles={{ root: { borderRadius: 'var(--mantine-radius-md)' } }}
+                  />
+                ))}
+            </Stack>
+          ))}
+        </Box>
+        <Box style={{ flex: 1, minWidth: 0 }} maw={960}>
           <Outlet />
-        </Grid.Col>
-      </Grid>
+        </Box>
+      </Group>
     </Page>
   );
 }

@@ -27,7 +27,7 @@ export function TeamModal({ opened, team, onClose }: Props) {
 
   const submit = form.onSubmit(async (values) => {
     setFormError(null);
-    const body = { name: values.name.trim(), description: values.description.trim() || null, member_ids: values.member_ids };
+    const body = { name: values.name.trim(), description: values.description.trim(), member_ids: values.member_ids };
     try {
       if (team) await api.patch<Team>(`/teams/${team.id}`, body);
       else await api.post<Team>('/teams', body);

@@ -25,7 +25,7 @@ export function TeamsSettings() {
   const nameOf = (id: string) => users.data?.find((u) => u.id === id)?.name ?? 'Former teammate';
 
   return (
-    <Stack gap="xl">
+    <Stack gap="lg">
       <PageHeader
         title="Teams"
         description="Group teammates so conversations can be routed to the right people."
@@ -38,7 +38,7 @@ export function TeamsSettings() {
         }
       />
       {teams.isPending && <TableSkeleton columns={3} rows={3} />}
-      {teams.isError && <ErrorState error={teams.error} onRetry={() => void teams.refetch()} />}
+      {teams.isError && <ErrorState title="Could not load teams" error={teams.error} onRetry={() => void teams.refetch()} />}
       {teams.data?.length === 0 && (
         <Paper withBorder p="xl">
           <EmptyState
@@ -90,7 +90,7 @@ export function TeamsSettings() {
                       ) : (
                         <Group gap="xs" wrap="nowrap">
                           <Tooltip.Group openDelay={200}>
-                            <Avatar.Group spacing="sm">
+                            <Avatar.Group spacing={6}>
                               {t.member_ids.slice(0, 4).map((id) => (
                                 <Tooltip key={id} label={nameOf(id)}>
                                   <Avatar size={28} radius="xl" color="initials" name={nameOf(id)} />

@@ -18,7 +18,7 @@ interface CreateProps {
 }
 
 export function CreateTokenModal({ opened, onClose, onCreated }: CreateProps) {
-  const { isOwner } = useSession();
+  const { role } = useSession();
   const queryClient = useQueryClient();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
@@ -57,7 +57,7 @@ export function CreateTokenModal({ opened, onClose, onCreated }: CreateProps) {
           <Select
             label="Role"
             description={`${roleDescriptions[form.values.role]}. Pick the smallest role that works.`}
-            data={roleOptions(isOwner)}
+            data={roleOptions(role)}
             allowDeselect={false}
             {...form.getInputProps('role')}
           />

@@ -11,29 +11,29 @@ import { ConfirmModal } from '../../components/ConfirmModal';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorState, TableSkeleton } from '../../components/QueryStates';
 import { useFormat } from '../../lib/format';
-import { roleColors, roleLabels } from '../../lib/session';
-import { AdminOnly } from './SettingsLayout';
+import { roleColors, roleLabels, useSession } from '../../lib/session';
 import { CreateTokenModal, TokenCreatedModal } from './TokenModals';
 
 export function TokensSettings() {
+  const { isAdmin } = useSession();
   const [creating, createModal] = useDisclosure(false);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   return (
-    <Stack gap="xl">
+    <Stack gap="lg">
       <PageHeader
         title="API tokens"
-        description="Tokens let scripts and integrations use the Rapport API on behalf of this workspace."
+        description={
+          isAdmin
+            ? 'Tokens let scripts and integrations use the Rapport API. You see every token in this workspace.'
+            : 'Tokens let your scripts use the Rapport API as you. You see your own tokens.'
+        }
         actions={
-          <AdminOnlyButton>
-            <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
-              Create token
-            </Button>
-          </AdminOnlyButton>
+          <Button leftSection={<IconPlus size={16} />} onClick={createModal.open}>
+            Create token
+          </Button>
         }
       />
-      <AdminOnly>
-        <TokenTable />
-      </AdminOnly>
+      <TokenTable />
       <CreateTokenModal
         opened={creating}
         onClose={createModal.close}
@@ -47,10 +47,6 @@ export function TokensSettings() {
   );
 }
 
-function AdminOnlyButton({ children }: { children: React.ReactNode }) {
-  return <AdminOnly fallback={null}>{children}</AdminOnly>;
-}
-
 function TokenTable() {
   const tokens = useTokens();
   const fmt = useFormat();
@@ -58,7 +54,7 @@ function TokenTable() {
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
 
   if (tokens.isPending) return <TableSkeleton columns={6} rows={3} />;
-  if (tokens.isError) return <ErrorState error={tokens.error} onRetry={() => void tokens.refetch()} />;
+  if (tokens.isError) return <ErrorState title="Could not load API tokens" error={tokens.error} onRetry={() => void tokens.refetch()} />;
   return (
     <>
       {tokens.data.length === 0 ? (

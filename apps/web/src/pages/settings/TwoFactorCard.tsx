@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Group, Image, Paper, PasswordInput, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Flex, Group, Image, Paper, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconShieldCheck, IconShieldOff } from '@tabler/icons-react';
@@ -31,7 +31,7 @@ function EnableTwoFactor() {
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
     initialValues: { code: '' },
-    validate: { code: (v) => (/^\d{6,8}$/.test(v.replace(/\s/g, '')) ? null : 'Enter the 6-digit code') },
+    validate: { code: (v) => (/^\d{6}$/.test(v.replace(/\s/g, '')) ? null : 'Enter the 6-digit code') },
   });
 
   const start = async () => {
@@ -94,8 +94,8 @@ function EnableTwoFactor() {
             {formError}
           </Alert>
         )}
-        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
-          <Paper withBorder p="sm" bg="white" w={200} h={200} mx={{ base: 'auto', sm: 0 }}>
+        <Flex direction={{ base: 'column', sm: 'row' }} gap="lg" align={{ base: 'center', sm: 'flex-start' }}>
+          <Paper withBorder p="sm" bg="white" w={184} h={184} style={{ flexShrink: 0 }}>
             <Image
               src={`data:image/svg+xml;utf8,${encodeURIComponent(setup.qr_svg)}`}
               alt="Two-factor QR code"
@@ -104,24 +104,26 @@ function EnableTwoFactor() {
               fit="contain"
             />
           </Paper>
-          <Stack gap="sm">
+          <Stack gap="sm" style={{ flex: 1, minWidth: 0 }} w="100%">
             <Text size="sm">
-              1. Scan the QR code with an authenticator app (1Password, Google Authenticator, Authy…), or enter the
-              secret key by hand.
+              <strong>1.</strong> Scan the QR code with an authenticator app (1Password, Google Authenticator, Authy…),
+              or enter the secret key by hand.
             </Text>
             <CopyField label="Secret key" value={setup.secret} />
-            <Text size="sm">2. Enter the 6-digit code the app shows.</Text>
+            <Text size="sm" mt="xs">
+              <strong>2.</strong> Enter the 6-digit code the app shows.
+            </Text>
+            <TextInput
+              label="Authentication code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              placeholder="123456"
+              maw={240}
+              required
+              {...form.getInputProps('code')}
+            />
           </Stack>
-        </SimpleGrid>
-        <TextInput
-          label="Authentication code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          placeholder="123456"
-          maw={240}
-          required
-          {...form.getInputProps('code')}
-        />
+        </Flex>
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={() => setSetup(null)}>
             Cancel
@@ -150,7 +152,7 @@ function DisableTwoFactor() {
       await queryClient.invalidateQueries({ queryKey: keys.me });
       notifications.show({ color: 'teal', message: 'Two-factor authentication is off' });
     } catch (err) {
-      if (err instanceof ApiError && (err.code === 'invalid_credentials' || err.code === 'invalid_password')) {
+      if (err instanceof ApiError && err.code === 'wrong_password') {
         form.setFieldError('password', 'Password is incorrect');
         return;
       }

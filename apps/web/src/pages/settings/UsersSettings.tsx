@@ -16,7 +16,7 @@ import { ResetLinkModal } from './ResetLinkModal';
 import { roleOptions } from './roles';
 
 export function UsersSettings() {
-  const { user: me, isAdmin, isOwner } = useSession();
+  const { user: me, role, isAdmin, isOwner } = useSession();
   const users = useUsers();
   const queryClient = useQueryClient();
   const [adding, addModal] = useDisclosure(false);
@@ -45,7 +45,7 @@ export function UsersSettings() {
   const canManage = (m: Member) => isAdmin && m.id !== me.id && (isOwner || m.role !== 'owner');
 
   return (
-    <Stack gap="xl">
+    <Stack gap="lg">
       <PageHeader
         title="Users"
         description="Everyone who can sign in to this workspace."
@@ -59,17 +59,17 @@ export function UsersSettings() {
         }
       />
       {users.isPending && <TableSkeleton columns={4} />}
-      {users.isError && <ErrorState error={users.error} onRetry={() => void users.refetch()} />}
+      {users.isError && <ErrorState title="Could not load teammates" error={users.error} onRetry={() => void users.refetch()} />}
       {users.data && (
         <Paper withBorder p={0} style={{ overflow: 'hidden' }}>
-          <Table.ScrollContainer minWidth={640}>
+          <Table.ScrollContainer minWidth={520}>
             <Table verticalSpacing="sm" horizontalSpacing="md">
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Name</Table.Th>
-                  <Table.Th>Email</Table.Th>
+                  <Table.Th visibleFrom="sm">Email</Table.Th>
                   <Table.Th w={150}>Role</Table.Th>
-                  <Table.Th w={90}>2FA</Table.Th>
+                  <Table.Th w={100}>2FA</Table.Th>
                   {isAdmin && <Table.Th w={56} aria-label="Actions" />}
                 </Table.Tr>
               </Table.Thead>
@@ -79,17 +79,24 @@ export function UsersSettings() {
                     <Table.Td>
                       <Group gap="sm" wrap="nowrap">
                         <Avatar src={m.avatar_url || null} name={m.name} color="initials" size={32} radius="xl" alt="" />
-                        <Text size="sm" fw={500}>
-                          {m.name}
-                        </Text>
-                        {m.id === me.id && (
-                          <Badge size="xs" variant="default">
-                            You
-                          </Badge>
-                        )}
+                        <Stack gap={0} style={{ minWidth: 0 }}>
+                          <Group gap={6} wrap="nowrap">
+                            <Text size="sm" fw={500} truncate>
+                              {m.name}
+                            </Text>
+                            {m.id === me.id && (
+                              <Badge size="xs" variant="default" style={{ flexShrink: 0 }}>
+                                You
+                              </Badge>
+                            )}
+                          </Group>
+                          <Text size="xs" c="dimmed" truncate hiddenFrom="sm">
+                            {m.email}
+                          </Text>
+                        </Stack>
                       </Group>
                     </Table.Td>
-                    <Table.Td>
+                    <Table.Td visibleFrom="sm">
                       <Text size="sm" c="dimmed">
                         {m.email}
                       </Text>
@@ -99,7 +106,7 @@ export function UsersSettings() {
                         <Select
                           size="xs"
                           aria-label={`Role for ${m.name}`}
-                          data={roleOptions(isOwner)}
+                          data={roleOptions(role)}
                           value={m.role}
                           allowDeselect={false}
                           onChange={(v) => v && v !== m.role && void changeRole(m, v as Role)}

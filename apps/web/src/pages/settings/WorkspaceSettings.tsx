@@ -15,7 +15,7 @@ import { SettingsCard } from './SettingsCard';
 
 export function WorkspaceSettings() {
   return (
-    <Stack gap="xl">
+    <Stack gap="lg">
       <PageHeader title="Workspace" description="Settings that apply to everyone in this workspace." />
       <AdminOnly>
         <WorkspaceForm />

@@ -1,10 +1,10 @@
 import type { Role } from '../../api/types';
-import { roleLabels } from '../../lib/session';
+import { atLeast, roleLabels } from '../../lib/session';
 
-/** Role choices the current user may hand out (only owners can make owners). */
-export function roleOptions(isOwner: boolean): { value: Role; label: string }[] {
-  const roles: Role[] = isOwner ? ['agent', 'admin', 'owner'] : ['agent', 'admin'];
-  return roles.map((r) => ({ value: r, label: roleLabels[r] }));
+/** Role choices the current user may hand out: never above their own role. */
+export function roleOptions(mine: Role): { value: Role; label: string }[] {
+  const roles: Role[] = ['agent', 'admin', 'owner'];
+  return roles.filter((r) => atLeast(mine, r)).map((r) => ({ value: r, label: roleLabels[r] }));
 }
 
 export const roleDescriptions: Record<Role, string> = {

@@ -1,0 +1,112 @@
+// Runs the real, built Rapport server for browser tests: a fresh data folder, a free port,
+// an owner provisioned with `rapport create-admin`, no demo data. Stop it with stop().
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(repo, 'bin', 'rapport.js');
+
+export interface Owner {
+  email: string;
+  password: string;
+  workspace: string;
+}
+
+export interface RunningServer {
+  url: string;
+  owner: Owner;
+  /** Everything the server printed so far (for failure messages). */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`rapport ${args[0]} exited with ${code}:\n${out}`))));
+  });
+}
+
+async function waitForReady(url: string, child: ChildProcess, output: () => string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}) before it was ready:\n${output()}`);
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the server was not ready within ${timeoutMs} ms:\n${output()}`);
+}
+
+export async function startServer(owner: Owner = { email: 'owner@e2e.test', password: 'correct-horse-battery', workspace: 'E2E Support' }): Promise<RunningServer> {
+  for (const built of ['dist/server/cli.js', 'dist/web/index.html']) {
+    if (!existsSync(join(repo, built))) throw new Error(`${built} is missing: run \`npm run build\` first`);
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'rapport-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    RAPPORT_DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: url,
+    RAPPORT_SEED_DEMO: 'false',
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+  };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+
+  await run(['create-admin', '--email', owner.email, '--password', owner.password, '--workspace', owner.workspace], env);
+
+  let log = '';
+  const child = spawn(process.execPath, [bin, 'start'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  const output = () => log;
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitForReady(url, child, output);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { url, owner, output, stop };
+}
