@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freshDatabaseUrl } from '../apps/server/test/process-harness.js';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(repo, 'bin', 'rapport.js');
@@ -80,8 +81,11 @@ export async function startServer(owner: Owner = { email: 'owner@e2e.test', pass
     RAPPORT_SEED_DEMO: 'false',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
   };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
+  // On PostgreSQL and Redis when the suite runs against them (TEST_DATABASE_URL, REDIS_URL).
+  const database = await freshDatabaseUrl();
+  if (database.url) env.DATABASE_URL = database.url;
+  else delete env.DATABASE_URL;
+  if (!process.env.REDIS_URL) delete env.REDIS_URL;
 
   await run(['create-admin', '--email', owner.email, '--password', owner.password, '--workspace', owner.workspace], env);
 
@@ -100,6 +104,7 @@ export async function startServer(owner: Owner = { email: 'owner@e2e.test', pass
       clearTimeout(timer);
     }
     await rm(dataDir, { recursive: true, force: true });
+    await database.drop();
   };
 
   try {
