@@ -34,7 +34,7 @@ create table conversations (
   assignee_id uuid references users(id) on delete set null,
   team_id uuid references teams(id) on delete set null,
   unread_count integer not null default 0,
-  last_message_at timestamptz not null default now(),
+  last_message_at timestamptz not null default date_trunc('milliseconds', clock_timestamp()),
   created_at timestamptz not null default date_trunc('milliseconds', clock_timestamp())
 );
 create index conversations_account_idx on conversations (account_id, last_message_at desc, id desc);

@@ -1,4 +1,7 @@
-/** Keyset pagination over (created_at desc, id desc): stable under inserts, cheap at any depth. */
+/**
+ * Keyset pagination over (a timestamp desc, id desc) — created_at by default: stable under
+ * inserts, cheap at any depth.
+ */
 import { AppError } from '../errors.js';
 
 export interface Cursor {
@@ -6,8 +9,8 @@ export interface Cursor {
   id: string;
 }
 
-export function encodeCursor(row: { created_at: Date; id: string }): string {
-  return Buffer.from(`${row.created_at.toISOString()}|${row.id}`).toString('base64url');
+export function encodeCursor(at: Date, id: string): string {
+  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
 }
 
 export function decodeCursor(cursor: string | undefined): Cursor | undefined {
@@ -21,8 +24,9 @@ export function decodeCursor(cursor: string | undefined): Cursor | undefined {
 }
 
 /** Given limit+1 rows, the page and the cursor of the next one. */
-export function page<T extends { created_at: Date; id: string }>(rows: T[], limit: number): { rows: T[]; next_cursor: string | null } {
+export function page<T extends { id: string }>(rows: T[], limit: number, key: (row: T) => Date = (r) => (r as T & { created_at: Date }).created_at): { rows: T[]; next_cursor: string | null } {
   const more = rows.length > limit;
   const slice = more ? rows.slice(0, limit) : rows;
-  return { rows: slice, next_cursor: more ? encodeCursor(slice[slice.length - 1]) : null };
+  const last = slice[slice.length - 1];
+  return { rows: slice, next_cursor: more ? encodeCursor(key(last), last.id) : null };
 }

@@ -90,9 +90,9 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
       const auth = member(request);
       const limit = request.query.limit ?? 50;
       const cursor = decodeCursor(request.query.cursor);
-      let q = list(auth.accountId).orderBy('conversations.created_at', 'desc').orderBy('conversations.id', 'desc').limit(limit + 1);
-      if (cursor) q = q.where(({ eb, tuple, refTuple }) => eb(refTuple('conversations.created_at', 'conversations.id'), '<', tuple(cursor.createdAt, cursor.id)));
-      const result = page(await q.execute(), limit);
+      let q = list(auth.accountId).orderBy('conversations.last_message_at', 'desc').orderBy('conversations.id', 'desc').limit(limit + 1);
+      if (cursor) q = q.where(({ eb, tuple, refTuple }) => eb(refTuple('conversations.last_message_at', 'conversations.id'), '<', tuple(cursor.createdAt, cursor.id)));
+      const result = page(await q.execute(), limit, (r) => r.last_message_at);
       return { data: result.rows.map(present), next_cursor: result.next_cursor };
     },
   );
