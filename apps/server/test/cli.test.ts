@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freshDatabaseUrl, run, startServer, tempDataDir, type Server } from './process-harness.js';
+import { freshDatabaseUrl } from './databases.js';
+import { run, startServer, tempDataDir, type Server } from './process-harness.js';
 
 const started: Server[] = [];
 afterAll(async () => {

@@ -3,10 +3,10 @@
  * PostgreSQL server named by TEST_DATABASE_URL), the real app built on it, and plain factories.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { freshDatabaseUrl } from './databases.js';
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import pg from 'pg';
 import type { LightMyRequestResponse } from 'fastify';
 import { build } from '../src/app.js';
 import { loadConfig, type Config } from '../src/core/config.js';
@@ -34,28 +34,10 @@ export interface TestApp {
 /** A new, empty, migrated database and the app on top of it. */
 export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-test-'));
-  let dropDatabase: (() => Promise<void>) | undefined;
-  let databaseUrl: string | undefined;
-  const serverUrl = process.env.TEST_DATABASE_URL;
-  if (serverUrl) {
-    const name = `rapport_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
-  }
+  const database = await freshDatabaseUrl();
   const config: Config = {
     ...loadConfig({ RAPPORT_DATA_DIR: dataDir, LOG_LEVEL: 'silent', RAPPORT_SEED_DEMO: 'false', PORT: '3000' }),
-    databaseUrl,
+    databaseUrl: database.url,
     redisUrl: process.env.REDIS_URL || undefined,
     loginMaxPerIp: 10_000,
     ...overrides,
@@ -82,7 +64,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
       await app.close();
       await handle.close();
       if (redis) await redis.quit();
-      await dropDatabase?.();
+      await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

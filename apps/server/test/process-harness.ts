@@ -1,12 +1,11 @@
 /** Runs the built `rapport` command as a real process, the way a person or a script would. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const bin = path.join(repoRoot, 'bin/rapport.js');
@@ -58,28 +57,6 @@ export async function freePort(): Promise<number> {
 }
 
 export const tempDataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-proc-'));
-
-/** A fresh database on TEST_DATABASE_URL's server, or undefined to use the embedded one. */
-export async function freshDatabaseUrl(): Promise<{ url: string | undefined; drop(): Promise<void> }> {
-  const server = process.env.TEST_DATABASE_URL;
-  if (!server) return { url: undefined, drop: async () => {} };
-  const name = `rapport_proc_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: server });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
 
 export interface Server {
   url: string;
