@@ -86,6 +86,8 @@ export async function startServer(owner: Owner = { email: 'owner@e2e.test', pass
   if (database.url) env.DATABASE_URL = database.url;
   else delete env.DATABASE_URL;
   if (!process.env.REDIS_URL) delete env.REDIS_URL;
+  // Rate-limit counters of earlier runs on a shared Redis must not spill into this one.
+  env.REDIS_PREFIX = `rapport-e2e-${port}-${Date.now()}:`;
 
   await run(['create-admin', '--email', owner.email, '--password', owner.password, '--workspace', owner.workspace], env);
 

@@ -40,6 +40,8 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     databaseUrl: database.url,
     redisUrl: process.env.REDIS_URL || undefined,
     loginMaxPerIp: 10_000,
+    // Each test app gets its own Redis key space, so runs sharing one Redis do not collide.
+    redisPrefix: `rapport-test-${randomBytes(4).toString('hex')}:`,
     ...overrides,
   };
   const handle = await openDatabase(config);
@@ -49,8 +51,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     db: handle.db.withPlugin(new TenantGuardPlugin()),
     redis,
     box: secretBox('test-secret-key-of-at-least-32-characters'),
-    // Each test app gets its own rate-limit key space, so tests sharing one Redis do not collide.
-    limiters: createLimiters(config, redis, `test-${randomBytes(4).toString('hex')}-`),
+    limiters: createLimiters(config, redis),
   };
   await migrate(ctx.db);
   const routes: TestApp['routes'] = [];

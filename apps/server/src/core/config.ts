@@ -35,6 +35,7 @@ export const configVariables: readonly ConfigVariable[] = [
   { name: 'DATABASE_POOL_SIZE', description: 'Maximum connections to the PostgreSQL server', default: '10', kind: 'integer' },
   { name: 'RAPPORT_SECRET_KEY', description: 'Key that encrypts stored secrets (two-factor seeds); generated into RAPPORT_DATA_DIR/secret.key when unset. Set the same value on every node', default: undefined, kind: 'string', secret: true },
   { name: 'REDIS_URL', description: 'Redis server for rate limits and (later) cross-node fan-out; in-process when unset', default: undefined, kind: 'url', secret: true, protocols: ['redis:', 'rediss:'] },
+  { name: 'REDIS_PREFIX', description: 'Prefix of every Redis key, to keep installations that share one Redis apart', default: 'rapport:', kind: 'string' },
   { name: 'RAPPORT_SEED_DEMO', description: 'Seed a demo workspace on the first start of an empty database', default: 'true', kind: 'boolean' },
   { name: 'TRUST_PROXY', description: 'Addresses/CIDRs of reverse proxies whose X-Forwarded-* headers are believed (comma separated); none by default', default: '', kind: 'list' },
   { name: 'LOG_LEVEL', description: 'Log level: fatal, error, warn, info, debug, trace or silent', default: 'info', kind: 'enum', values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] },
@@ -52,6 +53,7 @@ export interface Config {
   databasePoolSize: number;
   redisUrl: string | undefined;
   secretKey: string | undefined;
+  redisPrefix: string;
   seedDemo: boolean;
   trustProxy: string[];
   logLevel: string;
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: Number(get('DATABASE_POOL_SIZE')),
     redisUrl: get('REDIS_URL'),
     secretKey: get('RAPPORT_SECRET_KEY'),
+    redisPrefix: get('REDIS_PREFIX')!,
     seedDemo: truthy(get('RAPPORT_SEED_DEMO')),
     trustProxy: (get('TRUST_PROXY') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: get('LOG_LEVEL')!,

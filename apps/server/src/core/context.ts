@@ -20,8 +20,9 @@ export interface AppContext {
   };
 }
 
-/** `namespace` separates independent servers sharing one Redis (tests). */
-export function createLimiters(config: Config, redis?: Redis, namespace = ''): AppContext['limiters'] {
+export function createLimiters(config: Config, redis?: Redis): AppContext['limiters'] {
+  // REDIS_PREFIX keeps installations (or test runs) that share one Redis apart.
+  const namespace = `${config.redisPrefix}rl:`;
   const quarterHour = 15 * 60;
   return {
     loginPerIp: createLimiter(`${namespace}login-ip`, config.loginMaxPerIp, quarterHour, redis),

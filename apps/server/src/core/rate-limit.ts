@@ -21,8 +21,9 @@ function tooMany(res: RateLimiterRes, message?: string): AppError {
   });
 }
 
+/** `name` is the full key prefix of this limiter's counters. */
 export function createLimiter(name: string, points: number, durationSeconds: number, redis?: Redis): Limiter {
-  const options = { keyPrefix: `rapport:rl:${name}`, points, duration: durationSeconds };
+  const options = { keyPrefix: name, points, duration: durationSeconds };
   const limiter: RateLimiterAbstract = redis
     ? // If Redis goes away, counting carries on in this process instead of failing sign-ins.
       new RateLimiterRedis({ ...options, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(options) })
