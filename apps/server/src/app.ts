@@ -30,6 +30,7 @@ import { usersRoutes } from './features/accounts/users.routes.js';
 import { contactsRoutes } from './features/contacts/contacts.routes.js';
 import { conversationsRoutes } from './features/conversations/conversations.routes.js';
 import { healthRoutes } from './features/health/health.routes.js';
+import { inboxesRoutes } from './features/inboxes/inboxes.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -101,6 +102,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   invitationsRoutes(app, ctx);
   tokensRoutes(app, ctx);
   auditRoutes(app, ctx);
+  inboxesRoutes(app, ctx);
   contactsRoutes(app, ctx);
   conversationsRoutes(app, ctx);
 

@@ -8,6 +8,8 @@ import { openDatabase, type DatabaseHandle } from './core/db/index.js';
 import { migrate } from './core/db/migrate.js';
 import { TenantGuardPlugin } from './core/db/tenant.js';
 import { seedDemo } from './features/demo/seed-demo.js';
+import { inProcessBus } from './core/bus.js';
+import { createOutbox } from './core/outbox.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -27,17 +29,23 @@ export async function openRuntime(config: Config = loadConfig()): Promise<Runtim
     redis?.disconnect();
     throw err;
   }
+  const db = handle.db.withPlugin(new TenantGuardPlugin());
+  const bus = inProcessBus();
   const ctx: AppContext = {
     config,
-    db: handle.db.withPlugin(new TenantGuardPlugin()),
+    db,
     redis,
     box: secretBox(secretKey),
+    bus,
+    outbox: createOutbox(db, bus),
     limiters: createLimiters(config, redis),
   };
   return {
     ctx,
     handle,
     async close() {
+      ctx.outbox.stop();
+      await bus.close();
       await handle.close();
       if (redis) await redis.quit().catch(() => redis?.disconnect());
     },
@@ -61,6 +69,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
       }
     }
     await app.listen({ port: config.port, host: config.host });
+    ctx.outbox.startSweeping();
   } catch (err) {
     await app?.close().catch(() => {});
     await runtime.close().catch(() => {});

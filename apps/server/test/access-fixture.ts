@@ -8,13 +8,14 @@ import type { Caller } from './access-matrix.js';
 
 export interface Fixture {
   password: string;
-  a: { accountId: string; admin: Person; agent: Person; contactId: string; conversationId: string };
+  a: { accountId: string; admin: Person; agent: Person; outsider: Person; inboxId: string; contactId: string; conversationId: string };
   b: { accountId: string; admin: Person };
   /** Every id that belongs to workspace A: none may ever appear in an answer to another workspace. */
   idsOfA: Set<string>;
   email(): string;
   member(role: Role): Promise<Person>;
   team(): Promise<string>;
+  inbox(): Promise<string>;
   invitation(): Promise<{ id: string; token: string }>;
   agentOwnedToken(): Promise<string>;
   resetToken(): Promise<string>;
@@ -28,11 +29,13 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
   const wb = await makeWorkspace(t, 'Workspace B');
   const admin = await makeMember(t, wa.accountId, 'admin');
   const agent = await makeMember(t, wa.accountId, 'agent');
+  const outsider = await makeMember(t, wa.accountId, 'agent');
   const bAdmin = await makeMember(t, wb.accountId, 'admin');
   const a = scoped(db, wa.accountId);
   const inbox = await a.insertInto('inboxes', { name: 'Chat', channel: 'webchat' }).returning('id').executeTakeFirstOrThrow();
+  await a.insertInto('inbox_members', { inbox_id: inbox.id, user_id: agent.id }).execute();
   const contact = await a.insertInto('contacts', { name: 'Customer of A', email: 'customer@a.example' }).returning('id').executeTakeFirstOrThrow();
-  const conversation = await a.insertInto('conversations', { inbox_id: inbox.id, contact_id: contact.id, subject: 'Help' }).returning('id').executeTakeFirstOrThrow();
+  const conversation = await a.insertInto('conversations', { inbox_id: inbox.id, contact_id: contact.id, subject: 'Help', last_seq: 1 }).returning('id').executeTakeFirstOrThrow();
   await a.insertInto('messages', { conversation_id: conversation.id, seq: 1, direction: 'incoming', content: 'Hello A', sender_contact_id: contact.id }).execute();
   // B has data of its own, so B's lists are not trivially empty.
   const b = scoped(db, wb.accountId);
@@ -40,10 +43,10 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
   const bContact = await b.insertInto('contacts', { name: 'Customer of B' }).returning('id').executeTakeFirstOrThrow();
   await b.insertInto('conversations', { inbox_id: bInbox.id, contact_id: bContact.id, subject: 'B help' }).execute();
 
-  const idsOfA = new Set<string>([wa.accountId, wa.owner.id, admin.id, agent.id, inbox.id, contact.id, conversation.id]);
+  const idsOfA = new Set<string>([wa.accountId, wa.owner.id, admin.id, agent.id, outsider.id, inbox.id, contact.id, conversation.id]);
   const fixture: Fixture = {
     password: PASSWORD,
-    a: { accountId: wa.accountId, admin, agent, contactId: contact.id, conversationId: conversation.id },
+    a: { accountId: wa.accountId, admin, agent, outsider, inboxId: inbox.id, contactId: contact.id, conversationId: conversation.id },
     b: { accountId: wb.accountId, admin: bAdmin },
     idsOfA,
     email: () => uniqueEmail('new'),
@@ -54,6 +57,11 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
     },
     async team() {
       const row = await a.insertInto('teams', { name: `Team ${randomUUID().slice(0, 8)}` }).returning('id').executeTakeFirstOrThrow();
+      idsOfA.add(row.id);
+      return row.id;
+    },
+    async inbox() {
+      const row = await a.insertInto('inboxes', { name: `Inbox ${randomUUID().slice(0, 8)}`, channel: 'webchat' }).returning('id').executeTakeFirstOrThrow();
       idsOfA.add(row.id);
       return row.id;
     },
@@ -84,6 +92,8 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
           return {};
         case 'otherAdmin':
           return sessionFor(t, bAdmin.id, wb.accountId);
+        case 'outsider':
+          return sessionFor(t, outsider.id, wa.accountId);
         case 'agent':
           return sessionFor(t, agent.id, wa.accountId);
         case 'agentToken':
@@ -103,7 +113,7 @@ export async function snapshotOfA(t: TestApp, accountId: string): Promise<Record
   const db = t.ctx.db;
   const digest = (rows: unknown[]) => createHash('sha1').update(JSON.stringify(rows.map((r) => JSON.stringify(r)).sort())).digest('hex').slice(0, 12);
   const parts: Record<string, string> = { accounts: digest(await db.selectFrom('accounts').selectAll().where('id', '=', accountId).execute()) };
-  for (const table of ['memberships', 'teams', 'team_members', 'invitations', 'contacts', 'inboxes', 'conversations', 'messages'] as const) {
+  for (const table of ['memberships', 'teams', 'team_members', 'invitations', 'contacts', 'inboxes', 'inbox_members', 'contact_identities', 'conversations', 'messages'] as const) {
     parts[table] = digest(await scoped(db, accountId).selectFrom(table).selectAll().execute());
   }
   // Tokens change last_used_at when used; everything else about them must stay.

@@ -6,6 +6,7 @@
  * Callers, in the order they are tried (least to most privileged, so destructive calls come last):
  *   anonymous   no credentials
  *   otherAdmin  an admin of another workspace, using workspace A's real ids
+ *   outsider    an agent of workspace A who does not work in A's inbox (SECURITY 6)
  *   agent       an agent of workspace A (session)
  *   agentToken  an API token of that agent
  *   adminToken  an admin's API token of workspace A
@@ -14,8 +15,8 @@
  */
 import type { Fixture } from './access-fixture.js';
 
-export type Caller = 'anonymous' | 'otherAdmin' | 'agent' | 'agentToken' | 'adminToken' | 'admin';
-export const callers: Caller[] = ['anonymous', 'otherAdmin', 'agent', 'agentToken', 'adminToken', 'admin'];
+export type Caller = 'anonymous' | 'otherAdmin' | 'outsider' | 'agent' | 'agentToken' | 'adminToken' | 'admin';
+export const callers: Caller[] = ['anonymous', 'otherAdmin', 'outsider', 'agent', 'agentToken', 'adminToken', 'admin'];
 
 export interface RouteCase {
   expect: Record<Caller, number>;
@@ -25,9 +26,10 @@ export interface RouteCase {
 }
 
 /** Columns in the order of `callers`. */
-const e = (anonymous: number, otherAdmin: number, agent: number, agentToken: number, adminToken: number, admin: number): Record<Caller, number> => ({
+const e = (anonymous: number, otherAdmin: number, outsider: number, agent: number, agentToken: number, adminToken: number, admin: number): Record<Caller, number> => ({
   anonymous,
   otherAdmin,
+  outsider,
   agent,
   agentToken,
   adminToken,
@@ -36,59 +38,68 @@ const e = (anonymous: number, otherAdmin: number, agent: number, agentToken: num
 
 export const accessMatrix: Record<string, RouteCase> = {
   // —— public ——
-  'GET /api/v1/openapi.json': { expect: e(200, 200, 200, 200, 200, 200) },
-  'POST /api/v1/auth/login': { expect: e(401, 401, 401, 401, 401, 401), body: (f) => ({ email: f.a.admin.email, password: 'not the password' }) },
-  'POST /api/v1/auth/password-reset': { expect: e(202, 202, 202, 202, 202, 202), body: (f) => ({ email: f.a.agent.email }) },
-  'POST /api/v1/auth/password-reset/confirm': { expect: e(204, 204, 204, 204, 204, 204), body: async (f) => ({ token: await f.resetToken(), password: 'a fresh password' }) },
-  'POST /api/v1/auth/accept-invitation': { expect: e(200, 200, 200, 200, 200, 200), body: async (f) => ({ token: (await f.invitation()).token, name: 'Joiner', password: 'joiner password' }) },
-  'GET /api/v1/invitations/lookup/:token': { expect: e(200, 200, 200, 200, 200, 200), params: async (f) => ({ token: (await f.invitation()).token }) },
+  'GET /api/v1/openapi.json': { expect: e(200, 200, 200, 200, 200, 200, 200) },
+  'POST /api/v1/auth/login': { expect: e(401, 401, 401, 401, 401, 401, 401), body: (f) => ({ email: f.a.admin.email, password: 'not the password' }) },
+  'POST /api/v1/auth/password-reset': { expect: e(202, 202, 202, 202, 202, 202, 202), body: (f) => ({ email: f.a.agent.email }) },
+  'POST /api/v1/auth/password-reset/confirm': { expect: e(204, 204, 204, 204, 204, 204, 204), body: async (f) => ({ token: await f.resetToken(), password: 'a fresh password' }) },
+  'POST /api/v1/auth/accept-invitation': { expect: e(200, 200, 200, 200, 200, 200, 200), body: async (f) => ({ token: (await f.invitation()).token, name: 'Joiner', password: 'joiner password' }) },
+  'GET /api/v1/invitations/lookup/:token': { expect: e(200, 200, 200, 200, 200, 200, 200), params: async (f) => ({ token: (await f.invitation()).token }) },
 
   // —— the signed-in person (sessions only where marked) ——
-  'POST /api/v1/auth/logout': { expect: e(401, 204, 204, 403, 403, 204) },
-  'POST /api/v1/auth/logout-all': { expect: e(401, 204, 204, 403, 403, 204) },
-  'GET /api/v1/me': { expect: e(401, 200, 200, 200, 200, 200) },
-  'PATCH /api/v1/me': { expect: e(401, 200, 200, 403, 403, 200), body: () => ({ name: 'Renamed Person' }) },
-  'POST /api/v1/me/password': { expect: e(401, 204, 204, 403, 403, 204), body: (f) => ({ current_password: f.password, new_password: f.password }) },
-  'POST /api/v1/me/workspace': { expect: e(401, 404, 204, 403, 403, 204), body: (f) => ({ account_id: f.a.accountId }) },
-  'POST /api/v1/workspaces': { expect: e(401, 201, 201, 403, 403, 201), body: () => ({ name: 'Another workspace' }) },
-  'PATCH /api/v1/workspace': { expect: e(401, 200, 403, 403, 200, 200), body: () => ({ name: 'Renamed workspace' }) },
-  'POST /api/v1/me/two-factor/setup': { expect: e(401, 200, 200, 403, 403, 200) },
+  'POST /api/v1/auth/logout': { expect: e(401, 204, 204, 204, 403, 403, 204) },
+  'POST /api/v1/auth/logout-all': { expect: e(401, 204, 204, 204, 403, 403, 204) },
+  'GET /api/v1/me': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'PATCH /api/v1/me': { expect: e(401, 200, 200, 200, 403, 403, 200), body: () => ({ name: 'Renamed Person' }) },
+  'POST /api/v1/me/password': { expect: e(401, 204, 204, 204, 403, 403, 204), body: (f) => ({ current_password: f.password, new_password: f.password }) },
+  'POST /api/v1/me/workspace': { expect: e(401, 404, 204, 204, 403, 403, 204), body: (f) => ({ account_id: f.a.accountId }) },
+  'POST /api/v1/workspaces': { expect: e(401, 201, 201, 201, 403, 403, 201), body: () => ({ name: 'Another workspace' }) },
+  'PATCH /api/v1/workspace': { expect: e(401, 200, 403, 403, 403, 200, 200), body: () => ({ name: 'Renamed workspace' }) },
+  'POST /api/v1/me/two-factor/setup': { expect: e(401, 200, 200, 200, 403, 403, 200) },
   // setup (above) has left a pending secret, so a made-up code is refused as invalid
-  'POST /api/v1/me/two-factor/enable': { expect: e(401, 401, 401, 403, 403, 401), body: () => ({ code: '123456' }) },
-  'POST /api/v1/me/two-factor/disable': { expect: e(401, 204, 204, 403, 403, 204), body: (f) => ({ password: f.password }) },
+  'POST /api/v1/me/two-factor/enable': { expect: e(401, 401, 401, 401, 403, 403, 401), body: () => ({ code: '123456' }) },
+  'POST /api/v1/me/two-factor/disable': { expect: e(401, 204, 204, 204, 403, 403, 204), body: (f) => ({ password: f.password }) },
 
   // —— members ——
-  'GET /api/v1/users': { expect: e(401, 200, 200, 200, 200, 200) },
-  'GET /api/v1/users/:id': { expect: e(401, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.agent.id }) },
-  'POST /api/v1/users': { expect: e(401, 201, 403, 403, 201, 201), body: (f) => ({ name: 'New Teammate', email: f.email(), password: 'teammate password', role: 'agent' }) },
-  'PATCH /api/v1/users/:id': { expect: e(401, 404, 403, 403, 200, 200), params: async (f) => ({ id: (await f.member('agent')).id }), body: () => ({ role: 'admin' }) },
-  'DELETE /api/v1/users/:id': { expect: e(401, 404, 403, 403, 204, 204), params: async (f) => ({ id: (await f.member('agent')).id }) },
-  'POST /api/v1/users/:id/password-reset-link': { expect: e(401, 404, 403, 403, 201, 201), params: async (f) => ({ id: (await f.member('agent')).id }) },
+  'GET /api/v1/users': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'GET /api/v1/users/:id': { expect: e(401, 404, 200, 200, 200, 200, 200), params: (f) => ({ id: f.a.agent.id }) },
+  'POST /api/v1/users': { expect: e(401, 201, 403, 403, 403, 201, 201), body: (f) => ({ name: 'New Teammate', email: f.email(), password: 'teammate password', role: 'agent' }) },
+  'PATCH /api/v1/users/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: (await f.member('agent')).id }), body: () => ({ role: 'admin' }) },
+  'DELETE /api/v1/users/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: (await f.member('agent')).id }) },
+  'POST /api/v1/users/:id/password-reset-link': { expect: e(401, 404, 403, 403, 403, 201, 201), params: async (f) => ({ id: (await f.member('agent')).id }) },
 
   // —— teams ——
-  'GET /api/v1/teams': { expect: e(401, 200, 200, 200, 200, 200) },
-  'GET /api/v1/teams/:id': { expect: e(401, 404, 200, 200, 200, 200), params: async (f) => ({ id: await f.team() }) },
-  'POST /api/v1/teams': { expect: e(401, 201, 403, 403, 201, 201), body: () => ({ name: `Team ${Math.random().toString(36).slice(2, 8)}` }) },
-  'PATCH /api/v1/teams/:id': { expect: e(401, 404, 403, 403, 200, 200), params: async (f) => ({ id: await f.team() }), body: (f) => ({ name: `Renamed ${Math.random().toString(36).slice(2, 8)}`, member_ids: [f.a.agent.id] }) },
-  'DELETE /api/v1/teams/:id': { expect: e(401, 404, 403, 403, 204, 204), params: async (f) => ({ id: await f.team() }) },
+  'GET /api/v1/teams': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'GET /api/v1/teams/:id': { expect: e(401, 404, 200, 200, 200, 200, 200), params: async (f) => ({ id: await f.team() }) },
+  'POST /api/v1/teams': { expect: e(401, 201, 403, 403, 403, 201, 201), body: () => ({ name: `Team ${Math.random().toString(36).slice(2, 8)}` }) },
+  'PATCH /api/v1/teams/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.team() }), body: (f) => ({ name: `Renamed ${Math.random().toString(36).slice(2, 8)}`, member_ids: [f.a.agent.id] }) },
+  'DELETE /api/v1/teams/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.team() }) },
 
   // —— invitations ——
-  'GET /api/v1/invitations': { expect: e(401, 200, 403, 403, 200, 200) },
-  'POST /api/v1/invitations': { expect: e(401, 201, 403, 403, 201, 201), body: (f) => ({ email: f.email(), role: 'agent' }) },
-  'DELETE /api/v1/invitations/:id': { expect: e(401, 404, 403, 403, 204, 204), params: async (f) => ({ id: (await f.invitation()).id }) },
+  'GET /api/v1/invitations': { expect: e(401, 200, 403, 403, 403, 200, 200) },
+  'POST /api/v1/invitations': { expect: e(401, 201, 403, 403, 403, 201, 201), body: (f) => ({ email: f.email(), role: 'agent' }) },
+  'DELETE /api/v1/invitations/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: (await f.invitation()).id }) },
 
   // —— API tokens ——
-  'GET /api/v1/tokens': { expect: e(401, 200, 200, 200, 200, 200) },
-  'POST /api/v1/tokens': { expect: e(401, 201, 201, 201, 201, 201), body: () => ({ name: 'CI token', role: 'agent' }) },
-  'DELETE /api/v1/tokens/:id': { expect: e(401, 404, 204, 204, 204, 204), params: async (f) => ({ id: await f.agentOwnedToken() }) },
+  'GET /api/v1/tokens': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'POST /api/v1/tokens': { expect: e(401, 201, 201, 201, 201, 201, 201), body: () => ({ name: 'CI token', role: 'agent' }) },
+  'DELETE /api/v1/tokens/:id': { expect: e(401, 404, 404, 204, 204, 204, 204), params: async (f) => ({ id: await f.agentOwnedToken() }) },
 
   // —— audit log ——
-  'GET /api/v1/audit-events': { expect: e(401, 200, 403, 403, 200, 200) },
+  'GET /api/v1/audit-events': { expect: e(401, 200, 403, 403, 403, 200, 200) },
+
+  // —— inboxes ——
+  'GET /api/v1/inboxes': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'GET /api/v1/inboxes/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.inboxId }) },
+  'POST /api/v1/inboxes': { expect: e(401, 201, 403, 403, 403, 201, 201), body: () => ({ channel: 'webchat', name: 'Website', allowed_origins: ['https://shop.example'] }) },
+  'PATCH /api/v1/inboxes/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.inbox() }), body: () => ({ name: 'Renamed inbox', allowed_origins: ['https://www.shop.example'] }) },
+  'DELETE /api/v1/inboxes/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.inbox() }) },
 
   // —— contacts and conversations ——
-  'GET /api/v1/contacts': { expect: e(401, 200, 200, 200, 200, 200) },
-  'GET /api/v1/contacts/:id': { expect: e(401, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.contactId }) },
-  'GET /api/v1/conversations': { expect: e(401, 200, 200, 200, 200, 200) },
-  'GET /api/v1/conversations/:id': { expect: e(401, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
-  'GET /api/v1/conversations/:id/messages': { expect: e(401, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
+  'GET /api/v1/contacts': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'GET /api/v1/contacts/:id': { expect: e(401, 404, 200, 200, 200, 200, 200), params: (f) => ({ id: f.a.contactId }) },
+  'GET /api/v1/conversations': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'GET /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
+  'PATCH /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }), body: () => ({ tags: ['vip'], priority: 'high' }) },
+  'POST /api/v1/conversations/:id/messages': { expect: e(401, 404, 404, 201, 201, 201, 201), params: (f) => ({ id: f.a.conversationId }), body: () => ({ content: 'We are on it.' }) },
+  'GET /api/v1/conversations/:id/messages': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
 };

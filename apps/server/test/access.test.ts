@@ -51,6 +51,10 @@ describe('the access matrix', () => {
       if ([401, 403, 404].includes(res.statusCode)) {
         expect(await snapshotOfA(t, f.a.accountId), `${caller} → ${route} was refused but changed workspace A`).toEqual(before);
       }
+      if (caller === 'outsider' && res.statusCode < 300) {
+        // An agent outside the inbox never sees its conversations, even in lists (SECURITY 6).
+        expect(res.body.includes(f.a.conversationId), `${route} showed the outsider a conversation of an inbox they do not work in`).toBe(false);
+      }
       if (caller === 'otherAdmin' && res.statusCode < 300 && !route.includes('/auth/') && !route.includes('invitations/lookup') && !route.includes('openapi')) {
         const leaked = [...f.idsOfA].filter((id) => res.body.includes(id));
         expect(leaked, `${route} showed workspace A's ids to workspace B`).toEqual([]);

@@ -13,6 +13,7 @@ beforeAll(async () => {
   auth = await tokenFor(t, ws.owner.id, ws.accountId, 'agent');
   const a = scoped(t.ctx.db, ws.accountId);
   const inbox = await a.insertInto('inboxes', { name: 'Chat', channel: 'webchat' }).returning('id').executeTakeFirstOrThrow();
+  await a.insertInto('inbox_members', { inbox_id: inbox.id, user_id: ws.owner.id }).execute();
   const contact = await a.insertInto('contacts', { name: 'Natalie Brooks', email: 'natalie@example.com' }).returning('id').executeTakeFirstOrThrow();
   const now = Date.now();
   // Created in one order, active in another: the inbox shows the latest activity first.
@@ -20,7 +21,7 @@ beforeAll(async () => {
   conversationIds = [];
   for (const [i, minutesAgo] of activity.entries()) {
     const c = await a
-      .insertInto('conversations', { inbox_id: inbox.id, contact_id: contact.id, subject: `Question ${i}`, created_at: new Date(now - (10 - i) * 3_600_000), last_message_at: new Date(now - minutesAgo * 60_000) })
+      .insertInto('conversations', { inbox_id: inbox.id, contact_id: contact.id, subject: `Question ${i}`, created_at: new Date(now - (10 - i) * 3_600_000), last_message_at: new Date(now - minutesAgo * 60_000), last_seq: 2 })
       .returning('id')
       .executeTakeFirstOrThrow();
     conversationIds.push(c.id);

@@ -14,6 +14,8 @@ import { createLimiters, connectRedis, type AppContext } from '../src/core/conte
 import { secretBox } from '../src/core/crypto-box.js';
 import { openDatabase } from '../src/core/db/index.js';
 import { migrate } from '../src/core/db/migrate.js';
+import { inProcessBus } from '../src/core/bus.js';
+import { createOutbox } from '../src/core/outbox.js';
 import { TenantGuardPlugin, scoped } from '../src/core/db/tenant.js';
 import type { Role } from '../src/core/db/schema.js';
 import { hashPassword, hashToken, newToken } from '../src/core/auth/secrets.js';
@@ -46,16 +48,21 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   };
   const handle = await openDatabase(config);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
+  const db = handle.db.withPlugin(new TenantGuardPlugin());
+  const bus = inProcessBus();
   const ctx: AppContext = {
     config,
-    db: handle.db.withPlugin(new TenantGuardPlugin()),
+    db,
     redis,
+    bus,
+    outbox: createOutbox(db, bus),
     box: secretBox('test-secret-key-of-at-least-32-characters'),
     limiters: createLimiters(config, redis),
   };
   await migrate(ctx.db);
   const routes: TestApp['routes'] = [];
-  const app = await build(ctx, { logger: false, onRoute: (r) => routes.push(r) });
+  // TEST_LOG=error shows what a 500 was about.
+  const app = await build(ctx, { logger: process.env.TEST_LOG ? { level: process.env.TEST_LOG } : false, onRoute: (r) => routes.push(r) });
   await app.ready();
   return {
     app,

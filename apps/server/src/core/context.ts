@@ -5,12 +5,16 @@ import { ConfigError } from './config.js';
 import type { Database } from './db/index.js';
 import { createLimiter, type Limiter } from './rate-limit.js';
 import type { SecretBox } from './crypto-box.js';
+import type { Bus } from './bus.js';
+import type { Outbox } from './outbox.js';
 
 export interface AppContext {
   config: Config;
   db: Database;
   redis: Redis | undefined;
   box: SecretBox;
+  bus: Bus;
+  outbox: Outbox;
   limiters: {
     loginPerIp: Limiter;
     loginFailuresPerEmail: Limiter;

@@ -126,7 +126,42 @@ export interface InboxesTable {
   account_id: string;
   name: string;
   channel: string;
+  /** Public key the web chat widget names its inbox by. */
+  widget_key: string | null;
+  allowed_origins: ColumnType<string[], string | undefined, string>;
+  /** Sealed (encrypted) secret sites use to sign a signed-in visitor's id (HMAC-SHA256). */
+  identity_secret: string | null;
+  greeting: Generated<string>;
   created_at: CreatedAt;
+}
+
+export interface InboxMembersTable {
+  account_id: string;
+  inbox_id: string;
+  user_id: string;
+}
+
+export type IdentityKind = 'visitor' | 'email' | 'phone' | 'handle' | 'external_id';
+
+export interface ContactIdentitiesTable {
+  id: Generated<string>;
+  account_id: string;
+  contact_id: string;
+  inbox_id: string | null;
+  kind: IdentityKind;
+  value: string;
+  verified: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface OutboxEventsTable {
+  id: Generated<number>;
+  account_id: string;
+  event: string;
+  conversation_id: string | null;
+  payload: ColumnType<Record<string, unknown>, string, never>;
+  created_at: CreatedAt;
+  published_at: NullableTimestamp;
 }
 
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
@@ -144,6 +179,12 @@ export interface ConversationsTable {
   team_id: string | null;
   unread_count: Generated<number>;
   last_message_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  snoozed_until: NullableTimestamp;
+  first_response_at: NullableTimestamp;
+  resolved_at: NullableTimestamp;
+  waiting_since: NullableTimestamp;
+  last_seq: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -157,8 +198,15 @@ export interface MessagesTable {
   content: string;
   sender_user_id: string | null;
   sender_contact_id: string | null;
+  kind: Generated<'text' | 'system'>;
+  client_message_id: string | null;
+  external_id: string | null;
+  status: Generated<MessageStatus>;
+  content_attributes: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: CreatedAt;
 }
+
+export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 
 export interface RapportMigrationsTable {
   id: string;
@@ -178,6 +226,9 @@ export interface DB {
   audit_events: AuditEventsTable;
   contacts: ContactsTable;
   inboxes: InboxesTable;
+  inbox_members: InboxMembersTable;
+  contact_identities: ContactIdentitiesTable;
+  outbox_events: OutboxEventsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
   rapport_migrations: RapportMigrationsTable;
@@ -193,8 +244,11 @@ export const tenantTables = [
   'audit_events',
   'contacts',
   'inboxes',
+  'inbox_members',
+  'contact_identities',
   'conversations',
   'messages',
+  'outbox_events',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];

@@ -10,6 +10,8 @@ import {
   type DeleteQueryBuilder,
   type DeleteResult,
   type Insertable,
+  type InsertQueryBuilder,
+  type InsertResult,
   type Kysely,
   type KyselyPlugin,
   type OperationNode,
@@ -108,7 +110,7 @@ export interface Scoped {
   selectFrom<T extends TenantTable>(table: T): SelectQueryBuilder<DB, T, object>;
   updateTable<T extends TenantTable>(table: T): UpdateQueryBuilder<DB, T, T, UpdateResult>;
   deleteFrom<T extends TenantTable>(table: T): DeleteQueryBuilder<DB, T, DeleteResult>;
-  insertInto<T extends TenantTable>(table: T, rows: InsertRow<T> | InsertRow<T>[]): ReturnType<ReturnType<Executor['insertInto']>['values']>;
+  insertInto<T extends TenantTable>(table: T, rows: InsertRow<T> | InsertRow<T>[]): InsertQueryBuilder<DB, T, InsertResult>;
 }
 
 /** Reads and writes of workspace tables, always filtered by (and written with) this account id. */

@@ -1,137 +1,123 @@
-/** Conversations and their messages. (Read side for now; replies, assignment and realtime come with live chat.) */
-import { Type } from '@sinclair/typebox';
+/** Conversations and their messages: the inbox's list, one conversation, changes, replies and notes. */
+import { sql } from 'kysely';
 import type { AppContext } from '../../core/context.js';
-import { notFound } from '../../core/errors.js';
+import { AppError, notFound } from '../../core/errors.js';
 import { member } from '../../core/http/auth.js';
 import { decodeCursor, page } from '../../core/http/pagination.js';
-import { IdParams, Nullable, Page, PageQuery, Timestamp, Uuid, errors } from '../../core/http/schema.js';
+import { IdParams, Page, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
-import { scoped } from '../../core/db/tenant.js';
-
-const Ref = Type.Object({ id: Uuid, name: Type.String() });
-export const Conversation = Type.Object({
-  id: Uuid,
-  subject: Type.String(),
-  status: Type.String(),
-  priority: Type.String(),
-  channel: Type.String(),
-  inbox: Ref,
-  contact: Type.Object({ id: Uuid, name: Type.String(), email: Nullable(Type.String()) }),
-  assignee: Nullable(Ref),
-  last_message_preview: Type.String(),
-  last_message_at: Timestamp,
-  unread_count: Type.Integer(),
-  created_at: Timestamp,
-});
-export const Message = Type.Object({
-  id: Uuid,
-  seq: Type.Integer(),
-  direction: Type.String(),
-  private: Type.Boolean(),
-  content: Type.String(),
-  author: Nullable(Type.Object({ type: Type.String(), id: Uuid, name: Type.String() })),
-  created_at: Timestamp,
-});
+import { Conversation, ConversationFilters, ConversationUpdate, Message, MessagesQuery, NewMessage } from './conversations.schema.js';
+import { presentConversation, presentMessage, type ConversationRow, type MessageRow } from './conversations.presenter.js';
+import { conversations, findConversation, messages } from './conversations.queries.js';
+import { postMessage } from './commands/post-message.js';
+import { updateConversation } from './commands/update-conversation.js';
 
 export function conversationsRoutes(app: Api, ctx: AppContext): void {
-  const list = (accountId: string) =>
-    scoped(ctx.db, accountId)
-      .selectFrom('conversations')
-      .innerJoin('inboxes as i', (j) => j.onRef('i.id', '=', 'conversations.inbox_id').onRef('i.account_id', '=', 'conversations.account_id'))
-      .innerJoin('contacts as c', (j) => j.onRef('c.id', '=', 'conversations.contact_id').onRef('c.account_id', '=', 'conversations.account_id'))
-      .leftJoin('users as u', 'u.id', 'conversations.assignee_id')
-      .select((eb) => [
-        'conversations.id',
-        'conversations.subject',
-        'conversations.status',
-        'conversations.priority',
-        'conversations.unread_count',
-        'conversations.last_message_at',
-        'conversations.created_at',
-        'i.id as inbox_id',
-        'i.name as inbox_name',
-        'i.channel',
-        'c.id as contact_id',
-        'c.name as contact_name',
-        'c.email as contact_email',
-        'u.id as assignee_id',
-        'u.name as assignee_name',
-        eb
-          .selectFrom('messages as m')
-          .select('m.content')
-          .whereRef('m.conversation_id', '=', 'conversations.id')
-          .whereRef('m.account_id', '=', 'conversations.account_id')
-          .where('m.private', '=', false)
-          .orderBy('m.seq', 'desc')
-          .limit(1)
-          .as('preview'),
-      ]);
-
-  type Row = Awaited<ReturnType<ReturnType<typeof list>['execute']>>[number];
-  const present = (r: Row) => ({
-    id: r.id,
-    subject: r.subject,
-    status: r.status,
-    priority: r.priority,
-    channel: r.channel,
-    inbox: { id: r.inbox_id, name: r.inbox_name },
-    contact: { id: r.contact_id, name: r.contact_name, email: r.contact_email },
-    assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? '' } : null,
-    last_message_preview: (r.preview ?? '').slice(0, 200),
-    last_message_at: r.last_message_at.toISOString(),
-    unread_count: r.unread_count,
-    created_at: r.created_at.toISOString(),
-  });
+  const { db } = ctx;
 
   app.get(
     '/api/v1/conversations',
-    { config: { access: 'agent' }, schema: { tags: ['conversations'], summary: 'Conversations, most recent activity first', querystring: PageQuery, response: { 200: Page(Conversation), ...errors(400, 401, 403) } } },
+    {
+      config: { access: 'agent' },
+      schema: { tags: ['conversations'], summary: 'Conversations I may see, filtered and sorted (newest activity first by default)', querystring: ConversationFilters, response: { 200: Page(Conversation), ...errors(400, 401, 403) } },
+    },
     async (request) => {
       const auth = member(request);
-      const limit = request.query.limit ?? 50;
-      const cursor = decodeCursor(request.query.cursor);
-      let q = list(auth.accountId).orderBy('conversations.last_message_at', 'desc').orderBy('conversations.id', 'desc').limit(limit + 1);
-      if (cursor) q = q.where(({ eb, tuple, refTuple }) => eb(refTuple('conversations.last_message_at', 'conversations.id'), '<', tuple(cursor.createdAt, cursor.id)));
-      const result = page(await q.execute(), limit, (r) => r.last_message_at);
-      return { data: result.rows.map(present), next_cursor: result.next_cursor };
+      const f = request.query;
+      const limit = f.limit ?? 50;
+      const cursor = decodeCursor(f.cursor);
+      const sort = f.sort ?? 'newest';
+      // The sort key is never null, so one keyset cursor serves every order.
+      const key = sort === 'waiting' ? sql<Date>`coalesce(conversations.waiting_since, conversations.last_message_at)` : sql<Date>`conversations.last_message_at`;
+      const dir = sort === 'newest' ? 'desc' : 'asc';
+      let q = conversations(db, auth).select(key.as('sort_at')).orderBy(key, dir).orderBy('conversations.id', dir).limit(limit + 1);
+      if (f.status && f.status !== 'all') q = q.where('conversations.status', '=', f.status);
+      if (f.assignee === 'me') q = q.where('conversations.assignee_id', '=', auth.userId);
+      else if (f.assignee === 'unassigned') q = q.where('conversations.assignee_id', 'is', null);
+      else if (f.assignee && f.assignee !== 'any') q = q.where('conversations.assignee_id', '=', f.assignee);
+      if (f.inbox_id) q = q.where('conversations.inbox_id', '=', f.inbox_id);
+      if (f.team_id) q = q.where('conversations.team_id', '=', f.team_id);
+      if (f.tag) q = q.where(sql<boolean>`${f.tag.toLowerCase()} = any(conversations.tags)`);
+      if (cursor) q = q.where(sql<boolean>`(${key}, conversations.id) ${sql.raw(dir === 'desc' ? '<' : '>')} (${cursor.createdAt}, ${cursor.id})`);
+      const rows = (await q.execute()) as Array<ConversationRow & { sort_at: Date }>;
+      const result = page(rows, limit, (r) => r.sort_at);
+      return { data: result.rows.map(presentConversation), next_cursor: result.next_cursor };
     },
   );
 
   app.get('/api/v1/conversations/:id', { config: { access: 'agent' }, schema: { tags: ['conversations'], summary: 'One conversation', params: IdParams, response: { 200: Conversation, ...errors(401, 403, 404) } } }, async (request) => {
-    const row = await list(member(request).accountId).where('conversations.id', '=', request.params.id).executeTakeFirst();
+    const row = await findConversation(db, member(request), request.params.id);
     if (!row) throw notFound('Conversation');
-    return present(row);
+    return presentConversation(row);
   });
+
+  app.patch(
+    '/api/v1/conversations/:id',
+    {
+      config: { access: 'agent' },
+      schema: { tags: ['conversations'], summary: 'Assign, change status or priority, tag, snooze or resolve', params: IdParams, body: ConversationUpdate, response: { 200: Conversation, ...errors(400, 401, 403, 404, 422) } },
+    },
+    async (request) => {
+      const auth = member(request);
+      await updateConversation(db, auth, request.params.id, request.body);
+      await ctx.outbox.flush();
+      return presentConversation((await findConversation(db, auth, request.params.id))!);
+    },
+  );
 
   app.get(
     '/api/v1/conversations/:id/messages',
-    { config: { access: 'agent' }, schema: { tags: ['conversations'], summary: 'Messages of a conversation in order', params: IdParams, response: { 200: Page(Message), ...errors(401, 403, 404) } } },
+    {
+      config: { access: 'agent' },
+      schema: { tags: ['conversations'], summary: 'Messages in order; `after` gives only those after a sequence number', params: IdParams, querystring: MessagesQuery, response: { 200: Page(Message), ...errors(400, 401, 403, 404) } },
+    },
     async (request) => {
       const auth = member(request);
-      const ws = scoped(ctx.db, auth.accountId);
-      const conversation = await ws.selectFrom('conversations').select('id').where('id', '=', request.params.id).executeTakeFirst();
+      const conversation = await findConversation(db, auth, request.params.id);
       if (!conversation) throw notFound('Conversation');
-      const rows = await ws
-        .selectFrom('messages')
-        .leftJoin('users as u', 'u.id', 'messages.sender_user_id')
-        .leftJoin('contacts as c', (j) => j.onRef('c.id', '=', 'messages.sender_contact_id').onRef('c.account_id', '=', 'messages.account_id'))
-        .select(['messages.id', 'messages.seq', 'messages.direction', 'messages.private', 'messages.content', 'messages.created_at', 'u.id as user_id', 'u.name as user_name', 'c.id as contact_id', 'c.name as contact_name'])
+      const limit = request.query.limit ?? 200;
+      const rows = (await messages(db, auth.accountId)
         .where('messages.conversation_id', '=', conversation.id)
+        .where('messages.seq', '>', request.query.after ?? 0)
         .orderBy('messages.seq')
-        .limit(1000)
-        .execute();
-      return {
-        data: rows.map((m) => ({
-          id: m.id,
-          seq: m.seq,
-          direction: m.direction,
-          private: m.private,
-          content: m.content,
-          author: m.user_id ? { type: 'user', id: m.user_id, name: m.user_name ?? '' } : m.contact_id ? { type: 'contact', id: m.contact_id, name: m.contact_name ?? '' } : null,
-          created_at: m.created_at.toISOString(),
-        })),
-        next_cursor: null,
-      };
+        .limit(limit + 1)
+        .execute()) as MessageRow[];
+      const more = rows.length > limit;
+      const data = (more ? rows.slice(0, limit) : rows).map(presentMessage);
+      // The next page is "after the last sequence number I got".
+      return { data, next_cursor: more ? String(data[data.length - 1].seq) : null };
+    },
+  );
+
+  app.post(
+    '/api/v1/conversations/:id/messages',
+    {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Reply to the customer, or add a private note (private: true). Idempotent on client_message_id',
+        params: IdParams,
+        body: NewMessage,
+        response: { 200: Message, 201: Message, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const auth = member(request);
+      const conversation = await findConversation(db, auth, request.params.id);
+      if (!conversation) throw notFound('Conversation');
+      const content = request.body.content.trim();
+      if (!content) throw emptyMessage();
+      const { message, created } = await postMessage(db, auth.accountId, {
+        conversationId: conversation.id,
+        content,
+        private: request.body.private ?? false,
+        clientMessageId: request.body.client_message_id,
+        author: { type: 'user', id: auth.userId },
+      });
+      if (created) await ctx.outbox.flush();
+      return reply.code(created ? 201 : 200).send(presentMessage(message));
     },
   );
 }
+
+const emptyMessage = () => new AppError('validation_failed', 'Write something before sending.', [{ field: 'content', message: 'must not be blank' }]);

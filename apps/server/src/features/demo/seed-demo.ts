@@ -90,6 +90,12 @@ export async function seedDemo(db: Kysely<DB>): Promise<DemoCredentials> {
       .execute();
     const [chat, mail] = await ws.insertInto('inboxes', [{ name: 'Website chat', channel: 'webchat' }, { name: 'support@northwind.example', channel: 'email' }]).returning('id').execute();
     const people = { owner: ownerId, liam: liam.id, sofia: sofia.id };
+    await ws
+      .insertInto(
+        'inbox_members',
+        [chat.id, mail.id].flatMap((inbox_id) => Object.values(people).map((user_id) => ({ inbox_id, user_id }))),
+      )
+      .execute();
 
     for (const [index, c] of customers.entries()) {
       const firstAt = new Date(Date.now() - c.lines[0][2] * 60_000);
@@ -109,6 +115,10 @@ export async function seedDemo(db: Kysely<DB>): Promise<DemoCredentials> {
           team_id: c.subject.includes('Invoice') ? billing.id : support.id,
           unread_count: c.unread,
           last_message_at: lastAt,
+          last_seq: c.lines.length,
+          waiting_since: c.lines[c.lines.length - 1][0] === 'customer' && c.status !== 'resolved' ? lastAt : null,
+          first_response_at: c.lines.find((l) => l[0] === 'agent') ? new Date(Date.now() - c.lines.find((l) => l[0] === 'agent')![2] * 60_000) : null,
+          resolved_at: c.status === 'resolved' ? lastAt : null,
           created_at: firstAt,
         })
         .returning('id')

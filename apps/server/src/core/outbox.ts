@@ -1,0 +1,78 @@
+/**
+ * The outbox: an event is written in the same transaction as the change it describes, and only
+ * committed rows are published. `flush()` runs right after a commit; a periodic sweep publishes
+ * whatever a crash left behind, so an acknowledged change is never silently lost.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Bus } from './bus.js';
+import type { DB } from './db/schema.js';
+import { scoped, unscoped } from './db/tenant.js';
+
+export type EventName = 'message.created' | 'conversation.updated';
+
+export async function recordEvent(
+  trx: Transaction<DB>,
+  accountId: string,
+  event: EventName,
+  payload: Record<string, unknown>,
+  conversationId: string | null = null,
+): Promise<void> {
+  await scoped(trx, accountId).insertInto('outbox_events', { event, payload: JSON.stringify(payload), conversation_id: conversationId }).execute();
+}
+
+export interface Outbox {
+  flush(): Promise<number>;
+  startSweeping(intervalMs?: number): void;
+  stop(): void;
+}
+
+export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
+  let running: Promise<number> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function publishBatch(): Promise<number> {
+    // Claims a batch across every workspace (the publisher serves them all); skip locked lets
+    // several nodes sweep at once without publishing a row twice.
+    const rows = await unscoped(db)
+      .transaction()
+      .execute(async (trx) => {
+        const batch = await trx
+          .selectFrom('outbox_events')
+          .select(['id', 'account_id', 'event', 'conversation_id', 'payload'])
+          .where('published_at', 'is', null)
+          .orderBy('id')
+          .limit(500)
+          .forUpdate()
+          .skipLocked()
+          .execute();
+        if (batch.length) {
+          await trx.updateTable('outbox_events').set({ published_at: sql<Date>`now()` }).where('id', 'in', batch.map((r) => r.id)).execute();
+        }
+        return batch;
+      });
+    for (const r of rows) {
+      await bus.publish({ id: r.id, accountId: r.account_id, event: r.event, conversationId: r.conversation_id, payload: r.payload });
+    }
+    return rows.length;
+  }
+
+  const outbox: Outbox = {
+    flush() {
+      // One flush at a time per node; a flush asked for meanwhile rides on the next one.
+      running = (running ?? Promise.resolve(0)).then(publishBatch, publishBatch);
+      return running;
+    },
+    startSweeping(intervalMs = 1000) {
+      timer = setInterval(() => {
+        outbox.flush().catch(() => {
+          /* the database is away; the next sweep tries again */
+        });
+      }, intervalMs);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+    },
+  };
+  return outbox;
+}

@@ -1,0 +1,97 @@
+/**
+ * Adds a message to a conversation: the next sequence number, the conversation's state (waiting
+ * for a reply, first response, reopened), and the outbox event, all in one transaction. A retry
+ * with the same client message id answers the message already stored instead of a second one.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../../core/db/schema.js';
+import { scoped } from '../../../core/db/tenant.js';
+import { notFound } from '../../../core/errors.js';
+import { recordEvent } from '../../../core/outbox.js';
+import { findMessage } from '../conversations.queries.js';
+import { presentMessage, type MessageRow } from '../conversations.presenter.js';
+
+export type Author = { type: 'user'; id: string } | { type: 'contact'; id: string } | { type: 'system'; id?: string };
+
+export interface NewMessageInput {
+  conversationId: string;
+  content: string;
+  author: Author;
+  private?: boolean;
+  clientMessageId?: string;
+  contentAttributes?: Record<string, unknown>;
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
+
+async function existing(db: Kysely<DB> | Transaction<DB>, accountId: string, conversationId: string, clientMessageId: string | undefined) {
+  if (!clientMessageId) return undefined;
+  return scoped(db, accountId).selectFrom('messages').select('id').where('conversation_id', '=', conversationId).where('client_message_id', '=', clientMessageId).executeTakeFirst();
+}
+
+/** Writes the message inside `trx` (the caller's transaction); returns its id. */
+export async function insertMessage(trx: Transaction<DB>, accountId: string, input: NewMessageInput): Promise<string> {
+  const ws = scoped(trx, accountId);
+  const incoming = input.author.type === 'contact';
+  const note = input.private === true && input.author.type === 'user';
+  const system = input.author.type === 'system';
+  const publicReply = input.author.type === 'user' && !note;
+  const now = sql<Date>`date_trunc('milliseconds', clock_timestamp())`;
+
+  // Taking the next number locks the conversation row: messages of one conversation queue here.
+  const conversation = await ws
+    .updateTable('conversations')
+    .set((eb) => ({
+      last_seq: eb('last_seq', '+', 1),
+      ...(incoming || publicReply ? { last_message_at: now } : {}),
+      ...(incoming
+        ? {
+            unread_count: eb('unread_count', '+', 1),
+            waiting_since: sql<Date>`coalesce(waiting_since, ${now})`,
+            // A customer writing again reopens a resolved or snoozed conversation.
+            status: sql<'open'>`case when status in ('resolved', 'snoozed') then 'open' else status end`,
+            resolved_at: sql<Date | null>`case when status = 'resolved' then null else resolved_at end`,
+            snoozed_until: sql<Date | null>`case when status = 'snoozed' then null else snoozed_until end`,
+          }
+        : {}),
+      ...(publicReply ? { first_response_at: sql<Date>`coalesce(first_response_at, ${now})`, waiting_since: null, unread_count: 0 } : {}),
+    }))
+    .where('id', '=', input.conversationId)
+    .returning(['last_seq'])
+    .executeTakeFirst();
+  if (!conversation) throw notFound('Conversation');
+
+  const message = await ws
+    .insertInto('messages', {
+      conversation_id: input.conversationId,
+      seq: conversation.last_seq,
+      kind: system ? 'system' : 'text',
+      direction: incoming ? 'incoming' : 'outgoing',
+      private: note,
+      content: input.content,
+      sender_user_id: input.author.type === 'user' ? input.author.id : input.author.type === 'system' ? (input.author.id ?? null) : null,
+      sender_contact_id: incoming ? input.author.id : null,
+      client_message_id: input.clientMessageId ?? null,
+      content_attributes: JSON.stringify(input.contentAttributes ?? {}),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const row = await findMessage(trx, accountId, message.id);
+  await recordEvent(trx, accountId, 'message.created', { message: presentMessage(row) }, input.conversationId);
+  return message.id;
+}
+
+export async function postMessage(db: Kysely<DB>, accountId: string, input: NewMessageInput): Promise<{ message: MessageRow; created: boolean }> {
+  const before = await existing(db, accountId, input.conversationId, input.clientMessageId);
+  if (before) return { message: await findMessage(db, accountId, before.id), created: false };
+  try {
+    const id = await db.transaction().execute((trx) => insertMessage(trx, accountId, input));
+    return { message: await findMessage(db, accountId, id), created: true };
+  } catch (err) {
+    // Two deliveries of the same client id at once: the unique index let one through.
+    if (!isUniqueViolation(err)) throw err;
+    const winner = await existing(db, accountId, input.conversationId, input.clientMessageId);
+    if (!winner) throw err;
+    return { message: await findMessage(db, accountId, winner.id), created: false };
+  }
+}

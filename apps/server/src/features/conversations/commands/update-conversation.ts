@@ -1,0 +1,95 @@
+/**
+ * Changes a conversation's status, priority, assignee, team, tags or snooze, records a system
+ * event in the thread for each change a teammate should see, and the outbox event.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { ConversationPriority, ConversationStatus, DB } from '../../../core/db/schema.js';
+import { scoped } from '../../../core/db/tenant.js';
+import { AppError, notFound } from '../../../core/errors.js';
+import { recordEvent } from '../../../core/outbox.js';
+import { findConversation, type Viewer } from '../conversations.queries.js';
+import { presentConversation } from '../conversations.presenter.js';
+import { insertMessage } from './post-message.js';
+
+export interface ConversationChanges {
+  status?: ConversationStatus;
+  priority?: ConversationPriority;
+  assignee_id?: string | null;
+  team_id?: string | null;
+  tags?: string[];
+  snoozed_until?: string | null;
+}
+
+const invalid = (field: string, message: string) => new AppError('invalid_reference', `${field} ${message}.`, [{ field, message }]);
+
+export async function updateConversation(db: Kysely<DB>, viewer: Viewer & { name: string }, id: string, changes: ConversationChanges): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const ws = scoped(trx, viewer.accountId);
+    const current = await findConversation(trx, viewer, id);
+    if (!current) throw notFound('Conversation');
+    await ws.selectFrom('conversations').select('id').where('id', '=', id).forUpdate().execute();
+
+    const set: Record<string, unknown> = {};
+    const events: string[] = [];
+
+    if (changes.assignee_id !== undefined && changes.assignee_id !== current.assignee_id) {
+      let name = '';
+      if (changes.assignee_id) {
+        // The assignee must work in this workspace, and in this inbox unless they are an admin.
+        const m = await ws
+          .selectFrom('memberships')
+          .innerJoin('users as u', 'u.id', 'memberships.user_id')
+          .select(['u.name', 'memberships.role'])
+          .where('memberships.user_id', '=', changes.assignee_id)
+          .executeTakeFirst();
+        if (!m) throw invalid('assignee_id', 'is not a member of this workspace');
+        const inInbox = await ws.selectFrom('inbox_members').select('user_id').where('inbox_id', '=', current.inbox_id).where('user_id', '=', changes.assignee_id).executeTakeFirst();
+        if (!inInbox && m.role === 'agent') throw invalid('assignee_id', 'does not work in this inbox');
+        name = m.name;
+      }
+      set.assignee_id = changes.assignee_id;
+      events.push(changes.assignee_id ? `${viewer.name} assigned the conversation to ${changes.assignee_id === viewer.userId ? 'themselves' : name}` : `${viewer.name} unassigned the conversation`);
+    }
+    if (changes.team_id !== undefined && changes.team_id !== current.team_id) {
+      let name = '';
+      if (changes.team_id) {
+        const team = await ws.selectFrom('teams').select('name').where('id', '=', changes.team_id).executeTakeFirst();
+        if (!team) throw invalid('team_id', 'is not a team of this workspace');
+        name = team.name;
+      }
+      set.team_id = changes.team_id;
+      events.push(changes.team_id ? `${viewer.name} moved the conversation to the ${name} team` : `${viewer.name} removed the team`);
+    }
+    if (changes.priority && changes.priority !== current.priority) {
+      set.priority = changes.priority;
+      events.push(`${viewer.name} set the priority to ${changes.priority}`);
+    }
+    if (changes.tags) set.tags = changes.tags.map((t) => t.toLowerCase());
+
+    // Status and snooze go together: snoozing needs a time, any other status clears it.
+    let status = changes.status;
+    if (changes.snoozed_until) {
+      const until = new Date(changes.snoozed_until);
+      if (until.getTime() <= Date.now()) throw new AppError('validation_failed', 'Snooze until a time in the future.', [{ field: 'snoozed_until', message: 'must be in the future' }]);
+      if (status && status !== 'snoozed') throw new AppError('validation_failed', 'A snoozed conversation has the status snoozed.', [{ field: 'status', message: 'must be snoozed when snoozed_until is given' }]);
+      status = 'snoozed';
+      set.snoozed_until = until;
+    } else if (status === 'snoozed') {
+      throw new AppError('validation_failed', 'Say until when to snooze.', [{ field: 'snoozed_until', message: 'is required to snooze' }]);
+    }
+    if (status && (status !== current.status || status === 'snoozed')) {
+      set.status = status;
+      if (status !== 'snoozed') set.snoozed_until = null;
+      set.resolved_at = status === 'resolved' ? sql`now()` : null;
+      const what =
+        status === 'snoozed' ? `snoozed the conversation until ${(set.snoozed_until as Date).toISOString()}` : { open: 'reopened the conversation', pending: 'marked the conversation pending', resolved: 'resolved the conversation' }[status];
+      events.push(`${viewer.name} ${what}`);
+    }
+
+    if (Object.keys(set).length === 0) return;
+    await ws.updateTable('conversations').set(set).where('id', '=', id).execute();
+    for (const text of events) await insertMessage(trx, viewer.accountId, { conversationId: id, content: text, author: { type: 'system', id: viewer.userId } });
+    const updated = await findConversation(trx, viewer, id);
+    await recordEvent(trx, viewer.accountId, 'conversation.updated', { conversation: presentConversation(updated!) }, id);
+  });
+}

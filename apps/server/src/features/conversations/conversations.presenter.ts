@@ -1,0 +1,88 @@
+/** The JSON shapes of conversations and messages: one presenter for the API, realtime and webhooks. */
+import type { ConversationPriority, ConversationStatus } from '../../core/db/schema.js';
+
+export interface ConversationRow {
+  id: string;
+  subject: string;
+  status: ConversationStatus;
+  priority: ConversationPriority;
+  unread_count: number;
+  tags: string[];
+  last_message_at: Date;
+  last_seq: number;
+  snoozed_until: Date | null;
+  waiting_since: Date | null;
+  first_response_at: Date | null;
+  resolved_at: Date | null;
+  created_at: Date;
+  inbox_id: string;
+  inbox_name: string;
+  channel: string;
+  contact_id: string;
+  contact_name: string;
+  contact_email: string | null;
+  assignee_id: string | null;
+  assignee_name: string | null;
+  team_id: string | null;
+  team_name: string | null;
+  preview: string | null;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function presentConversation(r: ConversationRow) {
+  return {
+    id: r.id,
+    subject: r.subject,
+    status: r.status,
+    priority: r.priority,
+    channel: r.channel,
+    inbox: { id: r.inbox_id, name: r.inbox_name },
+    contact: { id: r.contact_id, name: r.contact_name, email: r.contact_email },
+    assignee: r.assignee_id ? { id: r.assignee_id, name: r.assignee_name ?? '' } : null,
+    team: r.team_id ? { id: r.team_id, name: r.team_name ?? '' } : null,
+    tags: r.tags,
+    last_message_preview: (r.preview ?? '').slice(0, 200),
+    last_message_at: r.last_message_at.toISOString(),
+    last_seq: r.last_seq,
+    unread_count: r.unread_count,
+    snoozed_until: iso(r.snoozed_until),
+    waiting_since: iso(r.waiting_since),
+    first_response_at: iso(r.first_response_at),
+    resolved_at: iso(r.resolved_at),
+    created_at: r.created_at.toISOString(),
+  };
+}
+
+export interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  kind: 'text' | 'system';
+  direction: 'incoming' | 'outgoing';
+  private: boolean;
+  content: string;
+  status: string;
+  client_message_id: string | null;
+  created_at: Date;
+  user_id: string | null;
+  user_name: string | null;
+  contact_id: string | null;
+  contact_name: string | null;
+}
+
+export function presentMessage(m: MessageRow) {
+  return {
+    id: m.id,
+    conversation_id: m.conversation_id,
+    seq: m.seq,
+    kind: m.kind,
+    direction: m.direction,
+    private: m.private,
+    content: m.content,
+    status: m.status,
+    client_message_id: m.client_message_id,
+    author: m.user_id ? { type: 'user' as const, id: m.user_id, name: m.user_name ?? '' } : m.contact_id ? { type: 'contact' as const, id: m.contact_id, name: m.contact_name ?? '' } : null,
+    created_at: m.created_at.toISOString(),
+  };
+}

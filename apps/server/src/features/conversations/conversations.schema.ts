@@ -1,0 +1,77 @@
+/** Request and response schemas of conversations and messages. */
+import { Type } from '@sinclair/typebox';
+import { Nullable, Obj, Timestamp, Uuid } from '../../core/http/schema.js';
+
+export const MESSAGE_MAX = 10_000;
+
+const Ref = Type.Object({ id: Uuid, name: Type.String() });
+export const Status = Type.Union([Type.Literal('open'), Type.Literal('pending'), Type.Literal('snoozed'), Type.Literal('resolved')]);
+export const Priority = Type.Union([Type.Literal('low'), Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
+export const Tag = Type.String({ minLength: 1, maxLength: 40, pattern: '^[^\\s<>"\'`,]+$', description: 'A label without spaces, commas, quotes or angle brackets' });
+
+export const Conversation = Type.Object({
+  id: Uuid,
+  subject: Type.String(),
+  status: Status,
+  priority: Priority,
+  channel: Type.String(),
+  inbox: Ref,
+  contact: Type.Object({ id: Uuid, name: Type.String(), email: Nullable(Type.String()) }),
+  assignee: Nullable(Ref),
+  team: Nullable(Ref),
+  tags: Type.Array(Type.String()),
+  last_message_preview: Type.String(),
+  last_message_at: Timestamp,
+  last_seq: Type.Integer({ description: 'Sequence number of the newest message: ask for messages after it' }),
+  unread_count: Type.Integer(),
+  snoozed_until: Nullable(Timestamp),
+  waiting_since: Nullable(Timestamp),
+  first_response_at: Nullable(Timestamp),
+  resolved_at: Nullable(Timestamp),
+  created_at: Timestamp,
+});
+
+export const Message = Type.Object({
+  id: Uuid,
+  conversation_id: Uuid,
+  seq: Type.Integer(),
+  kind: Type.Union([Type.Literal('text'), Type.Literal('system')]),
+  direction: Type.Union([Type.Literal('incoming'), Type.Literal('outgoing')]),
+  private: Type.Boolean(),
+  content: Type.String(),
+  status: Type.String(),
+  client_message_id: Nullable(Type.String()),
+  author: Nullable(Type.Object({ type: Type.Union([Type.Literal('contact'), Type.Literal('user')]), id: Uuid, name: Type.String() })),
+  created_at: Timestamp,
+});
+
+export const ConversationFilters = Obj({
+  status: Type.Optional(Type.Union([Status, Type.Literal('all')], { default: 'all' })),
+  assignee: Type.Optional(Type.Union([Type.Literal('me'), Type.Literal('unassigned'), Type.Literal('any'), Uuid], { description: 'me, unassigned, any, or a user id' })),
+  inbox_id: Type.Optional(Uuid),
+  team_id: Type.Optional(Uuid),
+  tag: Type.Optional(Tag),
+  sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('waiting')], { description: 'newest/oldest activity first, or waiting longest for a reply first' })),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+});
+
+export const ConversationUpdate = Obj({
+  status: Type.Optional(Status),
+  priority: Type.Optional(Priority),
+  assignee_id: Type.Optional(Nullable(Uuid)),
+  team_id: Type.Optional(Nullable(Uuid)),
+  tags: Type.Optional(Type.Array(Tag, { maxItems: 20, uniqueItems: true })),
+  snoozed_until: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+});
+
+export const NewMessage = Obj({
+  content: Type.String({ minLength: 1, maxLength: MESSAGE_MAX }),
+  private: Type.Optional(Type.Boolean({ default: false, description: 'true makes a private note, never shown to the customer' })),
+  client_message_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\w-]+$', description: 'Makes a retry safe: the same id never creates a second message' })),
+});
+
+export const MessagesQuery = Obj({
+  after: Type.Optional(Type.Integer({ minimum: 0, description: 'Only messages with a sequence number above this' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 200 })),
+});

@@ -1,0 +1,165 @@
+/** Inboxes: one per channel instance. This is where the web chat inbox gets its widget key and snippet. */
+import { randomBytes } from 'node:crypto';
+import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../../core/context.js';
+import { AppError, notFound } from '../../core/errors.js';
+import { member } from '../../core/http/auth.js';
+import { IdParams, Nullable, Obj, Page, PageQuery, Timestamp, Uuid, errors } from '../../core/http/schema.js';
+import type { Api } from '../../core/http/types.js';
+import { atLeast } from '../../core/auth/roles.js';
+import { scoped } from '../../core/db/tenant.js';
+import type { Transaction } from 'kysely';
+import type { DB } from '../../core/db/schema.js';
+
+const Origin = Type.String({ pattern: '^https?://[^/\\s?#]+$', maxLength: 200, description: 'An origin such as https://shop.example (scheme, host and optional port)' });
+const Origins = Type.Array(Origin, { maxItems: 50, uniqueItems: true });
+const InboxName = Type.String({ minLength: 1, maxLength: 80 });
+const MemberIds = Type.Array(Uuid, { maxItems: 500, uniqueItems: true });
+
+export const Inbox = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  channel: Type.String(),
+  widget_key: Nullable(Type.String()),
+  allowed_origins: Type.Array(Type.String()),
+  greeting: Type.String(),
+  member_ids: Type.Array(Uuid),
+  snippet: Nullable(Type.String({ description: 'The tag to paste on the website (web chat inboxes)' })),
+  identity_secret: Type.Optional(Type.String({ description: 'Signs a signed-in visitor id (HMAC-SHA256); admins only' })),
+  created_at: Timestamp,
+});
+
+type InboxRow = { id: string; name: string; channel: string; widget_key: string | null; allowed_origins: string[]; greeting: string; identity_secret: string | null; created_at: Date };
+
+/** Origins are compared as browsers send them: lower-case, no trailing slash, no default port. */
+export function normaliseOrigin(origin: string): string {
+  const u = new URL(origin);
+  return u.origin;
+}
+
+export function inboxesRoutes(app: Api, ctx: AppContext): void {
+  const { db } = ctx;
+  const snippet = (key: string) => `<script src="${ctx.config.publicUrl}/widget.js" data-inbox="${key}" async></script>`;
+
+  const present = (row: InboxRow, memberIds: string[], admin: boolean) => ({
+    id: row.id,
+    name: row.name,
+    channel: row.channel,
+    widget_key: row.widget_key,
+    allowed_origins: row.allowed_origins,
+    greeting: row.greeting,
+    member_ids: memberIds,
+    snippet: row.widget_key ? snippet(row.widget_key) : null,
+    ...(admin && row.identity_secret ? { identity_secret: ctx.box.open(row.identity_secret) } : {}),
+    created_at: row.created_at.toISOString(),
+  });
+
+  async function load(accountId: string, userId: string, admin: boolean, id?: string) {
+    const ws = scoped(db, accountId);
+    let q = ws.selectFrom('inboxes').select(['id', 'name', 'channel', 'widget_key', 'allowed_origins', 'greeting', 'identity_secret', 'created_at']).orderBy('name');
+    if (id) q = q.where('id', '=', id);
+    // Agents see the inboxes they work in; admins see them all.
+    if (!admin) q = q.where('id', 'in', ws.selectFrom('inbox_members').select('inbox_members.inbox_id').where('inbox_members.user_id', '=', userId));
+    const rows = await q.execute();
+    if (!rows.length) return [];
+    const links = await ws.selectFrom('inbox_members').select(['inbox_id', 'user_id']).where('inbox_id', 'in', rows.map((r) => r.id)).execute();
+    return rows.map((r) => present(r, links.filter((l) => l.inbox_id === r.id).map((l) => l.user_id), admin));
+  }
+
+  async function setMembers(trx: Transaction<DB>, accountId: string, inboxId: string, ids: string[]) {
+    const ws = scoped(trx, accountId);
+    if (ids.length) {
+      const found = new Set((await ws.selectFrom('memberships').select('user_id').where('user_id', 'in', ids).execute()).map((r) => r.user_id));
+      const missing = ids.filter((id) => !found.has(id));
+      if (missing.length) throw new AppError('invalid_reference', 'Some member ids are not members of this workspace.', missing.map((id) => ({ field: 'member_ids', id, message: 'is not a member of this workspace' })));
+    }
+    await ws.deleteFrom('inbox_members').where('inbox_id', '=', inboxId).execute();
+    if (ids.length) await ws.insertInto('inbox_members', ids.map((user_id) => ({ inbox_id: inboxId, user_id }))).execute();
+  }
+
+  app.get('/api/v1/inboxes', { config: { access: 'agent' }, schema: { tags: ['inboxes'], summary: 'Inboxes I work in (admins: all)', querystring: PageQuery, response: { 200: Page(Inbox), ...errors(401, 403) } } }, async (request) => {
+    const auth = member(request);
+    return { data: await load(auth.accountId, auth.userId, atLeast(auth.role, 'admin')), next_cursor: null };
+  });
+
+  app.get('/api/v1/inboxes/:id', { config: { access: 'agent' }, schema: { tags: ['inboxes'], summary: 'One inbox', params: IdParams, response: { 200: Inbox, ...errors(401, 403, 404) } } }, async (request) => {
+    const auth = member(request);
+    const [inbox] = await load(auth.accountId, auth.userId, atLeast(auth.role, 'admin'), request.params.id);
+    if (!inbox) throw notFound('Inbox');
+    return inbox;
+  });
+
+  app.post(
+    '/api/v1/inboxes',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['inboxes'],
+        summary: 'Create an inbox; a web chat inbox answers its widget key and the snippet to paste',
+        body: Obj({ channel: Type.Literal('webchat'), name: InboxName, allowed_origins: Type.Optional(Origins), greeting: Type.Optional(Type.String({ maxLength: 500 })), member_ids: Type.Optional(MemberIds) }),
+        response: { 201: Inbox, ...errors(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) => {
+      const auth = member(request);
+      const body = request.body;
+      const id = await db.transaction().execute(async (trx) => {
+        const row = await scoped(trx, auth.accountId)
+          .insertInto('inboxes', {
+            name: body.name.trim(),
+            channel: body.channel,
+            widget_key: `wk_${randomBytes(18).toString('base64url')}`,
+            allowed_origins: JSON.stringify((body.allowed_origins ?? []).map(normaliseOrigin)),
+            identity_secret: ctx.box.seal(randomBytes(32).toString('base64url')),
+            greeting: body.greeting ?? '',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        // The creator works in the new inbox unless told otherwise.
+        await setMembers(trx, auth.accountId, row.id, body.member_ids ?? [auth.userId]);
+        return row.id;
+      });
+      const [inbox] = await load(auth.accountId, auth.userId, true, id);
+      return reply.code(201).send(inbox);
+    },
+  );
+
+  app.patch(
+    '/api/v1/inboxes/:id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['inboxes'],
+        summary: 'Rename an inbox, change its allowed origins, greeting or members',
+        params: IdParams,
+        body: Obj({ name: Type.Optional(InboxName), allowed_origins: Type.Optional(Origins), greeting: Type.Optional(Type.String({ maxLength: 500 })), member_ids: Type.Optional(MemberIds) }),
+        response: { 200: Inbox, ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const auth = member(request);
+      const { name, allowed_origins, greeting, member_ids } = request.body;
+      await db.transaction().execute(async (trx) => {
+        const ws = scoped(trx, auth.accountId);
+        const found = await ws.selectFrom('inboxes').select('id').where('id', '=', request.params.id).forUpdate().executeTakeFirst();
+        if (!found) throw notFound('Inbox');
+        const changes = {
+          ...(name !== undefined ? { name: name.trim() } : {}),
+          ...(allowed_origins !== undefined ? { allowed_origins: JSON.stringify(allowed_origins.map(normaliseOrigin)) } : {}),
+          ...(greeting !== undefined ? { greeting } : {}),
+        };
+        if (Object.keys(changes).length) await ws.updateTable('inboxes').set(changes).where('id', '=', found.id).execute();
+        if (member_ids) await setMembers(trx, auth.accountId, found.id, member_ids);
+      });
+      const [inbox] = await load(auth.accountId, auth.userId, true, request.params.id);
+      return inbox;
+    },
+  );
+
+  app.delete('/api/v1/inboxes/:id', { config: { access: 'admin' }, schema: { tags: ['inboxes'], summary: 'Delete an inbox and its conversations', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } }, async (request, reply) => {
+    const auth = member(request);
+    const row = await scoped(db, auth.accountId).deleteFrom('inboxes').where('id', '=', request.params.id).returning('id').executeTakeFirst();
+    if (!row) throw notFound('Inbox');
+    return reply.code(204).send(null);
+  });
+}

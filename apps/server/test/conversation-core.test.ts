@@ -1,0 +1,198 @@
+/** The conversation core every channel shares: inboxes, replies and notes, idempotency, state, outbox. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BusEvent } from '../src/core/bus.js';
+import { scoped } from '../src/core/db/tenant.js';
+import { json, makeMember, makeWorkspace, sessionFor, startTestApp, type Person, type TestApp, type WorkspaceFixture } from './helpers.js';
+
+let t: TestApp;
+let ws: WorkspaceFixture;
+let admin: Record<string, string>;
+let agent: Person;
+let agentHeaders: Record<string, string>;
+let inboxId: string;
+let contactId: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  ws = await makeWorkspace(t, 'Northwind');
+  admin = await sessionFor(t, ws.owner.id, ws.accountId);
+  agent = await makeMember(t, ws.accountId, 'agent');
+  agentHeaders = await sessionFor(t, agent.id, ws.accountId);
+  const res = await t.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: admin, payload: { channel: 'webchat', name: 'Website', allowed_origins: ['https://Shop.Example:443', 'http://localhost:8080'], member_ids: [ws.owner.id, agent.id] } });
+  inboxId = json<{ id: string }>(res).id;
+  contactId = (await scoped(t.ctx.db, ws.accountId).insertInto('contacts', { name: 'Natalie Brooks', email: 'natalie@example.com' }).returning('id').executeTakeFirstOrThrow()).id;
+});
+afterAll(async () => t?.close());
+
+async function newConversation(): Promise<string> {
+  const row = await scoped(t.ctx.db, ws.accountId).insertInto('conversations', { inbox_id: inboxId, contact_id: contactId, subject: 'Sizes' }).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+const post = (id: string, payload: Record<string, unknown>, headers = agentHeaders) => t.app.inject({ method: 'POST', url: `/api/v1/conversations/${id}/messages`, headers, payload });
+const get = (url: string, headers = agentHeaders) => t.app.inject({ method: 'GET', url, headers });
+
+describe('web chat inboxes', () => {
+  it('answer their widget key and the ready-to-paste snippet', async () => {
+    const res = await get(`/api/v1/inboxes/${inboxId}`, admin);
+    const inbox = json<{ widget_key: string; snippet: string; allowed_origins: string[]; identity_secret: string; member_ids: string[] }>(res);
+    expect(inbox.widget_key).toMatch(/^wk_[\w-]{24}$/);
+    expect(inbox.snippet).toBe(`<script src="http://localhost:3000/widget.js" data-inbox="${inbox.widget_key}" async></script>`);
+    expect(inbox.allowed_origins).toEqual(['https://shop.example', 'http://localhost:8080']);
+    expect(inbox.identity_secret).toMatch(/^[\w-]{43}$/);
+    expect(inbox.member_ids.sort()).toEqual([ws.owner.id, agent.id].sort());
+    const stored = await scoped(t.ctx.db, ws.accountId).selectFrom('inboxes').select('identity_secret').where('id', '=', inboxId).executeTakeFirstOrThrow();
+    expect(stored.identity_secret).not.toContain(inbox.identity_secret); // encrypted at rest
+  });
+
+  it('show the identity secret to admins only', async () => {
+    const asAgent = json<Record<string, unknown>>(await get(`/api/v1/inboxes/${inboxId}`));
+    expect(asAgent.widget_key).toBeTruthy();
+    expect(asAgent).not.toHaveProperty('identity_secret');
+  });
+
+  it.each([
+    [{ channel: 'webchat', name: 'Site', allowed_origins: ['https://shop.example/path'] }, 'allowed_origins.0'],
+    [{ channel: 'webchat', name: 'Site', allowed_origins: ['javascript:alert(1)'] }, 'allowed_origins.0'],
+    [{ channel: 'carrier-pigeon', name: 'Site' }, 'channel'],
+    [{ channel: 'webchat', name: '' }, 'name'],
+  ])('refuse %o naming the bad field', async (payload, field) => {
+    const before = await scoped(t.ctx.db, ws.accountId).selectFrom('inboxes').select('id').execute();
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: admin, payload });
+    expect(res.statusCode).toBe(400);
+    expect(json<{ error: { details: Array<{ field: string }> } }>(res).error.details.map((d) => d.field)).toContain(field);
+    expect(await scoped(t.ctx.db, ws.accountId).selectFrom('inboxes').select('id').execute()).toHaveLength(before.length);
+  });
+});
+
+describe('replies and notes', () => {
+  it('numbers messages per conversation; a reply is a first response, a note is not and stays private', async () => {
+    const id = await newConversation();
+    const note = await post(id, { content: 'Check the stock system first', private: true });
+    expect(note.statusCode).toBe(201);
+    expect(json(note)).toMatchObject({ seq: 1, private: true, direction: 'outgoing', kind: 'text', author: { type: 'user', id: agent.id } });
+    let conversation = json<{ first_response_at: string | null; last_seq: number }>(await get(`/api/v1/conversations/${id}`));
+    expect(conversation.first_response_at).toBeNull();
+    const reply = await post(id, { content: 'Size 39 is back in stock!' });
+    expect(json(reply)).toMatchObject({ seq: 2, private: false });
+    conversation = json(await get(`/api/v1/conversations/${id}`));
+    expect(conversation.first_response_at).not.toBeNull();
+    expect(conversation.last_seq).toBe(2);
+  });
+
+  it('a retry with the same client message id never makes a second message, even when sent at once', async () => {
+    const id = await newConversation();
+    const first = await post(id, { content: 'Hello', client_message_id: 'c-1' });
+    const again = await post(id, { content: 'Hello', client_message_id: 'c-1' });
+    expect([first.statusCode, again.statusCode]).toEqual([201, 200]);
+    expect(json<{ id: string }>(again).id).toBe(json<{ id: string }>(first).id);
+    const burst = await Promise.all(Array.from({ length: 6 }, () => post(id, { content: 'Twice?', client_message_id: 'c-2' })));
+    expect(new Set(burst.map((r) => json<{ id: string }>(r).id)).size).toBe(1);
+    expect(burst.filter((r) => r.statusCode === 201)).toHaveLength(1);
+    const stored = await scoped(t.ctx.db, ws.accountId).selectFrom('messages').select('seq').where('conversation_id', '=', id).orderBy('seq').execute();
+    expect(stored.map((m) => m.seq)).toEqual([1, 2]);
+  });
+
+  it('concurrent messages get consecutive sequence numbers; a client asks for everything after N', async () => {
+    const id = await newConversation();
+    await Promise.all(Array.from({ length: 10 }, (_, i) => post(id, { content: `message ${i}` })));
+    const all = json<{ data: Array<{ seq: number }> }>(await get(`/api/v1/conversations/${id}/messages`)).data;
+    expect(all.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const after = json<{ data: Array<{ seq: number }> }>(await get(`/api/v1/conversations/${id}/messages?after=7`)).data;
+    expect(after.map((m) => m.seq)).toEqual([8, 9, 10]);
+  });
+
+  it.each([
+    [{ content: '' }, 'content'],
+    [{ content: '   ' }, 'content'],
+    [{ content: 'x'.repeat(10_001) }, 'content'],
+    [{ content: 42 }, 'content'],
+    [{ content: 'ok', private: 'yes' }, 'private'],
+    [{ content: 'ok', client_message_id: '../../etc' }, 'client_message_id'],
+  ])('refuses %o with a clear error, nothing stored', async (payload, field) => {
+    const id = await newConversation();
+    const res = await post(id, payload);
+    expect(res.statusCode).toBe(400);
+    expect(json<{ error: { details: Array<{ field: string }> } }>(res).error.details.map((d) => d.field)).toContain(field);
+    expect(await scoped(t.ctx.db, ws.accountId).selectFrom('messages').select('id').where('conversation_id', '=', id).execute()).toEqual([]);
+  });
+});
+
+describe('changing a conversation', () => {
+  it('assigns, tags, sets priority, snoozes and resolves, with a system event in the thread for each', async () => {
+    const id = await newConversation();
+    const patch = (payload: Record<string, unknown>) => t.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${id}`, headers: agentHeaders, payload });
+    expect(json(await patch({ assignee_id: agent.id, priority: 'urgent', tags: ['VIP', 'shoes'] }))).toMatchObject({ assignee: { id: agent.id }, priority: 'urgent', tags: ['vip', 'shoes'] });
+    const snoozeWithoutTime = await patch({ status: 'snoozed' });
+    expect(snoozeWithoutTime.statusCode).toBe(400);
+    expect(json(snoozeWithoutTime)).toMatchObject({ error: { details: [{ field: 'snoozed_until' }] } });
+    const past = await patch({ snoozed_until: new Date(Date.now() - 60_000).toISOString() });
+    expect(past.statusCode).toBe(400);
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    expect(json(await patch({ snoozed_until: until }))).toMatchObject({ status: 'snoozed', snoozed_until: until });
+    const resolved = json<{ status: string; resolved_at: string | null; snoozed_until: string | null }>(await patch({ status: 'resolved' }));
+    expect(resolved).toMatchObject({ status: 'resolved', snoozed_until: null });
+    expect(resolved.resolved_at).not.toBeNull();
+    const thread = json<{ data: Array<{ kind: string; content: string }> }>(await get(`/api/v1/conversations/${id}/messages`)).data;
+    expect(thread.every((m) => m.kind === 'system')).toBe(true);
+    expect(thread.map((m) => m.content)).toEqual([
+      expect.stringContaining('assigned the conversation to themselves'),
+      expect.stringContaining('set the priority to urgent'),
+      expect.stringContaining('snoozed the conversation until'),
+      expect.stringContaining('resolved the conversation'),
+    ]);
+  });
+
+  it('refuses an assignee outside the workspace or the inbox, and a team of another workspace', async () => {
+    const id = await newConversation();
+    const stranger = await makeMember(t, ws.accountId, 'agent'); // not in the inbox
+    const other = await makeWorkspace(t, 'Other');
+    const otherTeam = await scoped(t.ctx.db, other.accountId).insertInto('teams', { name: 'Theirs' }).returning('id').executeTakeFirstOrThrow();
+    for (const payload of [{ assignee_id: stranger.id }, { assignee_id: other.owner.id }, { team_id: otherTeam.id }]) {
+      const res = await t.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${id}`, headers: agentHeaders, payload });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(422);
+    }
+    const row = await scoped(t.ctx.db, ws.accountId).selectFrom('conversations').select(['assignee_id', 'team_id']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ assignee_id: null, team_id: null });
+  });
+
+  it('filters the list: mine, unassigned, status, tag, inbox; sorts by waiting longest', async () => {
+    const mine = await newConversation();
+    const waiting = await newConversation();
+    await t.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${mine}`, headers: agentHeaders, payload: { assignee_id: agent.id, tags: ['refund'] } });
+    await scoped(t.ctx.db, ws.accountId).updateTable('conversations').set({ waiting_since: new Date(Date.now() - 86_400_000) }).where('id', '=', waiting).execute();
+    const ids = async (query: string) => json<{ data: Array<{ id: string }> }>(await get(`/api/v1/conversations?${query}`)).data.map((c) => c.id);
+    expect(await ids('assignee=me&status=open')).toContain(mine);
+    expect(await ids('assignee=me')).not.toContain(waiting);
+    expect(await ids('assignee=unassigned')).not.toContain(mine);
+    expect(await ids('tag=refund')).toEqual([mine]);
+    expect(await ids(`inbox_id=${inboxId}&limit=100`)).toEqual(expect.arrayContaining([mine, waiting]));
+    expect((await ids('sort=waiting'))[0]).toBe(waiting);
+    const bad = await get("/api/v1/conversations?tag=' or 1=1--");
+    expect(bad.statusCode).toBe(400);
+  });
+});
+
+describe('the outbox', () => {
+  it('publishes committed changes only, once each', async () => {
+    const seen: BusEvent[] = [];
+    const off = t.ctx.bus.subscribe((e) => seen.push(e));
+    try {
+      const id = await newConversation();
+      await post(id, { content: 'Published?', client_message_id: 'pub-1' });
+      await post(id, { content: 'Published?', client_message_id: 'pub-1' }); // a retry: no second event
+      await post(id, { content: 'x'.repeat(10_001) }); // refused: no event
+      await t.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${id}`, headers: agentHeaders, payload: { status: 'pending' } });
+      await t.ctx.outbox.flush();
+      const mineEvents = seen.filter((e) => e.conversationId === id);
+      expect(mineEvents.map((e) => e.event)).toEqual(['message.created', 'message.created', 'conversation.updated']);
+      expect(mineEvents[0].payload).toMatchObject({ message: { content: 'Published?', seq: 1, client_message_id: 'pub-1' } });
+      expect(mineEvents[1].payload).toMatchObject({ message: { kind: 'system' } });
+      expect(mineEvents[2].payload).toMatchObject({ conversation: { id, status: 'pending' } });
+      expect(new Set(mineEvents.map((e) => e.id)).size).toBe(3);
+      expect(mineEvents.every((e) => e.accountId === ws.accountId)).toBe(true);
+    } finally {
+      off();
+    }
+  });
+});
