@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -31,6 +32,7 @@ import { contactsRoutes } from './features/contacts/contacts.routes.js';
 import { conversationsRoutes } from './features/conversations/conversations.routes.js';
 import { healthRoutes } from './features/health/health.routes.js';
 import { inboxesRoutes } from './features/inboxes/inboxes.routes.js';
+import { realtimeRoutes } from './features/realtime/realtime.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -79,6 +81,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   errorHandling(app);
   securityHeaders(app);
   await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   authPlugin(app, ctx);
 
@@ -105,6 +108,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   inboxesRoutes(app, ctx);
   contactsRoutes(app, ctx);
   conversationsRoutes(app, ctx);
+  realtimeRoutes(app, ctx);
 
   // The agent app: static files, and index.html for any other page path (client-side routes).
   const root = webRoot();

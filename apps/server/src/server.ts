@@ -8,7 +8,7 @@ import { openDatabase, type DatabaseHandle } from './core/db/index.js';
 import { migrate } from './core/db/migrate.js';
 import { TenantGuardPlugin } from './core/db/tenant.js';
 import { seedDemo } from './features/demo/seed-demo.js';
-import { inProcessBus } from './core/bus.js';
+import { inProcessBus, redisBus, type Bus } from './core/bus.js';
 import { createOutbox } from './core/outbox.js';
 
 export interface Runtime {
@@ -30,7 +30,14 @@ export async function openRuntime(config: Config = loadConfig()): Promise<Runtim
     throw err;
   }
   const db = handle.db.withPlugin(new TenantGuardPlugin());
-  const bus = inProcessBus();
+  let bus: Bus;
+  try {
+    bus = config.redisUrl ? await redisBus(config.redisUrl, config.redisPrefix) : inProcessBus();
+  } catch (err) {
+    await handle.close();
+    redis?.disconnect();
+    throw err;
+  }
   const ctx: AppContext = {
     config,
     db,

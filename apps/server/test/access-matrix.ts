@@ -87,6 +87,9 @@ export const accessMatrix: Record<string, RouteCase> = {
   // —— audit log ——
   'GET /api/v1/audit-events': { expect: e(401, 200, 403, 403, 403, 200, 200) },
 
+  // —— realtime (a plain GET is told to upgrade; the WebSocket itself is tested in realtime.test.ts) ——
+  'GET /api/v1/realtime': { expect: e(401, 426, 426, 426, 426, 426, 426) },
+
   // —— inboxes ——
   'GET /api/v1/inboxes': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/inboxes/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.inboxId }) },

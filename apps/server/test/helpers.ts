@@ -14,7 +14,7 @@ import { createLimiters, connectRedis, type AppContext } from '../src/core/conte
 import { secretBox } from '../src/core/crypto-box.js';
 import { openDatabase } from '../src/core/db/index.js';
 import { migrate } from '../src/core/db/migrate.js';
-import { inProcessBus } from '../src/core/bus.js';
+import { inProcessBus, redisBus } from '../src/core/bus.js';
 import { createOutbox } from '../src/core/outbox.js';
 import { TenantGuardPlugin, scoped } from '../src/core/db/tenant.js';
 import type { Role } from '../src/core/db/schema.js';
@@ -49,7 +49,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   const handle = await openDatabase(config);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
   const db = handle.db.withPlugin(new TenantGuardPlugin());
-  const bus = inProcessBus();
+  const bus = config.redisUrl ? await redisBus(config.redisUrl, config.redisPrefix) : inProcessBus();
   const ctx: AppContext = {
     config,
     db,
@@ -70,6 +70,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     routes,
     async close() {
       await app.close();
+      await bus.close();
       await handle.close();
       if (redis) await redis.quit();
       await database.drop();

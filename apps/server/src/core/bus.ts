@@ -10,6 +10,8 @@ export interface BusEvent {
   accountId: string;
   event: string;
   conversationId: string | null;
+  /** Whose agents may see it: the conversation's inbox. */
+  inboxId: string | null;
   payload: Record<string, unknown>;
 }
 
@@ -32,6 +34,46 @@ export function inProcessBus(): Bus {
     },
     async close() {
       emitter.removeAllListeners();
+    },
+  };
+}
+
+/**
+ * Fan-out across nodes through Redis pub/sub. Every node publishes the outbox rows it claimed and
+ * hears every node's, its own included, so local listeners are fed from Redis only.
+ */
+export async function redisBus(url: string, prefix: string): Promise<Bus> {
+  const { Redis } = await import('ioredis');
+  const channel = `${prefix}events`;
+  const pub = new Redis(url, { maxRetriesPerRequest: 2 });
+  const sub = new Redis(url);
+  for (const c of [pub, sub]) {
+    c.on('error', () => {
+      /* reconnects by itself; a lost event is recovered by the clients' resync */
+    });
+  }
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  await sub.subscribe(channel);
+  sub.on('message', (_channel: string, raw: string) => {
+    try {
+      emitter.emit('event', JSON.parse(raw) as BusEvent);
+    } catch {
+      /* not ours */
+    }
+  });
+  return {
+    async publish(event) {
+      await pub.publish(channel, JSON.stringify(event));
+    },
+    subscribe(handler) {
+      emitter.on('event', handler);
+      return () => emitter.off('event', handler);
+    },
+    async close() {
+      emitter.removeAllListeners();
+      sub.disconnect();
+      await pub.quit().catch(() => pub.disconnect());
     },
   };
 }

@@ -15,9 +15,11 @@ export async function recordEvent(
   accountId: string,
   event: EventName,
   payload: Record<string, unknown>,
-  conversationId: string | null = null,
+  where: { conversationId?: string; inboxId?: string } = {},
 ): Promise<void> {
-  await scoped(trx, accountId).insertInto('outbox_events', { event, payload: JSON.stringify(payload), conversation_id: conversationId }).execute();
+  await scoped(trx, accountId)
+    .insertInto('outbox_events', { event, payload: JSON.stringify(payload), conversation_id: where.conversationId ?? null, inbox_id: where.inboxId ?? null })
+    .execute();
 }
 
 export interface Outbox {
@@ -31,6 +33,8 @@ export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
   let timer: NodeJS.Timeout | undefined;
 
   async function publishBatch(): Promise<number> {
+    // At most once onto the bus: a row is marked before it is sent, so a crash in between loses
+    // only the push, never the data; clients resync by sequence number when they reconnect.
     // Claims a batch across every workspace (the publisher serves them all); skip locked lets
     // several nodes sweep at once without publishing a row twice.
     const rows = await unscoped(db)
@@ -38,7 +42,7 @@ export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
       .execute(async (trx) => {
         const batch = await trx
           .selectFrom('outbox_events')
-          .select(['id', 'account_id', 'event', 'conversation_id', 'payload'])
+          .select(['id', 'account_id', 'event', 'conversation_id', 'inbox_id', 'payload'])
           .where('published_at', 'is', null)
           .orderBy('id')
           .limit(500)
@@ -51,7 +55,7 @@ export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
         return batch;
       });
     for (const r of rows) {
-      await bus.publish({ id: r.id, accountId: r.account_id, event: r.event, conversationId: r.conversation_id, payload: r.payload });
+      await bus.publish({ id: r.id, accountId: r.account_id, event: r.event, conversationId: r.conversation_id, inboxId: r.inbox_id, payload: r.payload });
     }
     return rows.length;
   }

@@ -59,6 +59,7 @@ create table outbox_events (
   account_id uuid not null references accounts(id) on delete cascade,
   event text not null,
   conversation_id uuid,
+  inbox_id uuid,
   payload jsonb not null,
   created_at timestamptz not null default now(),
   published_at timestamptz

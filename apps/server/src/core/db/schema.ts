@@ -159,6 +159,7 @@ export interface OutboxEventsTable {
   account_id: string;
   event: string;
   conversation_id: string | null;
+  inbox_id: string | null;
   payload: ColumnType<Record<string, unknown>, string, never>;
   created_at: CreatedAt;
   published_at: NullableTimestamp;

@@ -58,7 +58,7 @@ export function caller(request: FastifyRequest): Auth {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function sameOrigin(request: FastifyRequest, publicUrl: string): boolean {
+export function sameOrigin(request: FastifyRequest, publicUrl: string): boolean {
   const fetchSite = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
   if (typeof origin === 'string' && origin !== 'null') {

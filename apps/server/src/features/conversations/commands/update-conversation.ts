@@ -90,6 +90,6 @@ export async function updateConversation(db: Kysely<DB>, viewer: Viewer & { name
     await ws.updateTable('conversations').set(set).where('id', '=', id).execute();
     for (const text of events) await insertMessage(trx, viewer.accountId, { conversationId: id, content: text, author: { type: 'system', id: viewer.userId } });
     const updated = await findConversation(trx, viewer, id);
-    await recordEvent(trx, viewer.accountId, 'conversation.updated', { conversation: presentConversation(updated!) }, id);
+    await recordEvent(trx, viewer.accountId, 'conversation.updated', { conversation: presentConversation(updated!) }, { conversationId: id, inboxId: current.inbox_id });
   });
 }
