@@ -33,6 +33,7 @@ import { conversationsRoutes } from './features/conversations/conversations.rout
 import { healthRoutes } from './features/health/health.routes.js';
 import { inboxesRoutes } from './features/inboxes/inboxes.routes.js';
 import { realtimeRoutes } from './features/realtime/realtime.routes.js';
+import { widgetRoutes } from './features/widget/widget.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -109,6 +110,11 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   contactsRoutes(app, ctx);
   conversationsRoutes(app, ctx);
   realtimeRoutes(app, ctx);
+  widgetRoutes(app, ctx);
+
+  // The chat widget's frame assets (its loader and frame page have their own routes).
+  const widget = path.resolve(webRoot(), '../widget');
+  if (fs.existsSync(widget)) await app.register(fastifyStatic, { root: widget, prefix: '/widget/', decorateReply: false, index: false, wildcard: true, maxAge: '1h' });
 
   // The agent app: static files, and index.html for any other page path (client-side routes).
   const root = webRoot();

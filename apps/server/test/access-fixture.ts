@@ -8,7 +8,7 @@ import type { Caller } from './access-matrix.js';
 
 export interface Fixture {
   password: string;
-  a: { accountId: string; admin: Person; agent: Person; outsider: Person; inboxId: string; contactId: string; conversationId: string };
+  a: { accountId: string; admin: Person; agent: Person; outsider: Person; inboxId: string; widgetKey: string; contactId: string; conversationId: string };
   b: { accountId: string; admin: Person };
   /** Every id that belongs to workspace A: none may ever appear in an answer to another workspace. */
   idsOfA: Set<string>;
@@ -32,7 +32,7 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
   const outsider = await makeMember(t, wa.accountId, 'agent');
   const bAdmin = await makeMember(t, wb.accountId, 'admin');
   const a = scoped(db, wa.accountId);
-  const inbox = await a.insertInto('inboxes', { name: 'Chat', channel: 'webchat' }).returning('id').executeTakeFirstOrThrow();
+  const inbox = await a.insertInto('inboxes', { name: 'Chat', channel: 'webchat', widget_key: `wk_${randomUUID()}` }).returning(['id', 'widget_key']).executeTakeFirstOrThrow();
   await a.insertInto('inbox_members', { inbox_id: inbox.id, user_id: agent.id }).execute();
   const contact = await a.insertInto('contacts', { name: 'Customer of A', email: 'customer@a.example' }).returning('id').executeTakeFirstOrThrow();
   const conversation = await a.insertInto('conversations', { inbox_id: inbox.id, contact_id: contact.id, subject: 'Help', last_seq: 1 }).returning('id').executeTakeFirstOrThrow();
@@ -46,7 +46,7 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
   const idsOfA = new Set<string>([wa.accountId, wa.owner.id, admin.id, agent.id, outsider.id, inbox.id, contact.id, conversation.id]);
   const fixture: Fixture = {
     password: PASSWORD,
-    a: { accountId: wa.accountId, admin, agent, outsider, inboxId: inbox.id, contactId: contact.id, conversationId: conversation.id },
+    a: { accountId: wa.accountId, admin, agent, outsider, inboxId: inbox.id, widgetKey: inbox.widget_key!, contactId: contact.id, conversationId: conversation.id },
     b: { accountId: wb.accountId, admin: bAdmin },
     idsOfA,
     email: () => uniqueEmail('new'),

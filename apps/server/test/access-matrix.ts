@@ -90,6 +90,13 @@ export const accessMatrix: Record<string, RouteCase> = {
   // —— realtime (a plain GET is told to upgrade; the WebSocket itself is tested in realtime.test.ts) ——
   'GET /api/v1/realtime': { expect: e(401, 426, 426, 426, 426, 426, 426) },
 
+  // —— the web chat's visitor API: public, authenticated by the visitor token (none here) ——
+  'POST /api/v1/widget/sessions': { expect: e(200, 200, 200, 200, 200, 200, 200), body: (f) => ({ widget_key: f.a.widgetKey }) },
+  'GET /api/v1/widget/messages': { expect: e(401, 401, 401, 401, 401, 401, 401) },
+  'POST /api/v1/widget/messages': { expect: e(401, 401, 401, 401, 401, 401, 401), body: () => ({ content: 'Hello', client_message_id: 'm-1' }) },
+  // Only the widget frame's origin (this server) may open the visitor socket; session headers carry it.
+  'GET /api/v1/widget/realtime': { expect: e(403, 426, 426, 426, 403, 403, 426) },
+
   // —— inboxes ——
   'GET /api/v1/inboxes': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/inboxes/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.inboxId }) },

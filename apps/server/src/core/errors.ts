@@ -22,6 +22,8 @@ export const errorCodes = {
   invalid_state: { status: 422, message: 'This cannot be done in the current state.' },
   invitation_invalid: { status: 404, message: 'This invitation link is invalid, expired or already used.' },
   reset_token_invalid: { status: 400, message: 'This password reset link is invalid, expired or already used; ask for a new one.' },
+  widget_not_found: { status: 404, message: 'No chat widget has this key; check the data-inbox attribute of the snippet.' },
+  visitor_token_invalid: { status: 401, message: 'The chat session is unknown or has expired; start a new one.' },
   upgrade_required: { status: 426, message: 'This endpoint speaks WebSocket: open it with an Upgrade request.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },

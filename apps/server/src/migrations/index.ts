@@ -2,9 +2,11 @@
 import m0001 from './0001_accounts.js';
 import m0002 from './0002_conversations.js';
 import m0003 from './0003_conversation_core.js';
+import m0004 from './0004_visitors.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0001_accounts', sql: m0001 },
   { id: '0002_conversations', sql: m0002 },
   { id: '0003_conversation_core', sql: m0003 },
+  { id: '0004_visitors', sql: m0004 },
 ];

@@ -118,6 +118,9 @@ export interface ContactsTable {
   email: string | null;
   phone: string | null;
   company: string | null;
+  /** Unverified identity claims and the visitor's browsing context (page, referrer, language, browser). */
+  attributes: ColumnType<Record<string, unknown>, string | undefined, string>;
+  last_seen_at: NullableTimestamp;
   created_at: CreatedAt;
 }
 

@@ -16,9 +16,12 @@ const csp = [
 
 export function securityHeaders(app: FastifyInstance): void {
   app.addHook('onSend', async (request, reply, payload) => {
-    reply.header('content-security-policy', csp);
+    // A route that set its own policy (the chat widget's frame, which allowed sites may embed) keeps it.
+    if (!reply.getHeader('content-security-policy')) {
+      reply.header('content-security-policy', csp);
+      reply.header('x-frame-options', 'DENY');
+    }
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
     reply.header('cross-origin-opener-policy', 'same-origin');
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');

@@ -1,0 +1,209 @@
+/** The web chat's visitor side: sessions, identity verification, messages, live replies, abuse (SECURITY 26–29, 36). */
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { scoped } from '../src/core/db/tenant.js';
+import { json, makeMember, makeWorkspace, sessionFor, startTestApp, type Person, type TestApp, type WorkspaceFixture } from './helpers.js';
+
+let t: TestApp;
+let ws: WorkspaceFixture;
+let agent: Person;
+let agentHeaders: Record<string, string>;
+let key: string;
+let secret: string;
+let base: string;
+
+interface Session {
+  visitor_token: string;
+  visitor: { contact_id: string; verified: boolean; email: string | null };
+  conversation: { id: string; last_seq: number } | null;
+  inbox: { name: string; greeting: string; agents: Array<{ name: string }>; reply_time: { text: string } };
+}
+
+beforeAll(async () => {
+  t = await startTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  base = `127.0.0.1:${(t.app.server.address() as { port: number }).port}`;
+  ws = await makeWorkspace(t, 'Northwind');
+  agent = await makeMember(t, ws.accountId, 'agent');
+  agentHeaders = await sessionFor(t, agent.id, ws.accountId);
+  const admin = await sessionFor(t, ws.owner.id, ws.accountId);
+  const inbox = json<{ widget_key: string; identity_secret: string }>(
+    await t.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: admin, payload: { channel: 'webchat', name: 'Website', greeting: 'Hi! Ask us anything.', allowed_origins: ['https://shop.example'], member_ids: [agent.id] } }),
+  );
+  if (!inbox.identity_secret) throw new Error(`inbox creation failed: ${JSON.stringify(inbox)}`);
+  key = inbox.widget_key;
+  secret = inbox.identity_secret;
+});
+afterAll(async () => t?.close());
+
+const session = async (body: Record<string, unknown> = {}) => t.app.inject({ method: 'POST', url: '/api/v1/widget/sessions', payload: { widget_key: key, ...body } });
+const write = (token: string, content: string, id: string, remoteAddress?: string) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/widget/messages', headers: { 'x-visitor-token': token }, payload: { content, client_message_id: id }, ...(remoteAddress ? { remoteAddress } : {}) });
+const read = (token: string, after = 0) => t.app.inject({ method: 'GET', url: `/api/v1/widget/messages?after=${after}`, headers: { 'x-visitor-token': token } });
+const sign = (id: string, key = secret) => createHmac('sha256', key).update(id).digest('hex');
+
+describe('visitor sessions', () => {
+  it('refuses an unknown widget key with a message the site owner can act on', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/widget/sessions', payload: { widget_key: 'wk_nope' } });
+    expect(res.statusCode).toBe(404);
+    expect(json(res)).toMatchObject({ error: { code: 'widget_not_found', message: expect.stringContaining('data-inbox') } });
+  });
+
+  it('starts a visitor with the inbox name, greeting, agents and reply time, and resumes them by token', async () => {
+    const first = json<Session>(await session({ context: { url: 'https://shop.example/shoes', referrer: 'https://search.example', language: 'de-DE' } }));
+    expect(first.visitor_token).toMatch(/^vt_[\w-]{43}$/);
+    expect(first.conversation).toBeNull();
+    expect(first.inbox).toMatchObject({ name: 'Website', greeting: 'Hi! Ask us anything.', agents: [{ name: expect.any(String) }], reply_time: { text: expect.any(String) } });
+    const again = json<Session>(await session({ visitor_token: first.visitor_token }));
+    expect(again.visitor.contact_id).toBe(first.visitor.contact_id);
+    expect(again.visitor_token).toBe(first.visitor_token);
+    const stranger = json<Session>(await session({ visitor_token: 'vt_guessedguessedguessedguessedguessedguessed' }));
+    expect(stranger.visitor.contact_id).not.toBe(first.visitor.contact_id);
+    const contact = await scoped(t.ctx.db, ws.accountId).selectFrom('contacts').select('attributes').where('id', '=', first.visitor.contact_id).executeTakeFirstOrThrow();
+    expect(contact.attributes).toMatchObject({ last_context: { url: 'https://shop.example/shoes', referrer: 'https://search.example', language: 'de-DE' } });
+    // Only a hash of the token is stored.
+    const stored = await scoped(t.ctx.db, ws.accountId).selectFrom('contact_identities').select('value').where('kind', '=', 'visitor').execute();
+    expect(stored.map((s) => s.value)).not.toContain(first.visitor_token);
+  });
+});
+
+describe('identity verification', () => {
+  it('a signed id links every device of that customer to one contact and its history', async () => {
+    const identity = { id: 'customer-42', email: 'natalie@example.com', name: 'Natalie Brooks' };
+    const laptop = json<Session>(await session({ identity: { ...identity, hash: sign('customer-42') } }));
+    expect(laptop.visitor.verified).toBe(true);
+    expect((await write(laptop.visitor_token, 'Order 55812?', 'id-1')).statusCode).toBe(201);
+    const phone = json<Session>(await session({ identity: { ...identity, hash: sign('customer-42') } }));
+    expect(phone.visitor.contact_id).toBe(laptop.visitor.contact_id);
+    expect(json<{ data: Array<{ content: string }> }>(await read(phone.visitor_token)).data.map((m) => m.content)).toEqual(['Order 55812?']);
+  });
+
+  it.each([
+    ['no hash', () => undefined],
+    ['a hash of another id', () => sign('customer-43')],
+    ['upper-case hex', () => sign('customer-42').toUpperCase()],
+    ['a truncated hash', () => sign('customer-42').slice(0, 63)],
+    ['a hash made with another secret (rotated away)', () => sign('customer-42', 'an old secret that is no longer valid!!')],
+  ])('%s never merges into that customer (SECURITY 26, 27)', async (_label, makeHash) => {
+    const hash = makeHash();
+    const claim = json<Session>(await session({ identity: { id: 'customer-42', email: 'natalie@example.com', name: 'Natalie', ...(hash ? { hash } : {}) } }));
+    const real = json<Session>(await session({ identity: { id: 'customer-42', hash: sign('customer-42') } }));
+    expect(claim.visitor.verified).toBe(false);
+    expect(claim.visitor.email).toBeNull();
+    expect(claim.visitor.contact_id).not.toBe(real.visitor.contact_id);
+    expect(json<{ data: unknown[] }>(await read(claim.visitor_token)).data).toEqual([]);
+    const contact = await scoped(t.ctx.db, ws.accountId).selectFrom('contacts').select(['email', 'attributes']).where('id', '=', claim.visitor.contact_id).executeTakeFirstOrThrow();
+    expect(contact.email).toBeNull();
+    expect(contact.attributes).toMatchObject({ unverified_claim: { id: 'customer-42', email: 'natalie@example.com' } });
+  });
+});
+
+describe('visitor messages', () => {
+  it('the first message opens a conversation the agent sees; a retry does not duplicate; replies come back, notes never', async () => {
+    const v = json<Session>(await session());
+    const first = await write(v.visitor_token, 'Are the runners back in 39?', 'v-1');
+    expect(first.statusCode).toBe(201);
+    expect((await write(v.visitor_token, 'Are the runners back in 39?', 'v-1')).statusCode).toBe(200);
+    const list = json<{ data: Array<{ id: string; contact: { id: string }; waiting_since: string | null }> }>(await t.app.inject({ method: 'GET', url: '/api/v1/conversations?assignee=unassigned', headers: agentHeaders }));
+    const conversation = list.data.find((c) => c.contact.id === v.visitor.contact_id)!;
+    expect(conversation.waiting_since).not.toBeNull();
+    await t.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversation.id}/messages`, headers: agentHeaders, payload: { content: 'Internal: check stock', private: true } });
+    await t.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${conversation.id}`, headers: agentHeaders, payload: { priority: 'high' } });
+    await t.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversation.id}/messages`, headers: agentHeaders, payload: { content: 'Yes, they are!' } });
+    const seen = json<{ data: Array<{ content: string; direction: string; author: { type: string; name: string } }> }>(await read(v.visitor_token)).data;
+    expect(seen.map((m) => [m.direction, m.content])).toEqual([
+      ['incoming', 'Are the runners back in 39?'],
+      ['outgoing', 'Yes, they are!'],
+    ]);
+    expect(seen[1].author).toMatchObject({ type: 'user', name: expect.stringContaining('agent') });
+  });
+
+  it('two tabs writing their first message at the same instant make one conversation (SECURITY 36)', async () => {
+    const v = json<Session>(await session());
+    const results = await Promise.all([write(v.visitor_token, 'tab one', 't-1'), write(v.visitor_token, 'tab two', 't-2'), write(v.visitor_token, 'tab three', 't-3')]);
+    expect(results.map((r) => r.statusCode)).toEqual([201, 201, 201]);
+    const conversations = await scoped(t.ctx.db, ws.accountId).selectFrom('conversations').select('id').where('contact_id', '=', v.visitor.contact_id).execute();
+    expect(conversations).toHaveLength(1);
+  });
+
+  it('refuses empty, oversized and wrong-typed messages with a clear error', async () => {
+    const v = json<Session>(await session());
+    for (const [content, field] of [['', 'content'], ['  ', 'content'], ['x'.repeat(10_001), 'content'], [42, 'content']] as const) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/widget/messages', headers: { 'x-visitor-token': v.visitor_token }, payload: { content, client_message_id: 'bad' } });
+      expect(res.statusCode).toBe(400);
+      expect(json(res)).toMatchObject({ error: { code: 'validation_failed', details: [{ field }] } });
+    }
+  });
+
+  it('rate limits one flooding visitor without slowing another', async () => {
+    const flood = json<Session>(await session());
+    const calm = json<Session>(await session());
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) statuses.push((await write(flood.visitor_token, `spam ${i}`, `f-${i}`)).statusCode);
+    expect(statuses.slice(0, 20).every((s) => s === 201)).toBe(true);
+    const limited = await write(flood.visitor_token, 'more', 'f-99');
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(json(limited)).toMatchObject({ error: { message: 'You are sending messages too fast; wait a moment.' } });
+    expect((await write(calm.visitor_token, 'hello', 'c-1')).statusCode).toBe(201);
+  });
+
+  it('forged or guessed visitor tokens get nothing, and guessing is rate limited (SECURITY 29)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) statuses.push((await t.app.inject({ method: 'GET', url: '/api/v1/widget/messages', remoteAddress: '198.51.100.9', headers: { 'x-visitor-token': `vt_${'a'.repeat(40)}${i}` } })).statusCode);
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(30)).toEqual([429, 429]);
+  });
+});
+
+describe('the visitor socket', () => {
+  function open(origin: string | undefined): Promise<{ socket: WebSocket; frames: Array<{ type: string; data?: { message?: { content: string } } }> }> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(`ws://${base}/api/v1/widget/realtime`, { headers: origin ? { origin } : {} });
+      const frames: Array<{ type: string; data?: { message?: { content: string } } }> = [];
+      socket.on('open', () => resolve({ socket, frames }));
+      socket.on('message', (raw) => frames.push(JSON.parse(String(raw))));
+      socket.on('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      socket.on('error', reject);
+    });
+  }
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 150 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+    return check();
+  };
+
+  it('is refused to pages of other origins (SECURITY 28)', async () => {
+    await expect(open('https://evil.example')).rejects.toThrow('HTTP 403');
+    await expect(open(undefined)).rejects.toThrow('HTTP 403');
+  });
+
+  it("pushes the agent's public replies live to that visitor only", async () => {
+    const v = json<Session>(await session());
+    const other = json<Session>(await session());
+    await write(v.visitor_token, 'Hello?', 'live-1');
+    await write(other.visitor_token, 'Me too', 'live-2');
+    const mine = await open('http://localhost:3000');
+    const theirs = await open('http://localhost:3000');
+    mine.socket.send(JSON.stringify({ type: 'auth', visitor_token: v.visitor_token }));
+    theirs.socket.send(JSON.stringify({ type: 'auth', visitor_token: other.visitor_token }));
+    expect(await until(() => mine.frames.some((f) => f.type === 'ready') && theirs.frames.some((f) => f.type === 'ready'))).toBe(true);
+    const conversation = await scoped(t.ctx.db, ws.accountId).selectFrom('conversations').select('id').where('contact_id', '=', v.visitor.contact_id).executeTakeFirstOrThrow();
+    await t.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversation.id}/messages`, headers: agentHeaders, payload: { content: 'A secret note', private: true } });
+    await t.app.inject({ method: 'POST', url: `/api/v1/conversations/${conversation.id}/messages`, headers: agentHeaders, payload: { content: 'Hi, how can I help?' } });
+    expect(await until(() => mine.frames.some((f) => f.data?.message?.content === 'Hi, how can I help?'))).toBe(true);
+    await new Promise((r) => setTimeout(r, 150));
+    const contents = (frames: typeof mine.frames) => frames.filter((f) => f.type === 'event').map((f) => f.data!.message!.content);
+    expect(contents(mine.frames)).toEqual(['Hi, how can I help?']);
+    expect(contents(theirs.frames)).toEqual([]);
+    mine.socket.close();
+    theirs.socket.close();
+  });
+
+  it('closes a socket whose token is unknown', async () => {
+    const c = await open('http://localhost:3000');
+    const closed = new Promise<number>((resolve) => c.socket.on('close', (code) => resolve(code)));
+    c.socket.send(JSON.stringify({ type: 'auth', visitor_token: 'vt_forged-forged-forged-forged-forged-forged-x' }));
+    expect(await closed).toBe(4401);
+  });
+});
