@@ -107,6 +107,7 @@ export const accessMatrix: Record<string, RouteCase> = {
   // —— contacts and conversations ——
   'GET /api/v1/contacts': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/contacts/:id': { expect: e(401, 404, 200, 200, 200, 200, 200), params: (f) => ({ id: f.a.contactId }) },
+  'GET /api/v1/contacts/:id/conversations': { expect: e(401, 404, 200, 200, 200, 200, 200), params: (f) => ({ id: f.a.contactId }) },
   'GET /api/v1/conversations': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
   'PATCH /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }), body: () => ({ tags: ['vip'], priority: 'high' }) },

@@ -60,8 +60,8 @@ describe('visitor sessions', () => {
     expect(again.visitor_token).toBe(first.visitor_token);
     const stranger = json<Session>(await session({ visitor_token: 'vt_guessedguessedguessedguessedguessedguessed' }));
     expect(stranger.visitor.contact_id).not.toBe(first.visitor.contact_id);
-    const contact = await scoped(t.ctx.db, ws.accountId).selectFrom('contacts').select('attributes').where('id', '=', first.visitor.contact_id).executeTakeFirstOrThrow();
-    expect(contact.attributes).toMatchObject({ last_context: { url: 'https://shop.example/shoes', referrer: 'https://search.example', language: 'de-DE' } });
+    const contact = json(await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${first.visitor.contact_id}`, headers: agentHeaders }));
+    expect(contact).toMatchObject({ visitor: { url: 'https://shop.example/shoes', referrer: 'https://search.example', language: 'de-DE', user_agent: expect.any(String) } });
     // Only a hash of the token is stored.
     const stored = await scoped(t.ctx.db, ws.accountId).selectFrom('contact_identities').select('value').where('kind', '=', 'visitor').execute();
     expect(stored.map((s) => s.value)).not.toContain(first.visitor_token);
@@ -96,6 +96,11 @@ describe('identity verification', () => {
     const contact = await scoped(t.ctx.db, ws.accountId).selectFrom('contacts').select(['email', 'attributes']).where('id', '=', claim.visitor.contact_id).executeTakeFirstOrThrow();
     expect(contact.email).toBeNull();
     expect(contact.attributes).toMatchObject({ unverified_claim: { id: 'customer-42', email: 'natalie@example.com' } });
+    // The agent's sidebar shows the claim as unverified, and the verified customer as verified.
+    const sidebar = json(await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${claim.visitor.contact_id}`, headers: agentHeaders }));
+    expect(sidebar).toMatchObject({ email: null, unverified_claim: { id: 'customer-42', email: 'natalie@example.com' }, identities: [] });
+    const verified = json(await t.app.inject({ method: 'GET', url: `/api/v1/contacts/${real.visitor.contact_id}`, headers: agentHeaders }));
+    expect(verified).toMatchObject({ identities: [{ kind: 'external_id', value: 'customer-42', verified: true }] });
   });
 });
 

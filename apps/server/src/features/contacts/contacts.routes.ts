@@ -1,4 +1,4 @@
-/** Contacts: the customers of the workspace. (Read side for now; identities and editing come with live chat.) */
+/** Contacts: the customers of the workspace, with their identities, what the chat learnt, and their history. */
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../core/context.js';
 import { notFound } from '../../core/errors.js';
@@ -7,8 +7,36 @@ import { decodeCursor, page } from '../../core/http/pagination.js';
 import { IdParams, Nullable, Page, PageQuery, Timestamp, Uuid, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
 import { scoped } from '../../core/db/tenant.js';
+import { Conversation } from '../conversations/conversations.schema.js';
+import { presentConversation, type ConversationRow } from '../conversations/conversations.presenter.js';
+import { conversations } from '../conversations/conversations.queries.js';
 
 export const Contact = Type.Object({ id: Uuid, name: Type.String(), email: Nullable(Type.String()), phone: Nullable(Type.String()), company: Nullable(Type.String()), created_at: Timestamp });
+
+const ContactDetail = Type.Composite([
+  Contact,
+  Type.Object({
+    last_seen_at: Nullable(Timestamp),
+    identities: Type.Array(Type.Object({ kind: Type.String(), value: Type.String(), verified: Type.Boolean() })),
+    visitor: Nullable(
+      Type.Object({
+        url: Nullable(Type.String()),
+        referrer: Nullable(Type.String()),
+        language: Nullable(Type.String()),
+        time_zone: Nullable(Type.String()),
+        user_agent: Nullable(Type.String()),
+        seen_at: Nullable(Type.String()),
+      }),
+    ),
+    unverified_claim: Nullable(Type.Object({ id: Type.String(), email: Nullable(Type.String()), name: Nullable(Type.String()) }, { description: 'What a visitor said about themselves without a valid signature: show it as unverified' })),
+  }),
+]);
+
+/** The visitor details the chat recorded, for the agent's sidebar. */
+function pickContext(c: Record<string, string>) {
+  const get = (k: string) => (typeof c[k] === 'string' ? c[k] : null);
+  return { url: get('url'), referrer: get('referrer'), language: get('language'), time_zone: get('time_zone'), user_agent: get('user_agent'), seen_at: get('seen_at') };
+}
 
 type ContactRow = { id: string; name: string; email: string | null; phone: string | null; company: string | null; created_at: Date };
 export const presentContact = (c: ContactRow) => ({ ...c, created_at: c.created_at.toISOString() });
@@ -26,9 +54,40 @@ export function contactsRoutes(app: Api, ctx: AppContext): void {
     return { data: result.rows.map(presentContact), next_cursor: result.next_cursor };
   });
 
-  app.get('/api/v1/contacts/:id', { config: { access: 'agent' }, schema: { tags: ['contacts'], summary: 'One contact', params: IdParams, response: { 200: Contact, ...errors(401, 403, 404) } } }, async (request) => {
-    const row = await scoped(ctx.db, member(request).accountId).selectFrom('contacts').select(columns).where('id', '=', request.params.id).executeTakeFirst();
-    if (!row) throw notFound('Contact');
-    return presentContact(row);
-  });
+  app.get(
+    '/api/v1/contacts/:id',
+    {
+      config: { access: 'agent' },
+      schema: { tags: ['contacts'], summary: 'One contact with identities, visitor details and unverified claims', params: IdParams, response: { 200: ContactDetail, ...errors(401, 403, 404) } },
+    },
+    async (request) => {
+      const ws = scoped(ctx.db, member(request).accountId);
+      const row = await ws.selectFrom('contacts').select([...columns, 'attributes', 'last_seen_at']).where('id', '=', request.params.id).executeTakeFirst();
+      if (!row) throw notFound('Contact');
+      const identities = await ws.selectFrom('contact_identities').select(['kind', 'value', 'verified', 'inbox_id']).where('contact_id', '=', row.id).where('kind', '!=', 'visitor').orderBy('created_at').execute();
+      const attributes = row.attributes as { last_context?: Record<string, string>; unverified_claim?: { id: string; email: string | null; name: string | null } };
+      return {
+        ...presentContact(row),
+        last_seen_at: row.last_seen_at?.toISOString() ?? null,
+        identities: identities.map((i) => ({ kind: i.kind, value: i.value, verified: i.verified })),
+        visitor: attributes.last_context ? pickContext(attributes.last_context) : null,
+        unverified_claim: attributes.unverified_claim ?? null,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/contacts/:id/conversations',
+    {
+      config: { access: 'agent' },
+      schema: { tags: ['contacts'], summary: "The contact's conversations across every inbox I may see, newest first", params: IdParams, response: { 200: Page(Conversation), ...errors(401, 403, 404) } },
+    },
+    async (request) => {
+      const auth = member(request);
+      const contact = await scoped(ctx.db, auth.accountId).selectFrom('contacts').select('id').where('id', '=', request.params.id).executeTakeFirst();
+      if (!contact) throw notFound('Contact');
+      const rows = (await conversations(ctx.db, auth).where('conversations.contact_id', '=', contact.id).orderBy('conversations.last_message_at', 'desc').limit(100).execute()) as ConversationRow[];
+      return { data: rows.map(presentConversation), next_cursor: null };
+    },
+  );
 }
