@@ -1,5 +1,6 @@
-// Runs the real, built Rapport server for browser tests: a fresh data folder, a free port,
-// an owner provisioned with `rapport create-admin`, no demo data. Stop it with stop().
+// Runs the real, built Rapport server for browser tests: a fresh data folder, a free port, and
+// either an owner provisioned with `rapport create-admin` and no data (startServer) or the demo
+// workspace from `rapport seed-demo` (startDemoServer). Stop it with stop().
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -66,6 +67,23 @@ async function waitForReady(url: string, child: ChildProcess, output: () => stri
 }
 
 export async function startServer(owner: Owner = { email: 'owner@e2e.test', password: 'correct-horse-battery', workspace: 'E2E Support' }): Promise<RunningServer> {
+  return launch(async (env) => {
+    await run(['create-admin', '--email', owner.email, '--password', owner.password, '--workspace', owner.workspace], env);
+    return owner;
+  });
+}
+
+/** The demo workspace (Northwind Cycles: teammates, teams, inboxes, conversations); its owner signs in. */
+export async function startDemoServer(): Promise<RunningServer> {
+  return launch(async (env) => {
+    const out = await run(['seed-demo'], env);
+    const match = /Sign in as (\S+) with password (\S+)/.exec(out);
+    if (!match) throw new Error(`rapport seed-demo printed no sign-in:\n${out}`);
+    return { email: match[1], password: match[2], workspace: 'Northwind Cycles' };
+  });
+}
+
+async function launch(provision: (env: NodeJS.ProcessEnv) => Promise<Owner>): Promise<RunningServer> {
   for (const built of ['dist/server/cli.js', 'dist/web/index.html']) {
     if (!existsSync(join(repo, built))) throw new Error(`${built} is missing: run \`npm run build\` first`);
   }
@@ -89,7 +107,14 @@ export async function startServer(owner: Owner = { email: 'owner@e2e.test', pass
   // Rate-limit counters of earlier runs on a shared Redis must not spill into this one.
   env.REDIS_PREFIX = `rapport-e2e-${port}-${Date.now()}:`;
 
-  await run(['create-admin', '--email', owner.email, '--password', owner.password, '--workspace', owner.workspace], env);
+  let owner: Owner;
+  try {
+    owner = await provision(env);
+  } catch (err) {
+    await rm(dataDir, { recursive: true, force: true });
+    await database.drop();
+    throw err;
+  }
 
   let log = '';
   const child = spawn(process.execPath, [bin, 'start'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });

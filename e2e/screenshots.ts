@@ -52,7 +52,8 @@ async function openFirstConversation(page: Page): Promise<boolean> {
   return true;
 }
 
-async function desktop(ctx: BrowserContext): Promise<void> {
+/** Photographs the desktop screens; answers the address of the inbox it created. */
+async function desktop(ctx: BrowserContext): Promise<string> {
   const page = await ctx.newPage();
   await page.goto(`${baseURL}/login`);
   await shot(page, '01-login');
@@ -67,10 +68,28 @@ async function desktop(ctx: BrowserContext): Promise<void> {
   await signIn(page);
   await shot(page, '10-inbox');
   if (await openFirstConversation(page)) {
+    // The README picture: a conversation with a reply being written.
+    await page.getByRole('textbox', { name: 'Reply' }).fill('Yes! Your loyalty discount applies to the Ridgeback runners too. Shall I reserve a pair in size 39 for you?');
     await shot(page, '11-inbox-conversation');
     await page.screenshot({ path: readme });
     console.log(`saved ${readme}`);
+    await page.getByRole('form', { name: 'Write a message' }).getByText('Private note', { exact: true }).click();
+    await page.getByRole('textbox', { name: 'Private note' }).fill('She asked about the loyalty discount last month too.');
+    await shot(page, '15-inbox-note-mode');
+    await page.getByRole('textbox', { name: 'Private note' }).fill('');
+    await page.getByRole('button', { name: 'Snooze' }).click();
+    await shot(page, '16-inbox-snooze-menu');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: /More filters/ }).click();
+    await shot(page, '17-inbox-more-filters');
+    await page.keyboard.press('Escape');
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('?');
+    await shot(page, '18-inbox-shortcuts');
+    await page.keyboard.press('Escape');
   }
+  await page.goto(`${baseURL}/inbox?assignee=unassigned&status=resolved&tag=nothing-here`);
+  await shot(page, '19-inbox-no-match');
   for (const [path, name] of [
     ['/contacts', '12-contacts'],
     ['/knowledge-base', '13-knowledge-base'],
@@ -79,6 +98,7 @@ async function desktop(ctx: BrowserContext): Promise<void> {
     ['/settings/workspace', '21-settings-workspace'],
     ['/settings/users', '22-settings-users'],
     ['/settings/teams', '23-settings-teams'],
+    ['/settings/inboxes', '27-settings-inboxes'],
     ['/settings/invitations', '24-settings-invitations'],
     ['/settings/tokens', '25-settings-tokens'],
     ['/settings/audit-log', '26-settings-audit-log'],
@@ -102,6 +122,25 @@ async function desktop(ctx: BrowserContext): Promise<void> {
   await shot(page, '31-token-created-modal');
   await page.getByRole('button', { name: 'I have copied it' }).click();
 
+  await page.goto(`${baseURL}/settings/inboxes`);
+  await settle(page);
+  await page.getByRole('button', { name: 'New inbox' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New live chat inbox' });
+  await dialog.getByLabel('Name').fill('Storefront chat');
+  for (const origin of ['https://shop.example', 'shop.example']) {
+    await dialog.getByLabel('Allowed origins').fill(origin);
+    await dialog.getByLabel('Allowed origins').press('Enter');
+  }
+  await dialog.getByLabel('Greeting').fill('Hi! Ask us anything about your order.');
+  await dialog.getByRole('button', { name: 'Create inbox' }).click();
+  await dialog.getByText(/is not an origin/).waitFor();
+  await shot(page, '35-new-inbox-origin-error');
+  await dialog.getByRole('button', { name: 'Remove shop.example' }).click();
+  await dialog.getByRole('button', { name: 'Create inbox' }).click();
+  await page.getByRole('button', { name: 'Copy snippet' }).waitFor();
+  await shot(page, '36-inbox-detail', true);
+  const inboxDetail = page.url();
+
   await page.goto(`${baseURL}/settings/profile`);
   await settle(page);
   await page.getByRole('button', { name: /Set up two-factor/ }).click().catch(() => undefined);
@@ -119,23 +158,40 @@ async function desktop(ctx: BrowserContext): Promise<void> {
   await page.getByRole('button', { name: 'Toggle color scheme' }).click();
   await openFirstConversation(page);
   await shot(page, '40-dark-inbox');
+  await page.getByRole('form', { name: 'Write a message' }).getByText('Private note', { exact: true }).click();
+  await page.getByRole('textbox', { name: 'Private note' }).fill('Check the Leeds store before promising a pair.');
+  await shot(page, '44-dark-inbox-note-mode');
   await page.goto(`${baseURL}/settings/users`);
   await shot(page, '41-dark-users');
+  await page.goto(inboxDetail);
+  await shot(page, '45-dark-inbox-detail', true);
   await page.goto(`${baseURL}/settings/profile`);
   await shot(page, '42-dark-profile');
   await page.goto(`${baseURL}/login`);
   await shot(page, '43-dark-login-redirect');
   await page.getByRole('button', { name: 'Toggle color scheme' }).click();
   await page.close();
+  return inboxDetail;
 }
 
-async function phone(ctx: BrowserContext): Promise<void> {
+async function phone(ctx: BrowserContext, inboxDetail: string): Promise<void> {
   const page = await ctx.newPage();
   await page.goto(`${baseURL}/login`);
   await shot(page, '50-phone-login');
   await signIn(page);
   await shot(page, '51-phone-inbox');
-  if (await openFirstConversation(page)) await shot(page, '52-phone-conversation');
+  if (await openFirstConversation(page)) {
+    await shot(page, '52-phone-conversation');
+    await page.getByRole('button', { name: /^Details/ }).click();
+    await shot(page, '57-phone-conversation-details');
+  }
+  await page.goto(`${baseURL}/inbox`);
+  await page.getByRole('button', { name: /More filters/ }).click();
+  await shot(page, '58-phone-more-filters');
+  await page.goto(`${baseURL}/settings/inboxes`);
+  await shot(page, '59-phone-inboxes');
+  await page.goto(inboxDetail);
+  await shot(page, '60-phone-inbox-detail', true);
   await page.getByRole('button', { name: 'Open navigation' }).click();
   await shot(page, '53-phone-navigation');
   await page.goto(`${baseURL}/settings/users`);
@@ -153,7 +209,7 @@ async function main(): Promise<void> {
   const browser = await launchBrowser();
   try {
     const wide = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
-    await desktop(wide);
+    const inboxDetail = await desktop(wide);
     await wide.close();
     const narrow = await browser.newContext({
       baseURL,
@@ -163,7 +219,7 @@ async function main(): Promise<void> {
       hasTouch: true,
       colorScheme: 'light',
     });
-    await phone(narrow);
+    await phone(narrow, inboxDetail);
     await narrow.close();
   } finally {
     await browser.close();

@@ -11,6 +11,8 @@ import { ContactsPage } from './pages/ContactsPage';
 import { InboxPage } from './pages/inbox/InboxPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { AuditLogSettings } from './pages/settings/AuditLogSettings';
+import { InboxDetailSettings } from './pages/settings/inboxes/InboxDetailSettings';
+import { InboxesSettings } from './pages/settings/inboxes/InboxesSettings';
 import { InvitationsSettings } from './pages/settings/InvitationsSettings';
 import { ProfileSettings } from './pages/settings/ProfileSettings';
 import { SettingsLayout } from './pages/settings/SettingsLayout';
@@ -50,6 +52,8 @@ export const router = createBrowserRouter([
               { path: 'workspace', element: <WorkspaceSettings /> },
               { path: 'users', element: <UsersSettings /> },
               { path: 'teams', element: <TeamsSettings /> },
+              { path: 'inboxes', element: <InboxesSettings /> },
+              { path: 'inboxes/:inboxId', element: <InboxDetailSettings /> },
               { path: 'invitations', element: <InvitationsSettings /> },
               { path: 'tokens', element: <TokensSettings /> },
               { path: 'audit-log', element: <AuditLogSettings /> },

@@ -1,5 +1,5 @@
 // React Query hooks and keys for the data the app reads.
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api, ApiError } from './client';
 import type {
@@ -7,6 +7,7 @@ import type {
   AuditEvent,
   Contact,
   Conversation,
+  Inbox,
   Invitation,
   Me,
   Member,
@@ -23,7 +24,12 @@ export const keys = {
   tokens: ['tokens'] as const,
   audit: ['audit-events'] as const,
   contacts: ['contacts'] as const,
+  inboxes: ['inboxes'] as const,
+  inbox: (id: string) => ['inboxes', id] as const,
+  /** Everything about conversations: the lists, each one's detail and messages. */
   conversations: ['conversations'] as const,
+  conversationList: (query: string) => ['conversations', 'list', query] as const,
+  conversation: (id: string) => ['conversations', id, 'detail'] as const,
   messages: (id: string) => ['conversations', id, 'messages'] as const,
 };
 
@@ -56,8 +62,10 @@ export const useTeams = () => useList<Team>(keys.teams, '/teams');
 export const useInvitations = () => useList<Invitation>(keys.invitations, '/invitations');
 export const useTokens = () => useList<ApiToken>(keys.tokens, '/tokens');
 /** A cursor-paginated list: pages load on demand ("Load more"). */
-function usePagedList<T>(key: readonly unknown[], path: string) {
+function usePagedList<T>(key: readonly unknown[], path: string, keepPrevious = false) {
   const query = useInfiniteQuery({
+    // A list whose filters change keeps showing the last answer until the new one arrives.
+    placeholderData: keepPrevious ? keepPreviousData : undefined,
     queryKey: key,
     queryFn: ({ pageParam }) =>
       api.get<Page<T>>(`${path}${pageParam ? `${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(pageParam)}` : ''}`),
@@ -69,17 +77,60 @@ function usePagedList<T>(key: readonly unknown[], path: string) {
 }
 
 export const useContacts = () => usePagedList<Contact>(keys.contacts, '/contacts');
-export const useConversations = () => usePagedList<Conversation>(keys.conversations, '/conversations');
-/** One conversation, for deep links to conversations beyond the loaded pages. */
-export const useConversation = (id: string | undefined, enabled: boolean) =>
+/** Conversations matching a query string of server-side filters (e.g. "assignee=me&status=open"). */
+export const useConversations = (query = '') =>
+  usePagedList<Conversation>(keys.conversationList(query), `/conversations${query ? `?${query}` : ''}`, true);
+
+/** One conversation, always fresh from the server; `placeholder` (e.g. the list's copy) shows meanwhile. */
+export const useConversation = (id: string | undefined, placeholder?: Conversation) =>
   useQuery({
-    queryKey: ['conversations', id ?? '', 'detail'],
+    queryKey: keys.conversation(id ?? ''),
     queryFn: () => api.get<Conversation>(`/conversations/${id ?? ''}`),
-    enabled: Boolean(id) && enabled,
+    enabled: Boolean(id),
+    placeholderData: placeholder,
     retry: false,
   });
 
-export const useMessages = (id: string | undefined) =>
-  useList<Message>(keys.messages(id ?? ''), `/conversations/${id ?? ''}/messages`, Boolean(id));
+/** Adds messages to a thread in sequence order, once each. */
+export function mergeMessages(current: Message[], incoming: Message[]): Message[] {
+  const seen = new Set(current.map((m) => m.id));
+  const added = incoming.filter((m) => !seen.has(m.id));
+  if (added.length === 0) return current;
+  return [...current, ...added].sort((a, b) => a.seq - b.seq);
+}
+
+async function loadMessages(queryClient: QueryClient, id: string): Promise<Message[]> {
+  // Messages never change once written: a refetch asks only for those after the ones held. Sequence
+  // numbers run 1, 2, 3…; a gap (a message added straight to the cache, say) is asked for again.
+  let messages = queryClient.getQueryData<Message[]>(keys.messages(id)) ?? [];
+  let after = 0;
+  while (after < messages.length && messages[after].seq === after + 1) after++;
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await api.get<Page<Message>>(`/conversations/${id}/messages?after=${after}&limit=500`);
+    messages = mergeMessages(messages, page.data);
+    const next = page.next_cursor ? Number(page.next_cursor) : NaN;
+    if (!Number.isFinite(next) || next <= after) break;
+    after = next;
+  }
+  return messages;
+}
+
+export function useMessages(id: string | undefined) {
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: keys.messages(id ?? ''),
+    queryFn: () => loadMessages(queryClient, id ?? ''),
+    enabled: Boolean(id),
+  });
+}
+
+export const useInboxes = () => useList<Inbox>(keys.inboxes, '/inboxes');
+export const useInbox = (id: string | undefined) =>
+  useQuery({
+    queryKey: keys.inbox(id ?? ''),
+    queryFn: () => api.get<Inbox>(`/inboxes/${id ?? ''}`),
+    enabled: Boolean(id),
+    retry: false,
+  });
 
 export const useAuditEvents = () => usePagedList<AuditEvent>(keys.audit, '/audit-events');

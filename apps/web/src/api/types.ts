@@ -111,28 +111,67 @@ export interface Contact {
 }
 
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
+export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 
 export interface Conversation {
   id: string;
   subject: string | null;
   status: ConversationStatus;
-  priority: string | null;
+  priority: Priority;
   channel: string;
-  inbox?: PersonRef;
+  inbox: PersonRef;
   contact: { id: string; name: string | null; email: string | null } | null;
   assignee: PersonRef | null;
+  team: PersonRef | null;
+  tags: string[];
   last_message_preview: string | null;
   last_message_at: string | null;
+  last_seq: number;
   unread_count: number;
+  snoozed_until: string | null;
+  waiting_since: string | null;
+  first_response_at: string | null;
+  resolved_at: string | null;
+  created_at: string;
+}
+
+/** The fields PATCH /conversations/:id accepts. */
+export interface ConversationChanges {
+  status?: ConversationStatus;
+  priority?: Priority;
+  assignee_id?: string | null;
+  team_id?: string | null;
+  tags?: string[];
+  snoozed_until?: string | null;
 }
 
 export interface Message {
   id: string;
-  seq?: number;
+  conversation_id?: string;
+  seq: number;
+  /** system: an event in the thread (assigned, resolved…), not something a person wrote. */
+  kind: 'text' | 'system';
   direction: 'incoming' | 'outgoing';
   private: boolean;
   content: string;
+  status?: string;
+  client_message_id?: string | null;
   author: { type: 'contact' | 'user'; id: string; name: string | null } | null;
+  created_at: string;
+}
+
+export interface Inbox {
+  id: string;
+  name: string;
+  channel: string;
+  widget_key: string | null;
+  allowed_origins: string[];
+  greeting: string;
+  member_ids: string[];
+  /** The tag to paste on the website (web chat inboxes with a widget key). */
+  snippet: string | null;
+  /** Signs a signed-in visitor's id (HMAC-SHA256); only admins receive it. */
+  identity_secret?: string;
   created_at: string;
 }
 

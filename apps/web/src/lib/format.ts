@@ -43,10 +43,15 @@ function safeZone(zone: string | undefined): string | undefined {
   }
 }
 
+/** The signed-in user's time zone, when the browser knows it (undefined: the browser's own). */
+export function useTimeZone(): string | undefined {
+  const { data: me } = useMe();
+  return safeZone(me?.user.time_zone);
+}
+
 /** Date formatters in the signed-in user's time zone. */
 export function useFormat(): Formatters {
-  const { data: me } = useMe();
-  const zone = safeZone(me?.user.time_zone);
+  const zone = useTimeZone();
   return useMemo(() => {
     const make = (options: Intl.DateTimeFormatOptions) => {
       const fmt = new Intl.DateTimeFormat(undefined, { ...options, timeZone: zone });

@@ -8,7 +8,8 @@ interface FormLike {
 
 /**
  * Shows a failed request on a form: `validation_failed` field errors go to the
- * matching inputs; anything else is returned as a message for the form's alert.
+ * matching inputs (an error about one item of a list field goes to that field, quoting the item);
+ * anything else is returned as a message for the form's alert.
  * Returns null when every error found a field.
  */
 export function applyServerErrors(
@@ -30,7 +31,13 @@ export function applyServerErrors(
     for (const { field, message } of error.fieldErrors) {
       const bare = field.replace(/^\/|^body[./]/, '').replace(/\//g, '.');
       const name = fieldMap[bare] ?? bare;
-      if (known.has(name)) errors[name] = errors[name] ? `${errors[name]}; ${message}` : capitalise(message);
+      // An item of a list field ("allowed_origins.1") is shown on the list, naming the item.
+      const item = /^(.+)\.(\d+)$/.exec(name);
+      const list = item && known.has(item[1]) ? (form.getValues() as Record<string, unknown>)[item[1]] : undefined;
+      if (item && Array.isArray(list)) {
+        const text = `“${String(list[Number(item[2])] ?? `Item ${Number(item[2]) + 1}`)}” ${message}`;
+        errors[item[1]] = errors[item[1]] ? `${errors[item[1]]}; ${text}` : text;
+      } else if (known.has(name)) errors[name] = errors[name] ? `${errors[name]}; ${message}` : capitalise(message);
       else leftover.push(`${field}: ${message}`);
     }
     form.setErrors(errors);
@@ -46,4 +53,15 @@ const fieldForCode: Record<string, string> = {
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The items of a list field that the server refused ("allowed_origins.1" → the second item). */
+export function invalidItems(error: unknown, field: string, values: string[]): Set<string> {
+  const bad = new Set<string>();
+  if (!(error instanceof ApiError)) return bad;
+  for (const e of error.fieldErrors) {
+    const m = /^(?:\/|body[./])?(.+)[./](\d+)$/.exec(e.field);
+    if (m && m[1] === field && values[Number(m[2])] !== undefined) bad.add(values[Number(m[2])]);
+  }
+  return bad;
 }

@@ -1,13 +1,11 @@
-import { Avatar, Badge, Box, Button, Group, ScrollArea, SegmentedControl, Skeleton, Stack, Text, Title } from '@mantine/core';
-import { useDocumentTitle } from '@mantine/hooks';
-import { useState } from 'react';
-import { Link } from 'react-router-dom';
-import type { Conversation, ConversationStatus } from '../../api/types';
+import { Avatar, Badge, Box, Button, Group, ScrollArea, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
+import { IconFlag } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { Link, useLocation } from 'react-router-dom';
+import type { Conversation } from '../../api/types';
 import { useFormat } from '../../lib/format';
 import classes from './Inbox.module.css';
-import { statusColors, statusLabels } from './inbox';
-
-type Filter = 'all' | ConversationStatus;
+import { contactName, priorityColors, priorityLabels, statusColors, statusLabels } from './inbox';
 
 interface Props {
   conversations: Conversation[] | undefined;
@@ -15,71 +13,41 @@ interface Props {
   selectedId: string | undefined;
   onLoadMore?: () => void;
   loadingMore?: boolean;
-  children?: React.ReactNode;
+  /** The list still shows the answer to the previous filters while the new one loads. */
+  stale?: boolean;
+  /** Shown above the list: errors and empty states. */
+  children?: ReactNode;
 }
 
-export function ConversationList({ conversations, loading, selectedId, onLoadMore, loadingMore, children }: Props) {
-  const [filter, setFilter] = useState<Filter>('all');
-  const unread = (conversations ?? []).reduce((n, c) => n + (c.unread_count > 0 ? 1 : 0), 0);
-  useDocumentTitle(unread ? `(${unread}) Inbox · Rapport` : 'Inbox · Rapport');
+export function ConversationList({ conversations, loading, selectedId, onLoadMore, loadingMore, stale, children }: Props) {
   const fmt = useFormat();
-  const visible = (conversations ?? []).filter((c) => filter === 'all' || c.status === filter);
-  const openCount = (conversations ?? []).filter((c) => c.status === 'open').length;
+  const { search } = useLocation();
 
   return (
-    <>
-      <Box className={classes.paneHeader}>
-        <Group justify="space-between" mb="sm" wrap="nowrap">
-          <Title order={1} size="h3">
-            Inbox
-          </Title>
-          {conversations && (
-            <Text size="sm" c="dimmed">
-              {openCount} open
-            </Text>
-          )}
-        </Group>
-        <SegmentedControl
-          fullWidth
-          size="xs"
-          value={filter}
-          onChange={(v) => setFilter(v as Filter)}
-          aria-label="Filter conversations by status"
-          data={[
-            { value: 'all', label: 'All' },
-            { value: 'open', label: 'Open' },
-            { value: 'pending', label: 'Pending' },
-            { value: 'resolved', label: 'Resolved' },
-          ]}
-        />
-      </Box>
-      <ScrollArea style={{ flex: 1 }} type="auto">
-        {loading && <ListSkeleton />}
-        {children}
-        {conversations && conversations.length > 0 && visible.length === 0 && (
-          <Text size="sm" c="dimmed" ta="center" p="xl">
-            No {filter} conversations.
-          </Text>
-        )}
-        <nav aria-label="Conversations">
-          {visible.map((c) => {
+    <ScrollArea style={{ flex: 1 }} type="auto">
+      {loading && <ListSkeleton />}
+      {children}
+      {conversations && conversations.length > 0 && (
+        <nav aria-label="Conversations" aria-busy={stale || undefined} style={{ opacity: stale ? 0.6 : 1, transition: 'opacity 150ms' }}>
+          {conversations.map((c) => {
             const active = c.id === selectedId;
-            const name = c.contact?.name || c.contact?.email || 'Unknown visitor';
+            const urgent = c.priority === 'high' || c.priority === 'urgent';
             return (
               <Box
                 key={c.id}
                 component={Link}
-                to={`/inbox/${c.id}`}
+                to={{ pathname: `/inbox/${c.id}`, search }}
                 className={classes.item}
                 data-active={active || undefined}
+                data-conversation-id={c.id}
                 aria-current={active ? 'page' : undefined}
               >
                 <Group gap="sm" wrap="nowrap" align="flex-start">
-                  <Avatar size={36} radius="xl" color="initials" name={name} />
+                  <Avatar size={36} radius="xl" color="initials" name={contactName(c)} />
                   <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
                     <Group justify="space-between" gap="xs" wrap="nowrap">
                       <Text size="sm" fw={c.unread_count > 0 ? 700 : 600} truncate>
-                        {name}
+                        {contactName(c)}
                       </Text>
                       <Text size="xs" c="dimmed" style={{ flexShrink: 0 }} title={fmt.dateTime(c.last_message_at)}>
                         {fmt.relative(c.last_message_at)}
@@ -93,6 +61,16 @@ export function ConversationList({ conversations, loading, selectedId, onLoadMor
                         {c.last_message_preview || 'No messages yet'}
                       </Text>
                       <Group gap={6} wrap="nowrap" style={{ flexShrink: 0 }}>
+                        {urgent && (
+                          <Tooltip label={`${priorityLabels[c.priority]} priority`}>
+                            <IconFlag size={14} color={`var(--mantine-color-${priorityColors[c.priority]}-filled)`} aria-label={`${priorityLabels[c.priority]} priority`} />
+                          </Tooltip>
+                        )}
+                        {c.assignee && (
+                          <Tooltip label={`Assigned to ${c.assignee.name}`}>
+                            <Avatar size={18} radius="xl" color="initials" name={c.assignee.name} aria-label={`Assigned to ${c.assignee.name}`} />
+                          </Tooltip>
+                        )}
                         {c.unread_count > 0 && (
                           <Badge size="xs" circle aria-label={`${c.unread_count} unread`}>
                             {c.unread_count}
@@ -109,15 +87,15 @@ export function ConversationList({ conversations, loading, selectedId, onLoadMor
             );
           })}
         </nav>
-        {onLoadMore && (
-          <Group justify="center" p="md">
-            <Button variant="default" size="xs" loading={loadingMore} onClick={onLoadMore}>
-              Load more
-            </Button>
-          </Group>
-        )}
-      </ScrollArea>
-    </>
+      )}
+      {onLoadMore && (
+        <Group justify="center" p="md">
+          <Button variant="default" size="xs" loading={loadingMore} onClick={onLoadMore}>
+            Load more
+          </Button>
+        </Group>
+      )}
+    </ScrollArea>
   );
 }
 

@@ -1,41 +1,86 @@
-import { Box, Center, EmptyState, Loader } from '@mantine/core';
-import { IconInbox, IconMessageCircle } from '@tabler/icons-react';
-import { useParams } from 'react-router-dom';
+import { Box, Button, Center, EmptyState, Loader, Text } from '@mantine/core';
+import { useDisclosure, useDocumentTitle } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { IconFilterOff, IconInbox, IconMessageCircle } from '@tabler/icons-react';
+import { useRef } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { isApiError } from '../../api/client';
 import { useConversation, useConversations } from '../../api/queries';
+import type { ConversationChanges } from '../../api/types';
 import { ErrorState } from '../../components/QueryStates';
+import type { ComposerHandle } from './Composer';
+import { ConversationFilters } from './ConversationFilters';
 import { ConversationList } from './ConversationList';
 import { ConversationThread } from './ConversationThread';
+import { activeFilterCount, defaultFilters, filterParams, readFilters, type Filters } from './filters';
 import classes from './Inbox.module.css';
+import { ShortcutsHelp, useInboxShortcuts } from './shortcuts';
+import { useUpdateConversation } from './useConversationActions';
 
 export function InboxPage() {
   const { conversationId } = useParams();
-  const conversations = useConversations();
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const filters = readFilters(params);
+  const query = filterParams(filters).toString();
+  const conversations = useConversations(query);
   const list = conversations.items;
-  const inList = list?.find((c) => c.id === conversationId);
-  const single = useConversation(conversationId, Boolean(list) && !inList);
-  const selected = inList ?? single.data;
-  const empty = list?.length === 0;
+  const listed = list?.find((c) => c.id === conversationId);
+  const single = useConversation(conversationId, listed);
+  const selected = single.data;
+  const update = useUpdateConversation();
+  const composer = useRef<ComposerHandle>(null);
+  const [help, helpModal] = useDisclosure(false);
+  const filtered = activeFilterCount(filters) > 0;
+  const unread = (list ?? []).filter((c) => c.unread_count > 0).length;
+  useDocumentTitle(unread ? `(${unread}) Inbox · Rapport` : 'Inbox · Rapport');
 
+  const setFilters = (next: Filters) => setParams(filterParams(next), { replace: true });
+  const change = (changes: ConversationChanges) => selected && update.mutate({ id: selected.id, changes });
+  const saving = update.isPending && update.variables.id === selected?.id ? update.variables.changes : undefined;
+
+  const step = (by: 1 | -1) => {
+    if (!list?.length) return;
+    // The address, not the last render: a quick "j j" moves two conversations, not one.
+    const current = /^\/inbox\/([^/]+)/.exec(window.location.pathname)?.[1] ?? conversationId;
+    const at = list.findIndex((c) => c.id === current);
+    const next = at === -1 ? (by === 1 ? 0 : list.length - 1) : at + by;
+    if (next < 0 || next >= list.length) return;
+    void navigate({ pathname: `/inbox/${list[next].id}`, search: params.toString() ? `?${params.toString()}` : '' });
+    document.querySelector(`[data-conversation-id="${list[next].id}"]`)?.scrollIntoView({ block: 'nearest' });
+  };
+
+  useInboxShortcuts({
+    j: () => step(1),
+    k: () => step(-1),
+    r: () => composer.current?.focus('reply'),
+    n: () => composer.current?.focus('note'),
+    e: () => {
+      if (!selected || selected.status === 'resolved' || update.isPending) return;
+      update.mutate({ id: selected.id, changes: { status: 'resolved' } }, { onSuccess: () => notifications.show({ color: 'teal', message: 'Conversation resolved' }) });
+    },
+    '?': helpModal.toggle,
+  });
+
+  const empty = list?.length === 0;
   return (
     <Box className={classes.layout} data-selected={conversationId ? true : undefined}>
       <Box className={classes.listPane}>
+        <ConversationFilters filters={filters} onChange={setFilters} onShowShortcuts={helpModal.open} />
         <ConversationList
           conversations={list}
           loading={conversations.isPending}
           selectedId={conversationId}
           onLoadMore={conversations.hasNextPage ? () => void conversations.fetchNextPage() : undefined}
           loadingMore={conversations.isFetchingNextPage}
+          stale={conversations.isPlaceholderData}
         >
           {conversations.isError && (
             <Box p="md">
-              <ErrorState
-                title="Could not load conversations"
-                error={conversations.error}
-                onRetry={() => void conversations.refetch()}
-              />
+              <ErrorState title="Could not load conversations" error={conversations.error} onRetry={() => void conversations.refetch()} />
             </Box>
           )}
-          {empty && (
+          {empty && !filtered && (
             <EmptyState
               py="xl"
               px="md"
@@ -46,32 +91,49 @@ export function InboxPage() {
               description="When customers reach out, their conversations show up here."
             />
           )}
+          {empty && filtered && (
+            <EmptyState py="xl" px="md" size="sm" variant="light" color="gray" icon={<IconFilterOff size={22} />} title="No conversations match">
+              <Text size="sm" c="dimmed" ta="center">
+                Nothing fits these filters right now.
+              </Text>
+              <EmptyState.Actions>
+                <Button size="xs" variant="light" onClick={() => setFilters({ ...defaultFilters, sort: filters.sort })}>
+                  Clear filters
+                </Button>
+              </EmptyState.Actions>
+            </EmptyState>
+          )}
         </ConversationList>
       </Box>
       <Box className={classes.threadPane}>
         {selected ? (
-          <ConversationThread key={selected.id} conversation={selected} />
-        ) : conversationId && !single.isError && !conversations.isError ? (
+          <ConversationThread key={selected.id} conversation={selected} onChange={change} saving={saving} composerRef={composer} />
+        ) : conversationId && single.isPending ? (
           <Center style={{ flex: 1 }} aria-busy="true" aria-label="Loading conversation">
             <Loader type="dots" />
+          </Center>
+        ) : conversationId && !isApiError(single.error, 'not_found') && single.isError ? (
+          <Center style={{ flex: 1 }} p="xl">
+            <ErrorState title="Could not load this conversation" error={single.error} onRetry={() => void single.refetch()} />
           </Center>
         ) : (
           <Center style={{ flex: 1 }} p="xl">
             <EmptyState
               variant="light"
               icon={<IconMessageCircle size={26} />}
-              title={conversationId && single.isError ? 'Conversation not found' : 'No conversation selected'}
+              title={conversationId ? 'Conversation not found' : 'No conversation selected'}
               description={
-                conversationId && single.isError
-                  ? 'It may have been removed, or it belongs to another workspace.'
-                  : empty
-                    ? 'Your inbox is empty. Live chat and email channels are on the way.'
-                    : 'Pick a conversation from the list to read it.'
+                conversationId
+                  ? 'It may have been removed, or it belongs to an inbox you do not work in.'
+                  : empty && !filtered
+                    ? 'Your inbox is empty. Create a live chat inbox in Settings → Inboxes to start receiving conversations.'
+                    : 'Pick a conversation from the list to read it. Press ? for keyboard shortcuts.'
               }
             />
           </Center>
         )}
       </Box>
+      <ShortcutsHelp opened={help} onClose={helpModal.close} />
     </Box>
   );
 }

@@ -1,4 +1,5 @@
-import type { ConversationStatus } from '../../api/types';
+import { IconApi, IconMail, IconMessageCircle, type Icon } from '@tabler/icons-react';
+import type { Conversation, ConversationStatus, Priority } from '../../api/types';
 
 export const statusColors: Record<ConversationStatus, string> = {
   open: 'blue',
@@ -39,4 +40,17 @@ export function channelLabel(channel: string): string {
 
 export function titleCase(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export const priorityLabels: Record<Priority, string> = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' };
+
+export function channelIcon(channel: string): Icon {
+  if (channel === 'email') return IconMail;
+  if (channel === 'api') return IconApi;
+  return IconMessageCircle;
+}
+
+/** The contact's name for lists and headers. */
+export function contactName(c: Conversation): string {
+  return c.contact?.name || c.contact?.email || 'Unknown visitor';
 }

@@ -2,6 +2,7 @@ import { Box, EmptyState, Group, NativeSelect, NavLink, Stack, Text } from '@man
 import {
   IconBuilding,
   IconHistory,
+  IconInbox,
   IconKey,
   IconLock,
   IconMailForward,
@@ -28,6 +29,7 @@ export const settingsSections: Section[] = [
   { path: 'workspace', label: 'Workspace', icon: IconBuilding, adminOnly: true, group: 'Workspace' },
   { path: 'users', label: 'Users', icon: IconUsers, group: 'Workspace' },
   { path: 'teams', label: 'Teams', icon: IconUsersGroup, group: 'Workspace' },
+  { path: 'inboxes', label: 'Inboxes', icon: IconInbox, group: 'Workspace' },
   { path: 'invitations', label: 'Invitations', icon: IconMailForward, adminOnly: true, group: 'Workspace' },
   { path: 'tokens', label: 'API tokens', icon: IconKey, group: 'Workspace' },
   { path: 'audit-log', label: 'Audit log', icon: IconHistory, adminOnly: true, group: 'Workspace' },

@@ -1,4 +1,4 @@
-import { ActionIcon, Avatar, Button, EmptyState, Group, Menu, Paper, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Button, EmptyState, Menu, Paper, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconDots, IconPencil, IconPlus, IconTrash, IconUsersGroup } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
@@ -7,6 +7,7 @@ import { api } from '../../api/client';
 import { keys, useTeams, useUsers } from '../../api/queries';
 import type { Team } from '../../api/types';
 import { ConfirmModal } from '../../components/ConfirmModal';
+import { MemberAvatars } from '../../components/MemberAvatars';
 import { PageHeader } from '../../components/PageHeader';
 import { ErrorState, TableSkeleton } from '../../components/QueryStates';
 import { useFormat } from '../../lib/format';
@@ -22,7 +23,6 @@ export function TeamsSettings() {
   const [modal, setModal] = useState({ opened: false, team: null as Team | null, key: 0 });
   const [deleting, setDeleting] = useState<Team | null>(null);
   const open = (team: Team | null) => setModal((m) => ({ opened: true, team, key: m.key + 1 }));
-  const nameOf = (id: string) => users.data?.find((u) => u.id === id)?.name ?? 'Former teammate';
 
   return (
     <Stack gap="lg">
@@ -83,27 +83,7 @@ export function TeamsSettings() {
                       )}
                     </Table.Td>
                     <Table.Td>
-                      {t.member_ids.length === 0 ? (
-                        <Text size="sm" c="dimmed">
-                          No members
-                        </Text>
-                      ) : (
-                        <Group gap="xs" wrap="nowrap">
-                          <Tooltip.Group openDelay={200}>
-                            <Avatar.Group spacing={6}>
-                              {t.member_ids.slice(0, 4).map((id) => (
-                                <Tooltip key={id} label={nameOf(id)}>
-                                  <Avatar size={28} radius="xl" color="initials" name={nameOf(id)} />
-                                </Tooltip>
-                              ))}
-                              {t.member_ids.length > 4 && <Avatar size={28} radius="xl">+{t.member_ids.length - 4}</Avatar>}
-                            </Avatar.Group>
-                          </Tooltip.Group>
-                          <Text size="sm" c="dimmed">
-                            {t.member_ids.length} {t.member_ids.length === 1 ? 'member' : 'members'}
-                          </Text>
-                        </Group>
-                      )}
+                      <MemberAvatars ids={t.member_ids} users={users.data} />
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm" c="dimmed">

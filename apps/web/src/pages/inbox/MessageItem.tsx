@@ -1,0 +1,59 @@
+import { Avatar, Badge, Box, Group, Stack, Text } from '@mantine/core';
+import { IconLock } from '@tabler/icons-react';
+import type { Message } from '../../api/types';
+import type { Formatters } from '../../lib/format';
+import classes from './Inbox.module.css';
+
+const isoTimestamp = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
+
+/** Message text is always rendered as text, never as HTML. */
+export function MessageItem({ message, fmt }: { message: Message; fmt: Formatters }) {
+  if (message.kind === 'system') return <SystemEvent message={message} fmt={fmt} />;
+  const outgoing = message.direction === 'outgoing';
+  const name = message.author?.name || (outgoing ? 'Agent' : 'Visitor');
+  return (
+    <Box component="li" data-kind="text" data-private={message.private || undefined} aria-label={message.private ? `Private note by ${name}` : `Message from ${name}`}>
+      <Group gap="sm" align="flex-end" wrap="nowrap" justify={outgoing ? 'flex-end' : 'flex-start'}>
+        {!outgoing && <Avatar size={28} radius="xl" color="initials" name={name} />}
+        <Stack gap={4} align={outgoing ? 'flex-end' : 'flex-start'} style={{ minWidth: 0, flex: '0 1 auto', maxWidth: 'min(640px, 85%)' }}>
+          <Group gap={6} wrap="wrap" justify={outgoing ? 'flex-end' : 'flex-start'}>
+            <Text size="xs" fw={600}>
+              {name}
+            </Text>
+            {message.private && (
+              <Badge size="xs" color="yellow" variant="light" leftSection={<IconLock size={10} />}>
+                Private note
+              </Badge>
+            )}
+            <Text size="xs" c="dimmed" component="time" dateTime={message.created_at} title={fmt.dateTime(message.created_at)}>
+              {fmt.smart(message.created_at)}
+            </Text>
+          </Group>
+          <Box className={classes.bubble} data-direction={message.direction} data-private={message.private || undefined}>
+            <Text size="sm">
+              {message.content}
+            </Text>
+          </Box>
+        </Stack>
+        {outgoing && <Avatar size={28} radius="xl" color={message.private ? 'yellow' : 'indigo'} variant="filled" name={name} />}
+      </Group>
+    </Box>
+  );
+}
+
+/** An event in the thread (assigned, resolved, snoozed…): a small centred line, not a bubble. */
+function SystemEvent({ message, fmt }: { message: Message; fmt: Formatters }) {
+  // The server writes instants as ISO timestamps; show them as the reader's local date and time.
+  const text = message.content.replace(isoTimestamp, (iso) => fmt.dateTime(iso));
+  return (
+    <Box component="li" data-kind="system" className={classes.systemEvent}>
+      <Text size="xs" c="dimmed" ta="center">
+        {text}
+        <Text span size="xs" c="dimmed" component="time" dateTime={message.created_at} title={fmt.dateTime(message.created_at)}>
+          {' · '}
+          {fmt.smart(message.created_at)}
+        </Text>
+      </Text>
+    </Box>
+  );
+}

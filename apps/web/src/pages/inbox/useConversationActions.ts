@@ -1,0 +1,49 @@
+// Changing a conversation and writing in it. After each change the conversation, its messages and
+// the lists are fetched again (realtime updates arrive later; nothing polls).
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, errorMessage } from '../../api/client';
+import { keys, mergeMessages } from '../../api/queries';
+import type { Conversation, ConversationChanges, Message } from '../../api/types';
+
+export const MESSAGE_MAX = 10_000;
+
+export interface ConversationUpdate {
+  id: string;
+  changes: ConversationChanges;
+}
+
+export function useUpdateConversation() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, changes }: ConversationUpdate) => api.patch<Conversation>(`/conversations/${id}`, changes),
+    onSuccess: (conversation) => queryClient.setQueryData(keys.conversation(conversation.id), conversation),
+    onError: (err) => notifications.show({ color: 'red', title: 'Could not update the conversation', message: errorMessage(err) }),
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: keys.conversations }),
+  });
+}
+
+export interface NewMessage {
+  content: string;
+  private: boolean;
+  client_message_id: string;
+}
+
+export function useSendMessage(id: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (message: NewMessage) => api.post<Message>(`/conversations/${id}/messages`, message),
+    onSuccess: (message) => {
+      queryClient.setQueryData<Message[]>(keys.messages(message.conversation_id ?? id), (current) => mergeMessages(current ?? [], [message]));
+      void queryClient.invalidateQueries({ queryKey: keys.conversations });
+    },
+  });
+}
+
+/** A fresh id for a message, so that sending it again never makes a second one. */
+export function newClientMessageId(): string {
+  // randomUUID needs a secure context; a self-hosted server on plain http on the LAN is not one.
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

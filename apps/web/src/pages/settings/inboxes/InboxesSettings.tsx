@@ -1,0 +1,147 @@
+import { ActionIcon, Anchor, Button, EmptyState, Group, Menu, Paper, Stack, Table, Text } from '@mantine/core';
+import { IconDots, IconInbox, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { useState } from 'react';
+import { Link, useNavigate } from 'react-router-dom';
+import { useInboxes, useUsers } from '../../../api/queries';
+import type { Inbox } from '../../../api/types';
+import { MemberAvatars } from '../../../components/MemberAvatars';
+import { PageHeader } from '../../../components/PageHeader';
+import { ErrorState, TableSkeleton } from '../../../components/QueryStates';
+import { useFormat } from '../../../lib/format';
+import { useSession } from '../../../lib/session';
+import { ChannelBadge } from './ChannelBadge';
+import { DeleteInboxModal } from './DeleteInboxModal';
+import { InboxModal } from './InboxModal';
+
+export function InboxesSettings() {
+  const { isAdmin } = useSession();
+  const inboxes = useInboxes();
+  const users = useUsers();
+  const fmt = useFormat();
+  const navigate = useNavigate();
+  const [modal, setModal] = useState({ opened: false, inbox: null as Inbox | null, key: 0 });
+  const [deleting, setDeleting] = useState<Inbox | null>(null);
+  const open = (inbox: Inbox | null) => setModal((m) => ({ opened: true, inbox, key: m.key + 1 }));
+
+  return (
+    <Stack gap="lg">
+      <PageHeader
+        title="Inboxes"
+        description={
+          isAdmin
+            ? 'Each inbox is one way customers reach you, such as the chat on your website.'
+            : 'The inboxes you work in. Ask an admin to change them.'
+        }
+        actions={
+          isAdmin && (
+            <Button leftSection={<IconPlus size={16} />} onClick={() => open(null)}>
+              New inbox
+            </Button>
+          )
+        }
+      />
+      {inboxes.isPending && <TableSkeleton columns={4} rows={3} />}
+      {inboxes.isError && <ErrorState title="Could not load inboxes" error={inboxes.error} onRetry={() => void inboxes.refetch()} />}
+      {inboxes.data?.length === 0 && (
+        <Paper withBorder p="xl">
+          <EmptyState
+            variant="light"
+            icon={<IconInbox size={24} />}
+            title={isAdmin ? 'No inboxes yet' : 'You are not in any inbox yet'}
+            description={
+              isAdmin
+                ? 'Create a live chat inbox, paste its snippet on your website, and conversations start arriving.'
+                : 'An admin can add you to an inbox so its conversations show up for you.'
+            }
+          >
+            {isAdmin && (
+              <EmptyState.Actions>
+                <Button variant="light" leftSection={<IconPlus size={16} />} onClick={() => open(null)}>
+                  Create the first inbox
+                </Button>
+              </EmptyState.Actions>
+            )}
+          </EmptyState>
+        </Paper>
+      )}
+      {inboxes.data && inboxes.data.length > 0 && (
+        <Paper withBorder p={0} style={{ overflow: 'hidden' }}>
+          <Table.ScrollContainer minWidth={320}>
+            <Table verticalSpacing="sm" horizontalSpacing="md" highlightOnHover>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Inbox</Table.Th>
+                  <Table.Th visibleFrom="sm">Channel</Table.Th>
+                  <Table.Th visibleFrom="sm">Members</Table.Th>
+                  <Table.Th visibleFrom="md">Created</Table.Th>
+                  {isAdmin && <Table.Th w={56} aria-label="Actions" />}
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {inboxes.data.map((inbox) => (
+                  <Table.Tr key={inbox.id}>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/settings/inboxes/${inbox.id}`} size="sm" fw={500}>
+                        {inbox.name}
+                      </Anchor>
+                      {inbox.allowed_origins.length > 0 && (
+                        <Text size="xs" c="dimmed" truncate maw={280}>
+                          {inbox.allowed_origins.join(', ')}
+                        </Text>
+                      )}
+                      <Group gap="xs" mt={6} hiddenFrom="sm">
+                        <ChannelBadge channel={inbox.channel} />
+                        <Text size="xs" c="dimmed">
+                          {inbox.member_ids.length} {inbox.member_ids.length === 1 ? 'member' : 'members'}
+                        </Text>
+                      </Group>
+                    </Table.Td>
+                    <Table.Td visibleFrom="sm">
+                      <ChannelBadge channel={inbox.channel} />
+                    </Table.Td>
+                    <Table.Td visibleFrom="sm">
+                      <MemberAvatars ids={inbox.member_ids} users={users.data} />
+                    </Table.Td>
+                    <Table.Td visibleFrom="md">
+                      <Text size="sm" c="dimmed">
+                        {fmt.date(inbox.created_at)}
+                      </Text>
+                    </Table.Td>
+                    {isAdmin && (
+                      <Table.Td>
+                        <Menu position="bottom-end" withinPortal>
+                          <Menu.Target>
+                            <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${inbox.name}`}>
+                              <IconDots size={16} />
+                            </ActionIcon>
+                          </Menu.Target>
+                          <Menu.Dropdown>
+                            <Menu.Item leftSection={<IconPencil size={16} />} onClick={() => open(inbox)}>
+                              Edit
+                            </Menu.Item>
+                            <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setDeleting(inbox)}>
+                              Delete
+                            </Menu.Item>
+                          </Menu.Dropdown>
+                        </Menu>
+                      </Table.Td>
+                    )}
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Paper>
+      )}
+
+      <InboxModal
+        key={modal.key}
+        opened={modal.opened}
+        inbox={modal.inbox}
+        onClose={() => setModal((m) => ({ ...m, opened: false }))}
+        onSaved={(saved, created) => created && void navigate(`/settings/inboxes/${saved.id}`)}
+      />
+      <DeleteInboxModal inbox={deleting} onClose={() => setDeleting(null)} />
+    </Stack>
+  );
+}
