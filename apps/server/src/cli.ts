@@ -112,7 +112,7 @@ const commands: Record<string, Command> = {
       await withDatabase(async ({ ctx }) => {
         const exists = await ctx.db.selectFrom('users').select('id').where('email', '=', 'owner@example.com').executeTakeFirst();
         if (exists) throw new UsageError('the demo workspace already exists (owner@example.com)');
-        const demo = await seedDemo(ctx.db);
+        const demo = await seedDemo(ctx.db, { box: ctx.box, publicUrl: ctx.config.publicUrl });
         console.log(`Demo workspace created. Sign in as ${demo.email} with password ${demo.password}`);
       });
     },

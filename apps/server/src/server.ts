@@ -71,7 +71,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     if (config.seedDemo) {
       const empty = !(await ctx.db.selectFrom('accounts').select('id').limit(1).executeTakeFirst());
       if (empty) {
-        const demo = await seedDemo(ctx.db);
+        const demo = await seedDemo(ctx.db, { box: ctx.box, publicUrl: ctx.config.publicUrl });
         printBanner(config, demo);
       }
     }

@@ -112,5 +112,6 @@ export const accessMatrix: Record<string, RouteCase> = {
   'GET /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
   'PATCH /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }), body: () => ({ tags: ['vip'], priority: 'high' }) },
   'POST /api/v1/conversations/:id/messages': { expect: e(401, 404, 404, 201, 201, 201, 201), params: (f) => ({ id: f.a.conversationId }), body: () => ({ content: 'We are on it.' }) },
+  'POST /api/v1/conversations/:id/read': { expect: e(401, 404, 404, 204, 204, 204, 204), params: (f) => ({ id: f.a.conversationId }) },
   'GET /api/v1/conversations/:id/messages': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
 };

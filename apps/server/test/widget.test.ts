@@ -212,3 +212,28 @@ describe('the visitor socket', () => {
     expect(await closed).toBe(4401);
   });
 });
+
+describe('the widget files', () => {
+  it('serve the frame only to the inbox\'s allowed sites (frame-ancestors), and 404 an unknown key', async () => {
+    const frame = await t.app.inject({ method: 'GET', url: `/widget/frame?key=${key}` });
+    expect(frame.statusCode).toBe(200);
+    expect(frame.headers['content-security-policy']).toContain('frame-ancestors https://shop.example');
+    expect(frame.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(frame.headers['x-frame-options']).toBeUndefined();
+    expect((await t.app.inject({ method: 'GET', url: '/widget/frame?key=wk_unknown' })).statusCode).toBe(404);
+    const loader = await t.app.inject({ method: 'GET', url: '/widget.js' });
+    expect(loader.statusCode).toBe(200);
+    expect(loader.headers['content-type']).toContain('javascript');
+  });
+
+  it('offers a sample page to try the chat when the inbox allows this server, and says why not otherwise', async () => {
+    const refused = await t.app.inject({ method: 'GET', url: `/widget/demo/${key}` });
+    expect(refused.body).toContain('does not list http://localhost:3000 among its allowed origins');
+    expect(refused.body).not.toContain('<script');
+    const admin = await sessionFor(t, ws.owner.id, ws.accountId);
+    const created = json<{ widget_key: string }>(await t.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: admin, payload: { channel: 'webchat', name: 'Try <it>', allowed_origins: ['http://localhost:3000/'] } }));
+    const page = await t.app.inject({ method: 'GET', url: `/widget/demo/${created.widget_key}` });
+    expect(page.body).toContain(`<script src="http://localhost:3000/widget.js" data-inbox="${created.widget_key}" async></script>`);
+    expect(page.body).toContain('Try &#60;it&#62;');
+  });
+});

@@ -1,5 +1,8 @@
 /** Conversations and their messages: the inbox's list, one conversation, changes, replies and notes. */
 import { sql } from 'kysely';
+import { Type } from '@sinclair/typebox';
+import { scoped } from '../../core/db/tenant.js';
+import { recordEvent } from '../../core/outbox.js';
 import type { AppContext } from '../../core/context.js';
 import { AppError, notFound } from '../../core/errors.js';
 import { member } from '../../core/http/auth.js';
@@ -62,6 +65,25 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
       await updateConversation(db, auth, request.params.id, request.body);
       await ctx.outbox.flush();
       return presentConversation((await findConversation(db, auth, request.params.id))!);
+    },
+  );
+
+  app.post(
+    '/api/v1/conversations/:id/read',
+    { config: { access: 'agent' }, schema: { tags: ['conversations'], summary: 'Mark the conversation read (clears its unread count)', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } },
+    async (request, reply) => {
+      const auth = member(request);
+      const conversation = await findConversation(db, auth, request.params.id);
+      if (!conversation) throw notFound('Conversation');
+      if (conversation.unread_count > 0) {
+        await db.transaction().execute(async (trx) => {
+          await scoped(trx, auth.accountId).updateTable('conversations').set({ unread_count: 0 }).where('id', '=', conversation.id).execute();
+          const updated = await findConversation(trx, auth, conversation.id);
+          await recordEvent(trx, auth.accountId, 'conversation.updated', { conversation: presentConversation(updated!) }, { conversationId: conversation.id, inboxId: conversation.inbox_id });
+        });
+        await ctx.outbox.flush();
+      }
+      return reply.code(204).send(null);
     },
   );
 

@@ -8,6 +8,7 @@ import type { DB } from '../../core/db/schema.js';
 import { scoped } from '../../core/db/tenant.js';
 import { hashPassword } from '../../core/auth/secrets.js';
 import { createWorkspace } from '../accounts/commands/create-workspace.js';
+import type { SecretBox } from '../../core/crypto-box.js';
 
 type Line = [from: 'customer' | 'agent' | 'note', text: string, minutesAgo: number];
 
@@ -62,7 +63,8 @@ export interface DemoCredentials {
   accountId: string;
 }
 
-export async function seedDemo(db: Kysely<DB>): Promise<DemoCredentials> {
+/** `publicUrl` is where the demo's web chat may be embedded (the sample page at /widget/demo/KEY). */
+export async function seedDemo(db: Kysely<DB>, options: { box: SecretBox; publicUrl: string }): Promise<DemoCredentials> {
   const password = randomBytes(9).toString('base64url');
   const email = 'owner@example.com';
   const { accountId, userId: ownerId } = await createWorkspace(db, { name: 'Northwind Cycles', owner: { email, name: 'Ava Martin', password } });
@@ -88,7 +90,20 @@ export async function seedDemo(db: Kysely<DB>): Promise<DemoCredentials> {
         { team_id: billing.id, user_id: sofia.id },
       ])
       .execute();
-    const [chat, mail] = await ws.insertInto('inboxes', [{ name: 'Website chat', channel: 'webchat' }, { name: 'support@northwind.example', channel: 'email' }]).returning('id').execute();
+    const [chat, mail] = await ws
+      .insertInto('inboxes', [
+        {
+          name: 'Website chat',
+          channel: 'webchat',
+          widget_key: `wk_${randomBytes(18).toString('base64url')}`,
+          allowed_origins: JSON.stringify([new URL(options.publicUrl).origin]),
+          identity_secret: options.box.seal(randomBytes(32).toString('base64url')),
+          greeting: 'Hi there! Ask us anything about your order or our bikes.',
+        },
+        { name: 'support@northwind.example', channel: 'email' },
+      ])
+      .returning('id')
+      .execute();
     const people = { owner: ownerId, liam: liam.id, sofia: sofia.id };
     await ws
       .insertInto(

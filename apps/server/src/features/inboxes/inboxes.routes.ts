@@ -11,7 +11,7 @@ import { scoped } from '../../core/db/tenant.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../core/db/schema.js';
 
-const Origin = Type.String({ pattern: '^https?://[^/\\s?#]+$', maxLength: 200, description: 'An origin such as https://shop.example (scheme, host and optional port)' });
+const Origin = Type.String({ pattern: '^https?://[^/\\s?#]+/?$', maxLength: 200, description: 'An origin such as https://shop.example (scheme, host and optional port)' });
 const Origins = Type.Array(Origin, { maxItems: 50, uniqueItems: true });
 const InboxName = Type.String({ minLength: 1, maxLength: 80 });
 const MemberIds = Type.Array(Uuid, { maxItems: 500, uniqueItems: true });
@@ -41,6 +41,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
   const { db } = ctx;
   const snippet = (key: string) => `<script src="${ctx.config.publicUrl}/widget.js" data-inbox="${key}" async></script>`;
 
+  // The identity secret goes to admins on the detail and creation answers only, not on every list.
   const present = (row: InboxRow, memberIds: string[], admin: boolean) => ({
     id: row.id,
     name: row.name,
@@ -79,7 +80,8 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
 
   app.get('/api/v1/inboxes', { config: { access: 'agent' }, schema: { tags: ['inboxes'], summary: 'Inboxes I work in (admins: all)', querystring: PageQuery, response: { 200: Page(Inbox), ...errors(401, 403) } } }, async (request) => {
     const auth = member(request);
-    return { data: await load(auth.accountId, auth.userId, atLeast(auth.role, 'admin')), next_cursor: null };
+    const inboxes = await load(auth.accountId, auth.userId, atLeast(auth.role, 'admin'));
+    return { data: inboxes.map(({ identity_secret: _secret, ...inbox }) => inbox), next_cursor: null };
   });
 
   app.get('/api/v1/inboxes/:id', { config: { access: 'agent' }, schema: { tags: ['inboxes'], summary: 'One inbox', params: IdParams, response: { 200: Inbox, ...errors(401, 403, 404) } } }, async (request) => {

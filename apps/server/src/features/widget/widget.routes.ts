@@ -288,6 +288,22 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
     return reply.header('cache-control', 'public, max-age=300').type('text/javascript; charset=utf-8').send(fs.createReadStream(file('widget.js')));
   });
 
+  // A sample page to try an inbox's chat without a website of one's own (allowed when the inbox
+  // lists this server's origin, as the demo inbox does).
+  app.get('/widget/demo/:key', { config: { access: 'public' }, schema: { hide: true, params: Type.Object({ key: Type.String({ maxLength: 100 }) }) } }, async (request, reply) => {
+    const inbox = await inboxByKey(db, request.params.key);
+    const here = new URL(ctx.config.publicUrl).origin;
+    const escape = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const allowed = inbox.allowed_origins.includes(here);
+    const note = allowed
+      ? 'This sample page embeds the chat of the inbox <strong>' + escape(inbox.name) + '</strong>. Open it with the button in the corner and write; the conversation appears in the agent inbox.'
+      : 'The inbox <strong>' + escape(inbox.name) + '</strong> does not list ' + escape(here) + ' among its allowed origins, so the chat stays hidden here. Add it in Settings → Inboxes to try the chat on this page.';
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Sample shop · ${escape(inbox.name)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:42rem;margin:4rem auto;padding:0 1rem;color:#1f2937;line-height:1.5}h1{font-size:1.8rem}p{color:#4b5563}</style></head>
+<body><h1>Northwind sample shop</h1><p>${note}</p>${allowed ? `<script src="${escape(ctx.config.publicUrl)}/widget.js" data-inbox="${escape(request.params.key)}" async></script>` : ''}</body></html>`;
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(html);
+  });
+
   app.get(
     '/widget/frame',
     { config: { access: 'public' }, schema: { hide: true, querystring: Type.Object({ key: Type.String({ maxLength: 100 }), origin: Type.Optional(Type.String({ maxLength: 300 })) }) } },
