@@ -6,52 +6,56 @@ import { Logo } from './Logo';
 import { MainNav } from './MainNav';
 import { UserMenu } from './UserMenu';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
+import { RealtimeProvider, RealtimeStatus } from '../lib/realtime';
 import classes from './TopBar.module.css';
 
 export function AppLayout() {
   const [navOpen, { toggle, close }] = useDisclosure(false);
 
   return (
-    <AppShell
-      header={{ height: 60 }}
-      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
-      padding={0}
-    >
-      <a href="#main" className={classes.skipLink}>
-        Skip to content
-      </a>
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
-          <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
-            <Burger
-              opened={navOpen}
-              onClick={toggle}
-              hiddenFrom="sm"
-              size="sm"
-              aria-label={navOpen ? 'Close navigation' : 'Open navigation'}
-            />
-            <Group gap="sm" wrap="nowrap" visibleFrom="xs">
-              <Logo />
-              <Divider orientation="vertical" my={4} />
+    <RealtimeProvider>
+      <AppShell
+        header={{ height: 60 }}
+        navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !navOpen } }}
+        padding={0}
+      >
+        <a href="#main" className={classes.skipLink}>
+          Skip to content
+        </a>
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
+            <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
+              <Burger
+                opened={navOpen}
+                onClick={toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label={navOpen ? 'Close navigation' : 'Open navigation'}
+              />
+              <Group gap="sm" wrap="nowrap" visibleFrom="xs">
+                <Logo />
+                <Divider orientation="vertical" my={4} />
+              </Group>
+              <WorkspaceSwitcher />
             </Group>
-            <WorkspaceSwitcher />
+            <Group gap="xs" wrap="nowrap">
+              <RealtimeStatus />
+              <ColorSchemeToggle />
+              <UserMenu />
+            </Group>
           </Group>
-          <Group gap="xs" wrap="nowrap">
-            <ColorSchemeToggle />
-            <UserMenu />
-          </Group>
-        </Group>
-      </AppShell.Header>
+        </AppShell.Header>
 
-      <AppShell.Navbar p="sm" aria-label="Main">
-        <AppShell.Section grow component={ScrollArea}>
-          <MainNav onNavigate={close} />
-        </AppShell.Section>
-      </AppShell.Navbar>
+        <AppShell.Navbar p="sm" aria-label="Main">
+          <AppShell.Section grow component={ScrollArea}>
+            <MainNav onNavigate={close} />
+          </AppShell.Section>
+        </AppShell.Navbar>
 
-      <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
-        <Outlet />
-      </AppShell.Main>
-    </AppShell>
+        <AppShell.Main id="main" tabIndex={-1} style={{ outline: 'none' }}>
+          <Outlet />
+        </AppShell.Main>
+      </AppShell>
+    </RealtimeProvider>
   );
 }

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { ServerMessage } from './api.js';
+import { fromQueue, fromServer, lastSeq, merge } from './messages.js';
+
+const server = (seq: number, over: Partial<ServerMessage> = {}): ServerMessage => ({
+  id: `m${seq}`,
+  seq,
+  direction: 'outgoing',
+  content: `message ${seq}`,
+  status: 'sent',
+  client_message_id: null,
+  author: { type: 'user', name: 'Ada', avatar_url: null },
+  created_at: new Date(1_700_000_000_000 + seq * 1000).toISOString(),
+  ...over,
+});
+
+describe('merge', () => {
+  it('orders by sequence number and keeps unsent messages last', () => {
+    const pending = fromQueue({ client_message_id: 'c1', content: 'hi', created_at: new Date(0).toISOString() });
+    const list = merge([pending], [fromServer(server(2)), fromServer(server(1))]);
+    expect(list.map((m) => m.key)).toEqual(['m1', 'm2', 'c1']);
+    expect(lastSeq(list)).toBe(2);
+  });
+
+  it('never duplicates: history, realtime and the send answer of the same message are one', () => {
+    const local = fromQueue({ client_message_id: 'c1', content: 'hi', created_at: new Date().toISOString() });
+    const echo = fromServer(server(3, { id: 'x', direction: 'incoming', client_message_id: 'c1', content: 'hi' }));
+    let list = merge([], [local]);
+    list = merge(list, [echo]);
+    list = merge(list, [echo]);
+    list = merge(list, [fromServer(server(3, { id: 'x', direction: 'incoming', client_message_id: 'c1', content: 'hi' }))]);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ key: 'c1', id: 'x', seq: 3, state: 'sent' });
+  });
+
+  it('keeps the server copy when a stale local failure arrives after it', () => {
+    const echo = fromServer(server(1, { client_message_id: 'c1', direction: 'incoming' }));
+    const list = merge([echo], [fromQueue({ client_message_id: 'c1', content: 'x', created_at: echo.created_at }, 'failed')]);
+    expect(list[0].state).toBe('sent');
+  });
+});
