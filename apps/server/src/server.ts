@@ -10,6 +10,7 @@ import { TenantGuardPlugin } from './core/db/tenant.js';
 import { seedDemo } from './features/demo/seed-demo.js';
 import { inProcessBus, redisBus, type Bus } from './core/bus.js';
 import { createOutbox } from './core/outbox.js';
+import { wakeSnoozed } from './features/conversations/commands/wake-snoozed.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -64,6 +65,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
   const runtime = await openRuntime(config);
   const { ctx } = runtime;
   let app: Awaited<ReturnType<typeof build>> | undefined;
+  let snoozeTimer: NodeJS.Timeout | undefined;
   try {
     const applied = await migrate(ctx.db);
     app = await build(ctx);
@@ -77,6 +79,12 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     }
     await app.listen({ port: config.port, host: config.host });
     ctx.outbox.startSweeping();
+    snoozeTimer = setInterval(() => {
+      wakeSnoozed(ctx.db)
+        .then((woken) => (woken ? ctx.outbox.flush() : 0))
+        .catch((err: unknown) => app?.log.warn({ err }, 'waking snoozed conversations failed; trying again shortly'));
+    }, 30_000);
+    snoozeTimer.unref();
   } catch (err) {
     await app?.close().catch(() => {});
     await runtime.close().catch(() => {});
@@ -95,6 +103,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
       process.exit(1);
     }, 15_000);
     force.unref();
+    clearInterval(snoozeTimer);
     // Keep-alive connections that fall idle once their last response is sent are closed too.
     const sweep = setInterval(() => app!.server.closeIdleConnections(), 100);
     try {

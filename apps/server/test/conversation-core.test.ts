@@ -196,3 +196,26 @@ describe('the outbox', () => {
     }
   });
 });
+
+describe('snoozed conversations', () => {
+  it('wake up when their time comes, with a system event and an outbox event', async () => {
+    const { wakeSnoozed } = await import('../src/features/conversations/commands/wake-snoozed.js');
+    const id = await newConversation();
+    await t.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${id}`, headers: agentHeaders, payload: { snoozed_until: new Date(Date.now() + 60_000).toISOString() } });
+    expect(await wakeSnoozed(t.ctx.db)).toBe(0); // not yet
+    await scoped(t.ctx.db, ws.accountId).updateTable('conversations').set({ snoozed_until: new Date(Date.now() - 1000) }).where('id', '=', id).execute();
+    const seen: BusEvent[] = [];
+    const off = t.ctx.bus.subscribe((e) => seen.push(e));
+    try {
+      expect(await wakeSnoozed(t.ctx.db)).toBe(1);
+      await t.ctx.outbox.flush();
+      expect(json(await get(`/api/v1/conversations/${id}`))).toMatchObject({ status: 'open', snoozed_until: null });
+      const thread = json<{ data: Array<{ content: string }> }>(await get(`/api/v1/conversations/${id}/messages`)).data;
+      expect(thread.at(-1)!.content).toBe('The snooze ended; the conversation is open again');
+      expect(seen.filter((e) => e.conversationId === id).map((e) => e.event)).toEqual(['message.created', 'conversation.updated']);
+      expect(await wakeSnoozed(t.ctx.db)).toBe(0); // once
+    } finally {
+      off();
+    }
+  });
+});
