@@ -6,6 +6,7 @@ import type {
   ApiToken,
   AuditEvent,
   Contact,
+  ContactDetail,
   Conversation,
   Inbox,
   Invitation,
@@ -24,6 +25,7 @@ export const keys = {
   tokens: ['tokens'] as const,
   audit: ['audit-events'] as const,
   contacts: ['contacts'] as const,
+  contact: (id: string) => ['contacts', id, 'detail'] as const,
   inboxes: ['inboxes'] as const,
   inbox: (id: string) => ['inboxes', id] as const,
   /** Everything about conversations: the lists, each one's detail and messages. */
@@ -31,6 +33,8 @@ export const keys = {
   conversationList: (query: string) => ['conversations', 'list', query] as const,
   conversation: (id: string) => ['conversations', id, 'detail'] as const,
   messages: (id: string) => ['conversations', id, 'messages'] as const,
+  /** Under "conversations", so whatever refreshes conversations refreshes these too. */
+  contactConversations: (contactId: string) => ['conversations', 'contact', contactId] as const,
 };
 
 /** The signed-in user, or null when signed out. */
@@ -132,5 +136,18 @@ export const useInbox = (id: string | undefined) =>
     enabled: Boolean(id),
     retry: false,
   });
+
+/** One contact with identities, what the chat learnt about the visitor, and any unverified claim. */
+export const useContact = (id: string | undefined) =>
+  useQuery({
+    queryKey: keys.contact(id ?? ''),
+    queryFn: () => api.get<ContactDetail>(`/contacts/${id ?? ''}`),
+    enabled: Boolean(id),
+    retry: false,
+  });
+
+/** The contact's conversations in every inbox I may see, newest first. */
+export const useContactConversations = (id: string | undefined) =>
+  useList<Conversation>(keys.contactConversations(id ?? ''), `/contacts/${id ?? ''}/conversations`, Boolean(id));
 
 export const useAuditEvents = () => usePagedList<AuditEvent>(keys.audit, '/audit-events');

@@ -110,6 +110,31 @@ export interface Contact {
   created_at: string;
 }
 
+export interface ContactIdentity {
+  kind: string;
+  value: string;
+  verified: boolean;
+}
+
+/** What the chat recorded about the visitor's browser on their last visit. */
+export interface VisitorContext {
+  url: string | null;
+  referrer: string | null;
+  language: string | null;
+  time_zone: string | null;
+  user_agent: string | null;
+  seen_at: string | null;
+}
+
+/** GET /contacts/:id: a contact with identities, visitor details and any unverified claim. */
+export interface ContactDetail extends Contact {
+  last_seen_at: string | null;
+  identities: ContactIdentity[];
+  visitor: VisitorContext | null;
+  /** What a visitor said about themselves without a valid signature: never to be trusted. */
+  unverified_claim: { id: string; email: string | null; name: string | null } | null;
+}
+
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 

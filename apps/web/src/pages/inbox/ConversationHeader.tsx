@@ -1,11 +1,12 @@
-import { ActionIcon, Badge, Box, Button, Collapse, Group, Stack, Text, Title, Tooltip, useMantineTheme } from '@mantine/core';
+import { ActionIcon, Badge, Box, Button, Collapse, Drawer, Group, Stack, Text, Title, Tooltip, useMantineTheme } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { IconAdjustmentsHorizontal, IconArrowLeft, IconUserCheck } from '@tabler/icons-react';
+import { IconAdjustmentsHorizontal, IconArrowLeft, IconUser, IconUserCheck } from '@tabler/icons-react';
 import { Link, useLocation } from 'react-router-dom';
 import type { Conversation, ConversationChanges } from '../../api/types';
 import { useFormat } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { ConversationProperties } from './ConversationProperties';
+import { CustomerSidebar } from './CustomerSidebar';
 import classes from './Inbox.module.css';
 import { channelIcon, channelLabel, contactName, priorityLabels, statusColors, statusLabels } from './inbox';
 import { StatusControl } from './StatusControl';
@@ -25,6 +26,7 @@ export function ConversationHeader({ conversation, onChange, saving }: Props) {
   // On phones the properties fold away behind a "Details" button, leaving room for the thread.
   const wide = useMediaQuery(`(min-width: ${theme.breakpoints.sm})`, true, { getInitialValueInEffect: false });
   const [details, { toggle }] = useDisclosure(false);
+  const [customer, customerDrawer] = useDisclosure(false);
   const mine = conversation.assignee?.id === me.id;
   const busy = saving !== undefined;
   const ChannelIcon = channelIcon(conversation.channel);
@@ -66,12 +68,24 @@ export function ConversationHeader({ conversation, onChange, saving }: Props) {
       </Stack>
       <Group justify="space-between" gap="xs" wrap="wrap">
         <StatusControl conversation={conversation} onChange={onChange} busy={busy} compact={!wide} />
-        {!mine && (
-          <Button size="xs" variant="light" leftSection={<IconUserCheck size={14} />} onClick={() => onChange({ assignee_id: me.id })} disabled={busy}>
-            Assign to me
-          </Button>
-        )}
+        <Group gap="xs" wrap="wrap">
+          {!mine && (
+            <Button size="xs" variant="light" leftSection={<IconUserCheck size={14} />} onClick={() => onChange({ assignee_id: me.id })} disabled={busy}>
+              Assign to me
+            </Button>
+          )}
+          {conversation.contact && (
+            <Button size="xs" variant="default" leftSection={<IconUser size={14} />} onClick={customerDrawer.open} hiddenFrom="xl" aria-haspopup="dialog">
+              Customer
+            </Button>
+          )}
+        </Group>
       </Group>
+      {conversation.contact && (
+        <Drawer opened={customer} onClose={customerDrawer.close} position="right" size={wide ? 360 : '100%'} title="Customer" hiddenFrom="xl">
+          <CustomerSidebar contactId={conversation.contact.id} conversationId={conversation.id} />
+        </Drawer>
+      )}
       {wide ? (
         <ConversationProperties conversation={conversation} onChange={onChange} saving={saving} />
       ) : (

@@ -1,5 +1,5 @@
-import { Box, Button, Center, EmptyState, Loader, Text } from '@mantine/core';
-import { useDisclosure, useDocumentTitle } from '@mantine/hooks';
+import { Box, Button, Center, EmptyState, Loader, ScrollArea, Text, Title, useMantineTheme } from '@mantine/core';
+import { useDisclosure, useDocumentTitle, useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconFilterOff, IconInbox, IconMessageCircle } from '@tabler/icons-react';
 import { useRef } from 'react';
@@ -12,6 +12,7 @@ import type { ComposerHandle } from './Composer';
 import { ConversationFilters } from './ConversationFilters';
 import { ConversationList } from './ConversationList';
 import { ConversationThread } from './ConversationThread';
+import { CustomerSidebar } from './CustomerSidebar';
 import { activeFilterCount, defaultFilters, filterParams, readFilters, type Filters } from './filters';
 import classes from './Inbox.module.css';
 import { ShortcutsHelp, useInboxShortcuts } from './shortcuts';
@@ -32,6 +33,9 @@ export function InboxPage() {
   const composer = useRef<ComposerHandle>(null);
   const [help, helpModal] = useDisclosure(false);
   const filtered = activeFilterCount(filters) > 0;
+  const theme = useMantineTheme();
+  // Wide screens show the customer beside the thread; narrower ones open it from the header.
+  const sidebar = useMediaQuery(`(min-width: ${theme.breakpoints.xl})`, true, { getInitialValueInEffect: false });
   const unread = (list ?? []).filter((c) => c.unread_count > 0).length;
   useDocumentTitle(unread ? `(${unread}) Inbox · Rapport` : 'Inbox · Rapport');
 
@@ -133,6 +137,20 @@ export function InboxPage() {
           </Center>
         )}
       </Box>
+      {sidebar && selected?.contact && (
+        <Box component="aside" className={classes.sidebarPane} aria-labelledby="customer-sidebar-title">
+          <Box className={classes.paneHeader}>
+            <Title order={2} size="h5" id="customer-sidebar-title">
+              Customer
+            </Title>
+          </Box>
+          <ScrollArea style={{ flex: 1 }} type="auto">
+            <Box p="md">
+              <CustomerSidebar key={selected.contact.id} contactId={selected.contact.id} conversationId={selected.id} />
+            </Box>
+          </ScrollArea>
+        </Box>
+      )}
       <ShortcutsHelp opened={help} onClose={helpModal.close} />
     </Box>
   );
