@@ -209,32 +209,32 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
   interface VisitorConnection {
     socket: WebSocket;
     visitor: Visitor;
-    conversations: Map<string, boolean>;
   }
-  const connections = new Set<VisitorConnection>();
+  // Sockets by contact: an event names its conversation's contact, so delivery is one lookup.
+  const byContact = new Map<string, Set<VisitorConnection>>();
   const unsubscribe = ctx.bus.subscribe((event: BusEvent) => {
-    if (event.event !== 'message.created' || !event.conversationId) return;
-    const message = (event.payload as { message?: { id: string; private: boolean; kind: string } }).message;
-    if (!message || message.private || message.kind !== 'text') return;
-    for (const c of connections) {
+    if (event.event !== 'message.created') return;
+    const payload = event.payload as { message?: { id: string; private: boolean; kind: string }; contact_id?: string };
+    const message = payload.message;
+    if (!message || message.private || message.kind !== 'text' || !payload.contact_id) return;
+    const sockets = byContact.get(payload.contact_id);
+    if (!sockets) return;
+    for (const c of sockets) {
       if (c.visitor.accountId !== event.accountId || c.visitor.inboxId !== event.inboxId) continue;
-      void belongsTo(c, event.conversationId).then(async (mine) => {
-        if (!mine || c.socket.readyState !== c.socket.OPEN) return;
-        const row = (await visitorMessages(c.visitor).where('messages.id', '=', message.id).executeTakeFirst()) as VisitorMessageRow | undefined;
-        if (row) c.socket.send(JSON.stringify({ type: 'event', event: 'message.created', data: { message: presentVisitorMessage(row) } }));
-      }, () => {});
+      visitorMessages(c.visitor)
+        .where('messages.id', '=', message.id)
+        .executeTakeFirst()
+        .then((row) => {
+          if (row && c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify({ type: 'event', event: 'message.created', data: { message: presentVisitorMessage(row as VisitorMessageRow) } }));
+        })
+        .catch(() => {
+          /* the visitor resyncs by sequence number */
+        });
     }
   });
-  async function belongsTo(c: VisitorConnection, conversationId: string): Promise<boolean> {
-    const known = c.conversations.get(conversationId);
-    if (known !== undefined) return known;
-    const row = await scoped(db, c.visitor.accountId).selectFrom('conversations').select('id').where('id', '=', conversationId).where('contact_id', '=', c.visitor.contactId).executeTakeFirst();
-    c.conversations.set(conversationId, !!row);
-    return !!row;
-  }
   app.addHook('onClose', async () => {
     unsubscribe();
-    for (const c of connections) c.socket.close(1001, 'server shutting down');
+    for (const set of byContact.values()) for (const c of set) c.socket.close(1001, 'server shutting down');
   });
 
   app.route({
@@ -266,15 +266,20 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
           void visitorByToken(db, typeof frame.visitor_token === 'string' ? frame.visitor_token : undefined).then((v) => {
             clearTimeout(authTimeout);
             if (!v) return socket.close(4401, 'unknown visitor token');
-            connection = { socket, visitor: v, conversations: new Map() };
-            connections.add(connection);
+            connection = { socket, visitor: v };
+            let set = byContact.get(v.contactId);
+            if (!set) byContact.set(v.contactId, (set = new Set()));
+            set.add(connection);
             socket.send(JSON.stringify({ type: 'ready' }));
           });
         }
       });
       socket.on('close', () => {
         clearTimeout(authTimeout);
-        if (connection) connections.delete(connection);
+        if (!connection) return;
+        const set = byContact.get(connection.visitor.contactId);
+        set?.delete(connection);
+        if (set?.size === 0) byContact.delete(connection.visitor.contactId);
       });
     },
   });

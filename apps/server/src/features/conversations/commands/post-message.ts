@@ -57,7 +57,7 @@ export async function insertMessage(trx: Transaction<DB>, accountId: string, inp
       ...(publicReply ? { first_response_at: sql<Date>`coalesce(first_response_at, ${now})`, waiting_since: null, unread_count: 0 } : {}),
     }))
     .where('id', '=', input.conversationId)
-    .returning(['last_seq', 'inbox_id'])
+    .returning(['last_seq', 'inbox_id', 'contact_id'])
     .executeTakeFirst();
   if (!conversation) throw notFound('Conversation');
 
@@ -77,7 +77,8 @@ export async function insertMessage(trx: Transaction<DB>, accountId: string, inp
     .returning('id')
     .executeTakeFirstOrThrow();
   const row = await findMessage(trx, accountId, message.id);
-  await recordEvent(trx, accountId, 'message.created', { message: presentMessage(row) }, { conversationId: input.conversationId, inboxId: conversation.inbox_id });
+  // contact_id lets the visitors' gateway find that customer's sockets without a query.
+  await recordEvent(trx, accountId, 'message.created', { message: presentMessage(row), contact_id: conversation.contact_id }, { conversationId: input.conversationId, inboxId: conversation.inbox_id });
   return message.id;
 }
 
