@@ -44,6 +44,11 @@ export function webRoot(): string {
   return candidates.find((c) => fs.existsSync(path.join(c, 'index.html'))) ?? candidates[0];
 }
 
+/** Built files with a content hash in their name never change: browsers may keep them for a year. */
+function cacheHashedAssets(reply: { header(name: string, value: string): unknown }, filePath: string): void {
+  if (/[\\/]assets[\\/].+-[\w-]{8,}\.(js|css|woff2?|svg|png)$/.test(filePath)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+}
+
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Route list sink, for the access-matrix test. */
@@ -114,12 +119,12 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
 
   // The chat widget's frame assets (its loader and frame page have their own routes).
   const widget = path.resolve(webRoot(), '../widget');
-  if (fs.existsSync(widget)) await app.register(fastifyStatic, { root: widget, prefix: '/widget/', decorateReply: false, index: false, wildcard: true, maxAge: '1h' });
+  if (fs.existsSync(widget)) await app.register(fastifyStatic, { root: widget, prefix: '/widget/', decorateReply: false, index: false, wildcard: true, maxAge: '1h', setHeaders: cacheHashedAssets });
 
   // The agent app: static files, and index.html for any other page path (client-side routes).
   const root = webRoot();
   const hasWeb = fs.existsSync(path.join(root, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root, wildcard: false, index: false, maxAge: '1h', immutable: false, serveDotFiles: false });
+  if (hasWeb) await app.register(fastifyStatic, { root, wildcard: false, index: false, maxAge: '1h', immutable: false, serveDotFiles: false, setHeaders: cacheHashedAssets });
   app.setNotFoundHandler(async (request, reply) => {
     const url = request.url.split('?')[0];
     if (url.startsWith('/api/') || request.method !== 'GET') throw new AppError('route_not_found', `There is no ${request.method} ${url} endpoint.`);
