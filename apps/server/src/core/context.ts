@@ -21,6 +21,9 @@ export interface AppContext {
     passwordResetPerEmail: Limiter;
     passwordResetPerIp: Limiter;
     publicTokenLookupPerIp: Limiter;
+    widgetSessionsPerIp: Limiter;
+    widgetMessagesPerVisitor: Limiter;
+    widgetBadTokensPerIp: Limiter;
   };
 }
 
@@ -34,6 +37,9 @@ export function createLimiters(config: Config, redis?: Redis): AppContext['limit
     passwordResetPerEmail: createLimiter(`${namespace}reset-email`, 3, 3600, redis),
     passwordResetPerIp: createLimiter(`${namespace}reset-ip`, 20, 3600, redis),
     publicTokenLookupPerIp: createLimiter(`${namespace}token-lookup-ip`, 60, quarterHour, redis),
+    widgetSessionsPerIp: createLimiter(`${namespace}widget-session-ip`, 60, 60, redis),
+    widgetMessagesPerVisitor: createLimiter(`${namespace}widget-message`, 20, 30, redis),
+    widgetBadTokensPerIp: createLimiter(`${namespace}widget-bad-token-ip`, 30, 300, redis),
   };
 }
 

@@ -15,6 +15,18 @@ import {
   type QueryResult,
 } from 'kysely';
 
+const ACQUIRE_TIMEOUT_MS = 30_000;
+
+
+export class EmbeddedDatabaseBusyError extends Error {
+  constructor(ms: number) {
+    super(
+      `waited ${ms / 1000} s for the embedded database's only connection; a query inside a transaction probably used the database handle instead of the transaction's`,
+    );
+    this.name = 'EmbeddedDatabaseBusyError';
+  }
+}
+
 class PGliteConnection implements DatabaseConnection {
   constructor(private readonly pg: PGlite) {}
 
@@ -42,7 +54,10 @@ class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private release: (() => void) | undefined;
 
-  constructor(pg: PGlite) {
+  constructor(
+    pg: PGlite,
+    private readonly acquireTimeoutMs: number,
+  ) {
     this.connection = new PGliteConnection(pg);
   }
 
@@ -51,8 +66,24 @@ class PGliteDriver implements Driver {
   async acquireConnection(): Promise<DatabaseConnection> {
     const previous = this.queue;
     let release!: () => void;
-    this.queue = new Promise<void>((resolve) => (release = resolve));
-    await previous;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    this.queue = mine;
+    // Waiting this long means a query was sent on the database handle from inside a transaction
+    // that holds the one connection: say so instead of hanging forever.
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new EmbeddedDatabaseBusyError(this.acquireTimeoutMs)), this.acquireTimeoutMs);
+      timer.unref();
+    });
+    try {
+      await Promise.race([previous, stuck]);
+    } catch (err) {
+      // Give up our place in the queue without blocking those behind us.
+      void previous.then(release);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
     this.release = release;
     return this.connection;
   }
@@ -79,12 +110,15 @@ class PGliteDriver implements Driver {
 }
 
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pg: PGlite) {}
+  constructor(
+    private readonly pg: PGlite,
+    private readonly options: { acquireTimeoutMs?: number } = {},
+  ) {}
   createAdapter() {
     return new PostgresAdapter();
   }
   createDriver(): Driver {
-    return new PGliteDriver(this.pg);
+    return new PGliteDriver(this.pg, this.options.acquireTimeoutMs ?? ACQUIRE_TIMEOUT_MS);
   }
   createIntrospector(db: Kysely<unknown>) {
     return new PostgresIntrospector(db);

@@ -120,7 +120,9 @@ export function authRoutes(app: Api, ctx: AppContext): void {
     },
     async (request, reply) => {
       await ctx.limiters.publicTokenLookupPerIp.hit(request.ip);
-      const passwordHash = await hashPassword(request.body.password);
+      const live = await db.selectFrom('password_resets').select('id').where('token_hash', '=', hashToken(request.body.token)).where('used_at', 'is', null).where('expires_at', '>', new Date()).executeTakeFirst();
+      if (!live) throw new AppError('reset_token_invalid');
+      const passwordHash = await hashPassword(request.body.password); // only for a token worth the work
       const userId = await db.transaction().execute(async (trx) => {
         const reset = await trx
           .updateTable('password_resets')
@@ -155,7 +157,6 @@ export function authRoutes(app: Api, ctx: AppContext): void {
     },
     async (request, reply) => {
       await ctx.limiters.publicTokenLookupPerIp.hit(request.ip);
-      const passwordHash = await hashPassword(request.body.password);
       const tokenHash = hashToken(request.body.token);
       // The invitation token names its workspace, so this lookup spans workspaces by design.
       const invite = await unscoped(db)
@@ -176,6 +177,7 @@ export function authRoutes(app: Api, ctx: AppContext): void {
           if (step === null) throw new AppError(request.body.totp_code ? 'invalid_two_factor_code' : 'two_factor_required');
         }
       }
+      const passwordHash = existing ? undefined : await hashPassword(request.body.password);
       const userId = await db.transaction().execute(async (trx) => {
         const taken = await trx
           .updateTable('invitations')
@@ -188,7 +190,7 @@ export function authRoutes(app: Api, ctx: AppContext): void {
         if (!taken) throw new AppError('invitation_invalid');
         const uid =
           existing?.id ??
-          (await trx.insertInto('users').values({ email: invite.email.toLowerCase(), name: request.body.name, password_hash: passwordHash }).returning('id').executeTakeFirstOrThrow()).id;
+          (await trx.insertInto('users').values({ email: invite.email.toLowerCase(), name: request.body.name, password_hash: passwordHash! }).returning('id').executeTakeFirstOrThrow()).id;
         await trx
           .insertInto('memberships')
           .values({ account_id: invite.account_id, user_id: uid, role: invite.role })

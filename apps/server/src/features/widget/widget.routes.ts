@@ -14,7 +14,6 @@ import type { BusEvent } from '../../core/bus.js';
 import { AppError } from '../../core/errors.js';
 import { Nullable, Obj, Page, Timestamp, Uuid, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
-import { createLimiter } from '../../core/rate-limit.js';
 import { scoped } from '../../core/db/tenant.js';
 import { MESSAGE_MAX } from '../conversations/conversations.schema.js';
 import { postMessage } from '../conversations/commands/post-message.js';
@@ -82,10 +81,7 @@ function widgetRoot(): string {
 
 export function widgetRoutes(app: Api, ctx: AppContext): void {
   const { db } = ctx;
-  const prefix = `${ctx.config.redisPrefix}rl:`;
-  const sessionsPerIp = createLimiter(`${prefix}widget-session-ip`, 60, 60, ctx.redis);
-  const messagesPerVisitor = createLimiter(`${prefix}widget-message`, 20, 30, ctx.redis);
-  const badTokensPerIp = createLimiter(`${prefix}widget-bad-token-ip`, 30, 300, ctx.redis);
+  const { widgetSessionsPerIp: sessionsPerIp, widgetMessagesPerVisitor: messagesPerVisitor, widgetBadTokensPerIp: badTokensPerIp } = ctx.limiters;
 
   async function visitor(request: FastifyRequest): Promise<Visitor> {
     const header = request.headers['x-visitor-token'];

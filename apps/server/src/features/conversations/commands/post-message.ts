@@ -29,8 +29,8 @@ async function existing(db: Kysely<DB> | Transaction<DB>, accountId: string, con
   return scoped(db, accountId).selectFrom('messages').select('id').where('conversation_id', '=', conversationId).where('client_message_id', '=', clientMessageId).executeTakeFirst();
 }
 
-/** Writes the message inside `trx` (the caller's transaction); returns its id. */
-export async function insertMessage(trx: Transaction<DB>, accountId: string, input: NewMessageInput): Promise<string> {
+/** Writes the message inside `trx` (the caller's transaction); returns it as stored. */
+export async function insertMessage(trx: Transaction<DB>, accountId: string, input: NewMessageInput): Promise<MessageRow> {
   const ws = scoped(trx, accountId);
   const incoming = input.author.type === 'contact';
   const note = input.private === true && input.author.type === 'user';
@@ -79,15 +79,15 @@ export async function insertMessage(trx: Transaction<DB>, accountId: string, inp
   const row = await findMessage(trx, accountId, message.id);
   // contact_id lets the visitors' gateway find that customer's sockets without a query.
   await recordEvent(trx, accountId, 'message.created', { message: presentMessage(row), contact_id: conversation.contact_id }, { conversationId: input.conversationId, inboxId: conversation.inbox_id });
-  return message.id;
+  return row;
 }
 
 export async function postMessage(db: Kysely<DB>, accountId: string, input: NewMessageInput): Promise<{ message: MessageRow; created: boolean }> {
   const before = await existing(db, accountId, input.conversationId, input.clientMessageId);
   if (before) return { message: await findMessage(db, accountId, before.id), created: false };
   try {
-    const id = await db.transaction().execute((trx) => insertMessage(trx, accountId, input));
-    return { message: await findMessage(db, accountId, id), created: true };
+    const message = await db.transaction().execute((trx) => insertMessage(trx, accountId, input));
+    return { message, created: true };
   } catch (err) {
     // Two deliveries of the same client id at once: the unique index let one through.
     if (!isUniqueViolation(err)) throw err;

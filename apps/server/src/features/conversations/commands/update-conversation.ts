@@ -20,7 +20,7 @@ export interface ConversationChanges {
   snoozed_until?: string | null;
 }
 
-const invalid = (field: string, message: string) => new AppError('invalid_reference', `${field} ${message}.`, [{ field, message }]);
+const invalid = (field: string, message: string, sentence: string) => new AppError('invalid_reference', sentence, [{ field, message }]);
 
 export async function updateConversation(db: Kysely<DB>, viewer: Viewer & { name: string }, id: string, changes: ConversationChanges): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -42,9 +42,9 @@ export async function updateConversation(db: Kysely<DB>, viewer: Viewer & { name
           .select(['u.name', 'memberships.role'])
           .where('memberships.user_id', '=', changes.assignee_id)
           .executeTakeFirst();
-        if (!m) throw invalid('assignee_id', 'is not a member of this workspace');
+        if (!m) throw invalid('assignee_id', 'is not a member of this workspace', 'That person is not a member of this workspace.');
         const inInbox = await ws.selectFrom('inbox_members').select('user_id').where('inbox_id', '=', current.inbox_id).where('user_id', '=', changes.assignee_id).executeTakeFirst();
-        if (!inInbox && m.role === 'agent') throw invalid('assignee_id', 'does not work in this inbox');
+        if (!inInbox && m.role === 'agent') throw invalid('assignee_id', 'does not work in this inbox', 'That agent does not work in this inbox; add them to the inbox in Settings → Inboxes, or pick someone who does.');
         name = m.name;
       }
       set.assignee_id = changes.assignee_id;
@@ -54,7 +54,7 @@ export async function updateConversation(db: Kysely<DB>, viewer: Viewer & { name
       let name = '';
       if (changes.team_id) {
         const team = await ws.selectFrom('teams').select('name').where('id', '=', changes.team_id).executeTakeFirst();
-        if (!team) throw invalid('team_id', 'is not a team of this workspace');
+        if (!team) throw invalid('team_id', 'is not a team of this workspace', 'That team does not exist in this workspace.');
         name = team.name;
       }
       set.team_id = changes.team_id;
