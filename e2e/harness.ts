@@ -1,6 +1,7 @@
 // Runs the real, built Rapport server for browser tests: a fresh data folder, a free port, and
 // either an owner provisioned with `rapport create-admin` and no data (startServer) or the demo
-// workspace from `rapport seed-demo` (startDemoServer). Stop it with stop().
+// workspace from `rapport seed-demo` (startDemoServer). Stop it with stop(); restart() stops the
+// process and starts it again on the same data folder, database and port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -25,6 +26,11 @@ export interface RunningServer {
   /** Everything the server printed so far (for failure messages). */
   output: () => string;
   stop: () => Promise<void>;
+  /**
+   * Stops the server process (SIGTERM) and starts it again on the same data folder, database, port
+   * and Redis prefix, as an operator's restart would; `whileDown` runs while no server is listening.
+   */
+  restart: (whileDown?: () => Promise<void>) => Promise<void>;
 }
 
 function freePort(): Promise<number> {
@@ -117,12 +123,16 @@ async function launch(provision: (env: NodeJS.ProcessEnv) => Promise<Owner>): Pr
   }
 
   let log = '';
-  const child = spawn(process.execPath, [bin, 'start'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const output = () => log;
+  const spawnServer = () => {
+    const started = spawn(process.execPath, [bin, 'start'], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    started.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+    started.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    return started;
+  };
+  let child = spawnServer();
 
-  const stop = async () => {
+  const stopProcess = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
@@ -130,8 +140,25 @@ async function launch(provision: (env: NodeJS.ProcessEnv) => Promise<Owner>): Pr
       await exited;
       clearTimeout(timer);
     }
+  };
+
+  const stop = async () => {
+    await stopProcess();
     await rm(dataDir, { recursive: true, force: true });
     await database.drop();
+  };
+
+  const restart = async (whileDown?: () => Promise<void>) => {
+    await stopProcess();
+    if (whileDown) await whileDown();
+    log += '\n--- restart ---\n';
+    child = spawnServer();
+    try {
+      await waitForReady(url, child, output);
+    } catch (err) {
+      await stop();
+      throw err;
+    }
   };
 
   try {
@@ -140,5 +167,5 @@ async function launch(provision: (env: NodeJS.ProcessEnv) => Promise<Owner>): Pr
     await stop();
     throw err;
   }
-  return { url, owner, output, stop };
+  return { url, owner, output, stop, restart };
 }

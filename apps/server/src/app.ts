@@ -10,6 +10,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -34,6 +35,7 @@ import { healthRoutes } from './features/health/health.routes.js';
 import { inboxesRoutes } from './features/inboxes/inboxes.routes.js';
 import { realtimeRoutes } from './features/realtime/realtime.routes.js';
 import { widgetRoutes } from './features/widget/widget.routes.js';
+import { attachmentsRoutes } from './features/attachments/attachments.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -88,6 +90,8 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   securityHeaders(app);
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // Uploads: one file per request, within ATTACHMENT_MAX_MB (each route reads it with its own limits).
+  await app.register(multipart, { limits: { fileSize: ctx.config.attachmentMaxBytes, files: 1, fields: 0, parts: 1, headerPairs: 50 } });
 
   authPlugin(app, ctx);
 
@@ -114,6 +118,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   inboxesRoutes(app, ctx);
   contactsRoutes(app, ctx);
   conversationsRoutes(app, ctx);
+  attachmentsRoutes(app, ctx);
   realtimeRoutes(app, ctx);
   widgetRoutes(app, ctx);
 

@@ -1,4 +1,7 @@
 /** Two workspaces with people, tokens and data, and makers of fresh objects for the access test. */
+import { storeUpload } from '../src/features/attachments/attachments.js';
+import { postMessage } from '../src/features/conversations/commands/post-message.js';
+import { png } from './files.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { scoped } from '../src/core/db/tenant.js';
 import { hashToken, newToken } from '../src/core/auth/secrets.js';
@@ -8,7 +11,7 @@ import type { Caller } from './access-matrix.js';
 
 export interface Fixture {
   password: string;
-  a: { accountId: string; admin: Person; agent: Person; outsider: Person; inboxId: string; widgetKey: string; contactId: string; conversationId: string };
+  a: { accountId: string; admin: Person; agent: Person; outsider: Person; inboxId: string; widgetKey: string; contactId: string; conversationId: string; attachmentId: string };
   b: { accountId: string; admin: Person };
   /** Every id that belongs to workspace A: none may ever appear in an answer to another workspace. */
   idsOfA: Set<string>;
@@ -43,10 +46,14 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
   const bContact = await b.insertInto('contacts', { name: 'Customer of B' }).returning('id').executeTakeFirstOrThrow();
   await b.insertInto('conversations', { inbox_id: bInbox.id, contact_id: bContact.id, subject: 'B help' }).execute();
 
-  const idsOfA = new Set<string>([wa.accountId, wa.owner.id, admin.id, agent.id, outsider.id, inbox.id, contact.id, conversation.id]);
+  // A file the agent sent in A's conversation.
+  const file = await storeUpload(db, { accountId: wa.accountId, inboxId: inbox.id, conversationId: conversation.id, uploader: { type: 'user', id: agent.id }, fileName: 'receipt.png', bytes: png(), quotaBytes: 1e9 });
+  await postMessage(db, wa.accountId, { conversationId: conversation.id, content: 'Here is the receipt', author: { type: 'user', id: agent.id }, attachmentIds: [file.id] });
+
+  const idsOfA = new Set<string>([wa.accountId, wa.owner.id, admin.id, agent.id, outsider.id, inbox.id, contact.id, conversation.id, file.id]);
   const fixture: Fixture = {
     password: PASSWORD,
-    a: { accountId: wa.accountId, admin, agent, outsider, inboxId: inbox.id, widgetKey: inbox.widget_key!, contactId: contact.id, conversationId: conversation.id },
+    a: { accountId: wa.accountId, admin, agent, outsider, inboxId: inbox.id, widgetKey: inbox.widget_key!, contactId: contact.id, conversationId: conversation.id, attachmentId: file.id },
     b: { accountId: wb.accountId, admin: bAdmin },
     idsOfA,
     email: () => uniqueEmail('new'),

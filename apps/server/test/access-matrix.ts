@@ -14,6 +14,7 @@
  * Path params and bodies are made fresh for every call by the functions below.
  */
 import type { Fixture } from './access-fixture.js';
+import { multipart, png } from './files.js';
 
 export type Caller = 'anonymous' | 'otherAdmin' | 'outsider' | 'agent' | 'agentToken' | 'adminToken' | 'admin';
 export const callers: Caller[] = ['anonymous', 'otherAdmin', 'outsider', 'agent', 'agentToken', 'adminToken', 'admin'];
@@ -22,6 +23,8 @@ export interface RouteCase {
   expect: Record<Caller, number>;
   params?: (f: Fixture) => Promise<Record<string, string>> | Record<string, string>;
   body?: (f: Fixture) => Promise<unknown> | unknown;
+  /** A body that is not JSON (an upload), with its own headers. */
+  raw?: () => { payload: Buffer; headers: Record<string, string> };
   query?: string;
 }
 
@@ -87,6 +90,10 @@ export const accessMatrix: Record<string, RouteCase> = {
   // —— audit log ——
   'GET /api/v1/audit-events': { expect: e(401, 200, 403, 403, 403, 200, 200) },
 
+  // —— presence ——
+  'GET /api/v1/presence': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'PUT /api/v1/me/presence': { expect: e(401, 200, 200, 200, 200, 200, 200), body: () => ({ status: 'away' }) },
+
   // —— realtime (a plain GET is told to upgrade; the WebSocket itself is tested in realtime.test.ts) ——
   'GET /api/v1/realtime': { expect: e(401, 426, 426, 426, 426, 426, 426) },
 
@@ -94,6 +101,10 @@ export const accessMatrix: Record<string, RouteCase> = {
   'POST /api/v1/widget/sessions': { expect: e(200, 200, 200, 200, 200, 200, 200), body: (f) => ({ widget_key: f.a.widgetKey }) },
   'GET /api/v1/widget/messages': { expect: e(401, 401, 401, 401, 401, 401, 401) },
   'POST /api/v1/widget/messages': { expect: e(401, 401, 401, 401, 401, 401, 401), body: () => ({ content: 'Hello', client_message_id: 'm-1' }) },
+  'POST /api/v1/widget/attachments': { expect: e(401, 401, 401, 401, 401, 401, 401), raw: () => multipart('photo.png', png()) },
+  // Visitors fetch files by signed link: a wrong signature gets nothing, whoever asks.
+  'GET /api/v1/widget/attachments/:id': { expect: e(404, 404, 404, 404, 404, 404, 404), params: (f) => ({ id: f.a.attachmentId }), query: `?sig=${'A'.repeat(43)}` },
+  'PATCH /api/v1/widget/visitor': { expect: e(401, 401, 401, 401, 401, 401, 401), body: () => ({ email: 'visitor@example.com' }) },
   // Only the widget frame's origin (this server) may open the visitor socket; session headers carry it.
   'GET /api/v1/widget/realtime': { expect: e(403, 426, 426, 426, 403, 403, 426) },
 
@@ -113,5 +124,9 @@ export const accessMatrix: Record<string, RouteCase> = {
   'PATCH /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }), body: () => ({ tags: ['vip'], priority: 'high' }) },
   'POST /api/v1/conversations/:id/messages': { expect: e(401, 404, 404, 201, 201, 201, 201), params: (f) => ({ id: f.a.conversationId }), body: () => ({ content: 'We are on it.' }) },
   'POST /api/v1/conversations/:id/read': { expect: e(401, 404, 404, 204, 204, 204, 204), params: (f) => ({ id: f.a.conversationId }) },
+  'GET /api/v1/tags': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'GET /api/v1/attachments/limits': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'POST /api/v1/conversations/:id/attachments': { expect: e(401, 404, 404, 201, 201, 201, 201), params: (f) => ({ id: f.a.conversationId }), raw: () => multipart('photo.png', png()) },
+  'GET /api/v1/attachments/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.attachmentId }) },
   'GET /api/v1/conversations/:id/messages': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
 };

@@ -219,3 +219,27 @@ describe('snoozed conversations', () => {
     }
   });
 });
+
+describe('tags', () => {
+  it('lists the tags in use, most used first, filtered by a prefix taken literally, and only from conversations I may see', async () => {
+    const [a, b, c] = [await newConversation(), await newConversation(), await newConversation()];
+    const tag = (id: string, tags: string[]) => t.app.inject({ method: 'PATCH', url: `/api/v1/conversations/${id}`, headers: agentHeaders, payload: { tags } });
+    // Tags other tests left behind may exist: these are made-up words.
+    expect((await tag(a, ['zrefund', 'zvip'])).statusCode).toBe(200);
+    await tag(b, ['zrefund']);
+    await tag(c, ['zre%fund', 'zshipping']);
+    const all = json<{ data: Array<{ name: string; count: number }> }>(await get('/api/v1/tags?q=z'));
+    expect(all.data).toEqual([
+      { name: 'zrefund', count: 2 },
+      { name: 'zre%fund', count: 1 },
+      { name: 'zshipping', count: 1 },
+      { name: 'zvip', count: 1 },
+    ]);
+    const prefixed = json<{ data: Array<{ name: string }> }>(await get('/api/v1/tags?q=zre%25'));
+    expect(prefixed.data.map((d) => d.name)).toEqual(['zre%fund']);
+    // An agent of another inbox sees none of these.
+    const stranger = await makeMember(t, ws.accountId, 'agent');
+    const theirs = json<{ data: unknown[] }>(await get('/api/v1/tags', await sessionFor(t, stranger.id, ws.accountId)));
+    expect(theirs.data).toEqual([]);
+  });
+});

@@ -82,6 +82,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
 export interface Person {
   id: string;
   email: string;
+  name: string;
   role: Role;
 }
 
@@ -100,9 +101,10 @@ export async function makeWorkspace(t: TestApp, name = 'Workspace'): Promise<Wor
 }
 
 export async function makeMember(t: TestApp, accountId: string, role: Role, email = uniqueEmail(role)): Promise<Person> {
-  const user = await t.ctx.db.insertInto('users').values({ email, name: `${role} ${email.slice(0, 12)}`, password_hash: await fastHash() }).returning('id').executeTakeFirstOrThrow();
+  const name = `${role} ${email.slice(0, 12)}`;
+  const user = await t.ctx.db.insertInto('users').values({ email, name, password_hash: await fastHash() }).returning('id').executeTakeFirstOrThrow();
   await scoped(t.ctx.db, accountId).insertInto('memberships', { user_id: user.id, role }).execute();
-  return { id: user.id, email, role };
+  return { id: user.id, email, name, role };
 }
 
 /** A signed-in browser session for a person, as cookie + same-origin headers. */

@@ -42,6 +42,8 @@ export const configVariables: readonly ConfigVariable[] = [
   { name: 'SESSION_TTL_DAYS', description: 'How long a sign-in session lasts without use', default: '30', kind: 'integer' },
   { name: 'LOGIN_MAX_PER_IP', description: 'Sign-in attempts allowed per IP address per 15 minutes', default: '30', kind: 'integer' },
   { name: 'LOGIN_MAX_FAILURES_PER_ACCOUNT', description: 'Failed sign-ins allowed per email address per 15 minutes', default: '10', kind: 'integer' },
+  { name: 'ATTACHMENT_MAX_MB', description: 'Largest file an agent or a visitor may upload, in megabytes', default: '25', kind: 'integer' },
+  { name: 'WORKSPACE_STORAGE_QUOTA_MB', description: 'Total size of the files one workspace may store, in megabytes', default: '10240', kind: 'integer' },
 ];
 
 export interface Config {
@@ -58,6 +60,8 @@ export interface Config {
   trustProxy: string[];
   logLevel: string;
   sessionTtlDays: number;
+  attachmentMaxBytes: number;
+  storageQuotaBytes: number;
   loginMaxPerIp: number;
   loginMaxFailuresPerAccount: number;
 }
@@ -121,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: (get('TRUST_PROXY') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     logLevel: get('LOG_LEVEL')!,
     sessionTtlDays: Number(get('SESSION_TTL_DAYS')),
+    attachmentMaxBytes: Number(get('ATTACHMENT_MAX_MB')) * 1024 * 1024,
+    storageQuotaBytes: Number(get('WORKSPACE_STORAGE_QUOTA_MB')) * 1024 * 1024,
     loginMaxPerIp: Number(get('LOGIN_MAX_PER_IP')),
     loginMaxFailuresPerAccount: Number(get('LOGIN_MAX_FAILURES_PER_ACCOUNT')),
   };

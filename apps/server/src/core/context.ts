@@ -24,6 +24,9 @@ export interface AppContext {
     widgetSessionsPerIp: Limiter;
     widgetMessagesPerVisitor: Limiter;
     widgetBadTokensPerIp: Limiter;
+    widgetEmailPerVisitor: Limiter;
+    widgetUploadsPerVisitor: Limiter;
+    uploadsPerUser: Limiter;
   };
 }
 
@@ -40,6 +43,9 @@ export function createLimiters(config: Config, redis?: Redis): AppContext['limit
     widgetSessionsPerIp: createLimiter(`${namespace}widget-session-ip`, 60, 60, redis),
     widgetMessagesPerVisitor: createLimiter(`${namespace}widget-message`, 20, 30, redis),
     widgetBadTokensPerIp: createLimiter(`${namespace}widget-bad-token-ip`, 30, 300, redis),
+    widgetUploadsPerVisitor: createLimiter(`${namespace}widget-upload`, 10, 60, redis),
+    uploadsPerUser: createLimiter(`${namespace}upload-user`, 60, 60, redis),
+    widgetEmailPerVisitor: createLimiter(`${namespace}widget-email`, 10, 600, redis),
   };
 }
 

@@ -8,7 +8,7 @@ import type { Bus } from './bus.js';
 import type { DB } from './db/schema.js';
 import { scoped, unscoped } from './db/tenant.js';
 
-export type EventName = 'message.created' | 'conversation.updated';
+export type EventName = 'message.created' | 'conversation.updated' | 'messages.read' | 'mention.created';
 
 export async function recordEvent(
   trx: Transaction<DB>,
@@ -30,6 +30,7 @@ export interface Outbox {
 
 export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
   let running: Promise<number> | undefined;
+  let queued: Promise<number> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
   async function publishBatch(): Promise<number> {
@@ -55,16 +56,31 @@ export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
         return batch;
       });
     for (const r of rows) {
-      await bus.publish({ id: r.id, accountId: r.account_id, event: r.event, conversationId: r.conversation_id, inboxId: r.inbox_id, payload: r.payload });
+      try {
+        await bus.publish({ id: r.id, accountId: r.account_id, event: r.event, conversationId: r.conversation_id, inboxId: r.inbox_id, payload: r.payload });
+      } catch {
+        // The bus is away (Redis lost): the rest of this batch goes unpushed, as after a crash.
+        // The change is committed, so the request that made it must not fail for its push.
+        break;
+      }
     }
     return rows.length;
   }
 
   const outbox: Outbox = {
     flush() {
-      // One flush at a time per node; a flush asked for meanwhile rides on the next one.
-      running = (running ?? Promise.resolve(0)).then(publishBatch, publishBatch);
-      return running;
+      // One flush at a time per node. Everyone who asks while one runs shares the single next one
+      // (it starts after their commits, so it carries their events): under load, one batch
+      // publishes many requests' events instead of each request paying for its own.
+      if (queued) return queued;
+      const start = () => {
+        queued = undefined;
+        running = publishBatch().finally(() => (running = undefined));
+        return running;
+      };
+      if (!running) return start();
+      queued = running.then(start, start);
+      return queued;
     },
     startSweeping(intervalMs = 1000) {
       timer = setInterval(() => {

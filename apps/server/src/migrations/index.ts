@@ -3,10 +3,16 @@ import m0001 from './0001_accounts.js';
 import m0002 from './0002_conversations.js';
 import m0003 from './0003_conversation_core.js';
 import m0004 from './0004_visitors.js';
+import m0005 from './0005_business_hours.js';
+import m0006 from './0006_attachments.js';
+import m0007 from './0007_presence_and_receipts.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0001_accounts', sql: m0001 },
   { id: '0002_conversations', sql: m0002 },
   { id: '0003_conversation_core', sql: m0003 },
   { id: '0004_visitors', sql: m0004 },
+  { id: '0005_business_hours', sql: m0005 },
+  { id: '0006_attachments', sql: m0006 },
+  { id: '0007_presence_and_receipts', sql: m0007 },
 ];

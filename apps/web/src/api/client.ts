@@ -34,22 +34,29 @@ interface ErrorBody {
   error?: { code?: unknown; message?: unknown; details?: unknown };
 }
 
-async function parseError(res: Response): Promise<ApiError> {
-  let body: ErrorBody | null;
-  try {
-    body = (await res.json()) as ErrorBody;
-  } catch {
-    body = null;
-  }
-  const err = body?.error;
-  const code = typeof err?.code === 'string' ? err.code : `http_${res.status}`;
+/** The ApiError for an error answer, from its status and parsed JSON body (null when it had none). */
+export function apiErrorOf(status: number, body: unknown): ApiError {
+  const err = (body as ErrorBody | null)?.error;
+  const code = typeof err?.code === 'string' ? err.code : `http_${status}`;
   const message =
     typeof err?.message === 'string' && err.message
       ? err.message
-      : res.status >= 500
+      : status >= 500
         ? 'The server ran into a problem. Please try again.'
-        : `Request failed (${res.status})`;
-  return new ApiError(res.status, code, message, err?.details);
+        : status === 413
+          ? 'This file is too large.'
+          : `Request failed (${status})`;
+  return new ApiError(status, code, message, err?.details);
+}
+
+async function parseError(res: Response): Promise<ApiError> {
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  return apiErrorOf(res.status, body);
 }
 
 export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
@@ -78,6 +85,7 @@ export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T = void>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   del: (path: string) => request<void>('DELETE', path),
 };
 

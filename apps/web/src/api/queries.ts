@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { api, ApiError } from './client';
 import type {
   ApiToken,
+  AttachmentLimits,
   AuditEvent,
   Contact,
   ContactDetail,
@@ -14,6 +15,7 @@ import type {
   Member,
   Message,
   Page,
+  Presence,
   Team,
 } from './types';
 
@@ -35,6 +37,9 @@ export const keys = {
   messages: (id: string) => ['conversations', id, 'messages'] as const,
   /** Under "conversations", so whatever refreshes conversations refreshes these too. */
   contactConversations: (contactId: string) => ['conversations', 'contact', contactId] as const,
+  /** Who of the team is online, away or offline; kept current by presence.updated events. */
+  presence: ['presence'] as const,
+  attachmentLimits: ['attachments', 'limits'] as const,
 };
 
 /** The signed-in user, or null when signed out. */
@@ -151,3 +156,20 @@ export const useContactConversations = (id: string | undefined) =>
   useList<Conversation>(keys.contactConversations(id ?? ''), `/contacts/${id ?? ''}/conversations`, Boolean(id));
 
 export const useAuditEvents = () => usePagedList<AuditEvent>(keys.audit, '/audit-events');
+
+export const usePresence = () =>
+  useQuery({
+    queryKey: keys.presence,
+    queryFn: async () => (await api.get<Page<Presence>>('/presence')).data,
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+
+/** How large a file may be and which types the server takes (for the file picker's `accept`). */
+export const useAttachmentLimits = () =>
+  useQuery({
+    queryKey: keys.attachmentLimits,
+    queryFn: () => api.get<AttachmentLimits>('/attachments/limits'),
+    staleTime: Infinity,
+    retry: false,
+  });

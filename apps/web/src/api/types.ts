@@ -133,6 +133,8 @@ export interface ContactDetail extends Contact {
   visitor: VisitorContext | null;
   /** What a visitor said about themselves without a valid signature: never to be trusted. */
   unverified_claim: { id: string; email: string | null; name: string | null } | null;
+  /** An email the visitor typed into the chat while the team was away: unverified. */
+  left_email: { email: string; name: string | null; left_at: string } | null;
 }
 
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
@@ -182,7 +184,46 @@ export interface Message {
   status?: string;
   client_message_id?: string | null;
   author: { type: 'contact' | 'user'; id: string; name: string | null } | null;
+  /** Files sent with the message (absent on servers older than attachments). */
+  attachments?: Attachment[];
   created_at: string;
+}
+
+/** A file sent with a message. `url` is relative to the server; add `download=1` to force a download. */
+export interface Attachment {
+  id: string;
+  file_name: string;
+  content_type: string;
+  byte_size: number;
+  width: number | null;
+  height: number | null;
+  /** An image that may be shown in an <img>; everything else is a download link. */
+  inline: boolean;
+  url: string;
+}
+
+export interface AttachmentLimits {
+  max_bytes: number;
+  /** The value for <input type=file accept>. */
+  accept: string;
+}
+
+export type PresenceStatus = 'online' | 'away' | 'offline';
+
+export interface Presence {
+  user_id: string;
+  name: string;
+  avatar_url: string | null;
+  status: PresenceStatus;
+}
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** A weekly schedule in one IANA time zone ("HH:MM" intervals; closing may be "24:00"), with holidays. */
+export interface BusinessHours {
+  time_zone: string;
+  days: Partial<Record<Weekday, Array<[string, string]>>>;
+  holidays?: string[];
 }
 
 export interface Inbox {
@@ -193,6 +234,8 @@ export interface Inbox {
   allowed_origins: string[];
   greeting: string;
   member_ids: string[];
+  /** When the inbox is staffed; null: always open. */
+  business_hours: BusinessHours | null;
   /** The tag to paste on the website (web chat inboxes with a widget key). */
   snippet: string | null;
   /** Signs a signed-in visitor's id (HMAC-SHA256); only admins receive it. */

@@ -1,15 +1,20 @@
-import { Avatar, Group, Menu, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Avatar, Group, Indicator, Menu, Stack, Text, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconChevronDown, IconDevices, IconLogout, IconUserCircle } from '@tabler/icons-react';
+import { IconCheck, IconChevronDown, IconDevices, IconLogout, IconUserCircle } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import { errorMessage } from '../api/client';
+import type { PresenceStatus } from '../api/types';
 import { initials } from '../lib/format';
+import { PresenceDot, presenceColors, presenceLabels, usePresenceMap, useSetPresence } from '../lib/presence';
 import { roleLabels, useSession, useSignOut } from '../lib/session';
 import classes from './TopBar.module.css';
 
 export function UserMenu() {
   const { user, role } = useSession();
   const signOut = useSignOut();
+  const presence = usePresenceMap().get(user.id);
+  const setPresence = useSetPresence(user.id);
+  const shown = setPresence.isPending ? setPresence.variables : presence;
 
   const run = (everywhere: boolean) => {
     signOut(everywhere).catch((err: unknown) =>
@@ -22,15 +27,18 @@ export function UserMenu() {
       <Menu.Target>
         <UnstyledButton className={classes.trigger} aria-label={`Account menu for ${user.name} (${roleLabels[role]})`}>
           <Group gap="xs" wrap="nowrap">
-            <Avatar src={user.avatar_url || null} alt="" size={30} radius="xl" color="indigo">
-              {initials(user.name)}
-            </Avatar>
+            <Indicator disabled={!shown} color={shown ? presenceColors[shown] : undefined} position="bottom-end" size={10} offset={4} withBorder>
+              <Avatar src={user.avatar_url || null} alt="" size={30} radius="xl" color="indigo">
+                {initials(user.name)}
+              </Avatar>
+            </Indicator>
             <Stack gap={0} visibleFrom="sm" style={{ minWidth: 0 }}>
               <Text size="sm" fw={500} lh={1.2} truncate maw={160}>
                 {user.name}
               </Text>
               <Text size="xs" c="dimmed" lh={1.2}>
                 {roleLabels[role]}
+                {shown && ` · ${presenceLabels[shown]}`}
               </Text>
             </Stack>
             <IconChevronDown size={14} className={classes.dimIcon} />
@@ -46,6 +54,19 @@ export function UserMenu() {
             {user.email}
           </Text>
         </Menu.Label>
+        <Menu.Divider />
+        <Menu.Label>Your status</Menu.Label>
+        {(['online', 'away', 'offline'] as PresenceStatus[]).map((status) => (
+          <Menu.Item
+            key={status}
+            aria-current={shown === status ? 'true' : undefined}
+            leftSection={<PresenceDot status={status} size={10} />}
+            rightSection={shown === status ? <IconCheck size={14} /> : null}
+            onClick={() => status !== shown && setPresence.mutate(status)}
+          >
+            {presenceLabels[status]}
+          </Menu.Item>
+        ))}
         <Menu.Divider />
         <Menu.Item component={Link} to="/settings/profile" leftSection={<IconUserCircle size={16} />}>
           Profile

@@ -89,3 +89,17 @@ export function initials(name: string | null | undefined): string {
   if (parts.length === 0) return '?';
   return (parts[0].charAt(0) + (parts.length > 1 ? parts[parts.length - 1].charAt(0) : '')).toUpperCase();
 }
+
+const sizeUnits = ['bytes', 'KB', 'MB', 'GB'];
+
+/** A file size for people: "820 bytes", "14 KB", "2.4 MB". */
+export function fileSize(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < sizeUnits.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const digits = unit === 0 || value >= 10 ? 0 : 1;
+  return `${value.toFixed(digits)} ${sizeUnits[unit]}`;
+}

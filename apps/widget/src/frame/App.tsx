@@ -3,8 +3,12 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
 import type { Author } from './api.js';
 import type { Chat, ChatState } from './chat.js';
+import { Composer } from './composer.js';
+import { Attachments, UploadRow } from './files.js';
 import { post } from './host.js';
-import { replyTime, type Strings } from './i18n.js';
+import { EmailForm, isAway } from './away.js';
+import { awayText, replyTime, type Strings } from './i18n.js';
+import { seenKey } from './live.js';
 import type { ChatMessage } from './messages.js';
 
 function useChat(chat: Chat): ChatState {
@@ -109,14 +113,9 @@ const Icon = {
       <path fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" d="M6 6l12 12M18 6 6 18" />
     </svg>
   ),
-  send: (
-    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-      <path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6l-.1 6.5L15 12 3.3 13.9z" />
-    </svg>
-  ),
 };
 
-function Bubble({ m, showAuthor, agentName, locale, t, chat }: { m: ChatMessage; showAuthor: boolean; agentName: string; locale: string; t: Strings; chat: Chat }) {
+function Bubble({ m, showAuthor, agentName, locale, t, chat, seen }: { m: ChatMessage; showAuthor: boolean; agentName: string; locale: string; t: Strings; chat: Chat; seen?: boolean }) {
   const mine = m.direction === 'incoming';
   const author: Author | null = m.author;
   const name = author?.name || agentName;
@@ -126,14 +125,17 @@ function Bubble({ m, showAuthor, agentName, locale, t, chat }: { m: ChatMessage;
       {!mine && <div class="rp-gutter">{showAuthor && <Avatar name={name} url={author?.avatar_url} />}</div>}
       <div class="rp-stack">
         {!mine && showAuthor && <div class="rp-author">{name}</div>}
-        <div class={`rp-bubble${m.state === 'failed' ? ' rp-failed' : ''}`}>
-          <span class="rp-sr">{mine ? `${t.you}: ` : `${name}: `}</span>
-          <Linkified text={m.content} />
-        </div>
+        {(m.content || !m.attachments.length) && (
+          <div class={`rp-bubble${m.state === 'failed' ? ' rp-failed' : ''}`}>
+            <span class="rp-sr">{mine ? `${t.you}: ` : `${name}: `}</span>
+            <Linkified text={m.content} />
+          </div>
+        )}
+        {m.attachments.length > 0 && <Attachments list={m.attachments} locale={locale} label={m.content ? undefined : mine ? t.you : name} />}
         <div class="rp-meta">
           {time && <time dateTime={m.created_at}>{time}</time>}
           {mine && m.state === 'sending' && <span class="rp-state">{t.sending}</span>}
-          {mine && m.state === 'sent' && <span class="rp-state">{t.sent}</span>}
+          {mine && m.state === 'sent' && <span class="rp-state">{seen ? t.seen : t.sent}</span>}
           {mine && m.state === 'failed' && (
             <span class="rp-state rp-error">
               {m.error ? `${t.failed}: ${m.error}` : t.failed}
@@ -175,50 +177,28 @@ export function App({ chat, t, locale }: { chat: Chat; t: Strings; locale: strin
   useLayoutEffect(() => {
     const el = log.current;
     if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [s.messages, s.open]);
+  }, [s.messages, s.open, s.uploads, s.typing]);
 
   const onScroll = () => {
     const el = log.current;
     if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
   };
 
-  const grow = () => {
-    const el = input.current;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${Math.min(el.scrollHeight, 140)}px`;
-  };
-
-  const submit = (e?: Event) => {
-    e?.preventDefault();
-    if (!draft.trim()) return;
-    chat.send(draft);
-    setDraft('');
-    stick.current = true;
-    requestAnimationFrame(grow);
-    input.current?.focus();
-  };
-
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-      e.preventDefault();
-      submit();
-    }
-  };
-
   const inbox = s.inbox;
   const title = inbox?.name || t.chat;
   const agents = inbox?.agents ?? [];
-  const subtitle = inbox ? replyTime(t, locale, inbox.reply_time) : '';
+  const away = isAway(inbox);
+  const subtitle = !inbox ? '' : away ? awayText(t, locale, inbox.availability?.next_open_at) : replyTime(t, locale, inbox.reply_time);
   const greeting = inbox?.greeting?.trim();
   const greetingMessage: ChatMessage | null = greeting
-    ? { key: 'greeting', id: null, seq: null, client_message_id: null, direction: 'outgoing', content: greeting, author: { type: 'user', name: title, avatar_url: null }, created_at: '', state: 'sent' }
+    ? { key: 'greeting', id: null, seq: null, client_message_id: null, direction: 'outgoing', content: greeting, attachments: [], author: { type: 'user', name: title, avatar_url: null }, created_at: '', state: 'sent', status: null }
     : null;
   let status = '';
   if (!online) status = t.offline;
   else if (s.phase === 'starting') status = t.connecting;
   else if (s.link === 'offline') status = t.reconnecting;
   status = useSettled(status, status === t.offline ? 0 : 2000) && status;
+  const seen = seenKey(s.messages, s.readUpTo);
 
   return (
     <div
@@ -231,7 +211,19 @@ export function App({ chat, t, locale }: { chat: Chat; t: Strings; locale: strin
       }}
     >
       {s.open && (
-        <section id="rp-panel" class="rp-panel" role="dialog" aria-labelledby="rp-title" aria-describedby={subtitle ? 'rp-subtitle' : undefined}>
+        <section
+          id="rp-panel"
+          class="rp-panel"
+          role="dialog"
+          aria-labelledby="rp-title"
+          aria-describedby={subtitle ? 'rp-subtitle' : undefined}
+          onDragOver={(e) => e.dataTransfer?.types.includes('Files') && e.preventDefault()}
+          onDrop={(e) => {
+            if (!e.dataTransfer?.files.length) return;
+            e.preventDefault();
+            chat.files.add(Array.from(e.dataTransfer.files));
+          }}
+        >
           <header class="rp-header">
             {agents.length > 0 && (
               <div class="rp-agents" aria-hidden="true">
@@ -263,35 +255,34 @@ export function App({ chat, t, locale }: { chat: Chat; t: Strings; locale: strin
               // An agent's name and avatar head each run of their messages.
               const prev = i ? s.messages[i - 1] : greetingMessage;
               const showAuthor = m.direction === 'outgoing' && (!prev || prev.direction !== 'outgoing' || (prev.author?.name || title) !== (m.author?.name || title));
-              return <Bubble key={m.key} m={m} showAuthor={showAuthor} agentName={title} locale={locale} t={t} chat={chat} />;
+              return <Bubble key={m.key} m={m} showAuthor={showAuthor} agentName={title} locale={locale} t={t} chat={chat} seen={m.key === seen} />;
             })}
+            {s.uploads.map((u) => (
+              <UploadRow key={u.id} u={u} t={t} chat={chat} locale={locale} maxBytes={s.limits?.max_bytes ?? null} />
+            ))}
+            {s.typing && (
+              <div class="rp-row rp-theirs rp-first rp-typing">
+                <div class="rp-gutter">
+                  <Avatar name={s.typing.name || title} url={s.typing.avatar_url} />
+                </div>
+                <div class="rp-stack">
+                  <div class="rp-bubble rp-dots" aria-hidden="true">
+                    <i />
+                    <i />
+                    <i />
+                  </div>
+                  <div class="rp-meta">{t.typing.replace('{name}', s.typing.name || title)}</div>
+                </div>
+              </div>
+            )}
           </div>
-          {s.notice === 'tooFast' && (
+          {s.notice && (
             <div class="rp-notice" role="alert">
-              {t.tooFast}
+              {t[s.notice]}
             </div>
           )}
-          <form class="rp-composer" onSubmit={submit}>
-            <label class="rp-sr" for="rp-input">
-              {t.message}
-            </label>
-            <textarea
-              id="rp-input"
-              ref={input}
-              rows={1}
-              value={draft}
-              maxLength={10000}
-              placeholder={t.placeholder}
-              onInput={(e) => {
-                setDraft((e.target as HTMLTextAreaElement).value);
-                grow();
-              }}
-              onKeyDown={onKeyDown}
-            />
-            <button type="submit" class="rp-send" aria-label={t.send} disabled={!draft.trim()}>
-              {Icon.send}
-            </button>
-          </form>
+          {away && <EmailForm chat={chat} t={t} left={s.leftEmail} />}
+          <Composer chat={chat} t={t} locale={locale} online={online} accept={s.limits?.accept} input={input} draft={draft} setDraft={setDraft} onSend={() => (stick.current = true)} />
         </section>
       )}
       <button

@@ -7,17 +7,23 @@
  * - every message gets a client_message_id when typed and keeps it through every retry;
  * - unacknowledged messages are persisted and sent in order whenever the server is reachable
  *   again (the server answers a repeated client id with the original message);
- * - after every (re)connect the frame asks for the messages after the last sequence number it
- *   holds, and all paths meet in merge(), so nothing is lost or shown twice.
+ * - after every (re)connect the frame asks for the messages after the sequence number up to which
+ *   it holds everything (`synced`; not the highest it holds: the answer to a send may lie above
+ *   replies it never received), and all paths meet in merge(), so nothing is lost or shown twice;
+ * - a file is uploaded first (that needs the server, now) and then sent like any message: its
+ *   attachment id rides in the queue with the client id, so the message itself survives drops.
  */
 import type { PageContext, WidgetUser } from '../protocol.js';
-import { ApiError, api, realtimeUrl, type InboxInfo, type ServerMessage } from './api.js';
-import { fromQueue, fromServer, lastSeq, merge, without, type ChatMessage, type QueuedMessage } from './messages.js';
+import { ApiError, api, realtimeUrl, type Attachment, type Author, type InboxInfo, type ServerMessage } from './api.js';
+import { Expiring, TYPING_SHOWN_MS, TypingSignal, newestAgentSeq } from './live.js';
+import { Uploads, type Upload } from './uploads.js';
+import { fromQueue, fromServer, merge, without, type ChatMessage, type QueuedMessage } from './messages.js';
 import { post } from './host.js';
 import { load, save } from './storage.js';
 
 export type Phase = 'starting' | 'ready' | 'unavailable';
 export type Link = 'idle' | 'connecting' | 'online' | 'offline';
+export type { Upload };
 
 export interface ChatState {
   phase: Phase;
@@ -25,12 +31,21 @@ export interface ChatState {
   messages: ChatMessage[];
   /** Realtime connection (idle until there is a conversation to follow). */
   link: Link;
-  /** A passing notice for the visitor (rate limit). */
-  notice: 'tooFast' | null;
+  /** A passing notice for the visitor (rate limit, a file picked while offline). */
+  notice: 'tooFast' | 'uploadOffline' | null;
   open: boolean;
   unread: number;
   /** The host page is phone-sized: the open chat fills the screen. */
   compact: boolean;
+  uploads: Upload[];
+  /** What the visitor may upload (from the session). */
+  limits: { max_bytes: number; accept: string } | null;
+  /** The agent typing a reply right now. */
+  typing: Pick<Author, 'name' | 'avatar_url'> | null;
+  /** The agents have read the visitor's messages up to this sequence number. */
+  readUpTo: number;
+  /** The email the visitor left to be answered at while the team is away. */
+  leftEmail?: string | null;
 }
 
 const PING_MS = 25_000;
@@ -73,10 +88,28 @@ export class Chat {
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
   private catchingUp: Promise<void> | null = null;
+  /**
+   * The frame holds every message up to this sequence number: what catch-up asks after. Only
+   * history and gap-free live events move it; the answer to a send does not, because replies
+   * stored while the frame was away lie below the visitor's newly sent message.
+   */
+  private synced = 0;
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
   /** The visitor has a conversation to follow live (none until the first message). */
   private following = false;
   private renewals = 0;
+  /** The visitor's files on their way; each becomes a message of its own once uploaded. */
+  readonly files = new Uploads({
+    token: () => (this.state.phase === 'ready' ? this.token : null),
+    limits: () => this.state.limits,
+    changed: (uploads) => this.set({ uploads }),
+    uploaded: (attachment) => this.enqueue('', [attachment]),
+    unauthorized: () => void this.renew(),
+  });
+  private typingSignal = new TypingSignal();
+  private typist = new Expiring<ChatState['typing']>(TYPING_SHOWN_MS, (typing) => this.set({ typing }));
+  /** The highest agent message seq this connection told the server the visitor has seen. */
+  private readSent = 0;
 
   constructor(
     private readonly widgetKey: string,
@@ -85,13 +118,29 @@ export class Chat {
     this.tokenKey = `rapport:${widgetKey}:token`;
     this.queueKey = `rapport:${widgetKey}:queue`;
     this.token = load<string | null>(this.tokenKey, null);
-    this.queue = load<QueuedMessage[]>(this.queueKey, []).filter((q) => q && typeof q.client_message_id === 'string' && typeof q.content === 'string');
-    this.state = { phase: 'starting', inbox: null, messages: this.queue.map((q) => fromQueue(q)), link: 'idle', notice: null, open: false, unread: 0, compact: false };
+    this.queue = load<QueuedMessage[]>(this.queueKey, []).filter(
+      (q) => q && typeof q.client_message_id === 'string' && typeof q.content === 'string' && (q.attachments === undefined || Array.isArray(q.attachments)),
+    );
+    this.state = {
+      phase: 'starting',
+      inbox: null,
+      messages: this.queue.map((q) => fromQueue(q)),
+      link: 'idle',
+      notice: null,
+      open: false,
+      unread: 0,
+      compact: false,
+      uploads: [],
+      limits: null,
+      typing: null,
+      readUpTo: 0,
+    };
     addEventListener('online', () => {
       if (this.started && this.state.phase !== 'ready') void this.session();
       this.flush();
       if (this.state.link === 'offline') this.connect(true);
     });
+    document.addEventListener('visibilitychange', () => this.markSeen());
   }
 
   subscribe(fn: () => void): () => void {
@@ -115,10 +164,18 @@ export class Chat {
 
   setOpen(open: boolean): void {
     this.set(open ? { open, unread: 0 } : { open });
+    this.markSeen();
   }
 
   setCompact(compact: boolean): void {
     if (compact !== this.state.compact) this.set({ compact });
+  }
+
+  /** Leaves an email to be answered at (offered while the team is away). Throws ApiError. */
+  async leaveEmail(email: string): Promise<void> {
+    if (!this.token) throw new ApiError(0, 'network', 'no session yet');
+    const left = await api.leaveEmail(this.token, email);
+    this.set({ leftEmail: left.email });
   }
 
   // ---- session ----------------------------------------------------------------------------
@@ -149,6 +206,7 @@ export class Chat {
       });
       this.sessionAttempt = 0;
       const changed = s.visitor_token !== this.token;
+      if (changed) this.synced = 0;
       this.token = s.visitor_token;
       save(this.tokenKey, this.token);
       // Another visitor (a new token, or the site signed someone else in): start the list afresh.
@@ -156,7 +214,10 @@ export class Chat {
       this.set({
         phase: 'ready',
         inbox: s.inbox,
+        leftEmail: s.visitor.left_email ?? null,
         messages: merge(kept, this.queue.map((q) => fromQueue(q))),
+        limits: s.uploads ?? null,
+        ...(changed ? { readUpTo: 0 } : {}),
       });
       this.following = !!s.conversation;
       if (s.conversation) {
@@ -200,6 +261,7 @@ export class Chat {
     // Never a loop of new visitors, whatever the server keeps answering.
     if (++this.renewals > 3) return false;
     this.token = null;
+    this.synced = 0;
     save(this.tokenKey, null);
     this.closeSocket();
     return this.session();
@@ -222,13 +284,14 @@ export class Chat {
       const token = this.token;
       let res: { data: ServerMessage[]; next_cursor: string | null };
       try {
-        res = await api.messages(token, lastSeq(this.state.messages));
+        res = await api.messages(token, this.synced);
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) void this.renew();
         return;
       }
       if (token !== this.token) return;
       this.receive(res.data, false);
+      for (const m of res.data) this.synced = Math.max(this.synced, m.seq);
       if (!res.next_cursor || !res.data.length) return;
     }
   }
@@ -239,6 +302,9 @@ export class Chat {
     const patch: Partial<ChatState> = { messages: merge(this.state.messages, list.map(fromServer)) };
     if (fresh && !this.state.open) patch.unread = this.state.unread + fresh;
     this.set(patch);
+    // The agent's reply is here: whatever they were typing has arrived.
+    if (fresh && this.state.typing) this.typist.set(null);
+    this.markSeen();
   }
 
   // ---- realtime ---------------------------------------------------------------------------
@@ -268,7 +334,13 @@ export class Chat {
     ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', visitor_token: token }));
     ws.onmessage = (event) => {
       this.alive();
-      let msg: { type?: string; event?: string; data?: { message?: ServerMessage }; error?: { code?: string }; code?: string };
+      let msg: {
+        type?: string;
+        event?: string;
+        data?: { message?: ServerMessage; typing?: boolean; author?: Author; up_to_seq?: number };
+        error?: { code?: string };
+        code?: string;
+      };
       try {
         msg = JSON.parse(String(event.data));
       } catch {
@@ -276,15 +348,26 @@ export class Chat {
       }
       if (msg.type === 'ready') {
         this.socketAttempt = 0;
+        this.readSent = 0;
         this.set({ link: 'online' });
         this.startPing(ws);
-        // Whatever happened while we were away, then whatever was typed meanwhile.
-        void this.catchUp().then(() => this.flush());
+        // Whatever happened while we were away, then whatever was typed meanwhile; and what the
+        // visitor has seen, in case the last receipt was lost with the old connection.
+        void this.catchUp().then(() => {
+          this.flush();
+          this.markSeen();
+        });
       } else if (msg.type === 'event' && msg.event === 'message.created' && msg.data?.message) {
         const m = msg.data.message;
-        const gap = m.seq > lastSeq(this.state.messages) + 1;
+        const gap = m.seq > this.synced + 1;
         this.receive([m], true);
         if (gap) void this.catchUp();
+        else this.synced = Math.max(this.synced, m.seq);
+      } else if (msg.type === 'event' && msg.event === 'typing' && msg.data) {
+        const a = msg.data.author;
+        this.typist.set(msg.data.typing && a ? { name: String(a.name ?? ''), avatar_url: a.avatar_url ?? null } : null);
+      } else if (msg.type === 'event' && msg.event === 'messages.read' && typeof msg.data?.up_to_seq === 'number') {
+        if (msg.data.up_to_seq > this.state.readUpTo) this.set({ readUpTo: msg.data.up_to_seq });
       } else if (msg.type === 'error' && (msg.error?.code ?? msg.code) === 'visitor_token_invalid') {
         void this.renew();
       }
@@ -294,6 +377,7 @@ export class Chat {
       this.socket = null;
       this.stopPing();
       this.set({ link: 'offline' });
+      this.typist.set(null);
       // 4401: the server no longer knows this visitor token.
       if (event.code === 4401) void this.renew().then((ok) => ok || this.connect());
       else this.connect();
@@ -328,12 +412,38 @@ export class Chat {
     clearTimeout(this.pongTimer);
   }
 
+  /** A frame for the server that only matters now (typing, read): dropped when not connected. */
+  private signal(frame: object): boolean {
+    const ws = this.socket;
+    if (!ws || ws.readyState !== WebSocket.OPEN || this.state.link !== 'online') return false;
+    ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** The composer's text changed: tells the agents the visitor is typing, at most every 2 s. */
+  compose(text: string): void {
+    const typing = this.typingSignal.input(text, Date.now());
+    if (typing != null) this.signal({ type: 'typing', typing });
+  }
+
+  /** Tells the server the visitor has seen the agents' messages, when the open panel is on screen. */
+  private markSeen(): void {
+    if (!this.state.open || document.visibilityState !== 'visible') return;
+    const upTo = newestAgentSeq(this.state.messages);
+    if (upTo > this.readSent && this.signal({ type: 'read', up_to_seq: upTo })) this.readSent = upTo;
+  }
+
   // ---- sending ----------------------------------------------------------------------------
 
   send(content: string): void {
-    const text = content.trim();
-    if (!text) return;
-    const item: QueuedMessage = { client_message_id: newId(), content: text, created_at: new Date().toISOString() };
+    if (!content.trim()) return;
+    const stop = this.typingSignal.stop();
+    if (stop != null) this.signal({ type: 'typing', typing: stop });
+    this.enqueue(content.trim(), []);
+  }
+
+  private enqueue(content: string, attachments: Attachment[]): void {
+    const item: QueuedMessage = { client_message_id: newId(), content, created_at: new Date().toISOString(), ...(attachments.length ? { attachments } : {}) };
     this.queue.push(item);
     this.persistQueue();
     this.set({ messages: merge(this.state.messages, [fromQueue(item)]) });
@@ -345,7 +455,7 @@ export class Chat {
     const m = this.state.messages.find((x) => x.client_message_id === clientMessageId && x.id == null);
     if (!m) return;
     if (!this.queue.some((q) => q.client_message_id === clientMessageId)) {
-      this.queue.push({ client_message_id: clientMessageId, content: m.content, created_at: m.created_at });
+      this.queue.push({ client_message_id: clientMessageId, content: m.content, created_at: m.created_at, attachments: m.attachments });
       this.persistQueue();
     }
     this.flushAttempt = 0;
@@ -367,7 +477,7 @@ export class Chat {
   private mark(clientMessageId: string, state: ChatMessage['state'], error?: string): void {
     const q = this.queue.find((x) => x.client_message_id === clientMessageId);
     const m = this.state.messages.find((x) => x.client_message_id === clientMessageId);
-    const base = q ?? (m ? { client_message_id: clientMessageId, content: m.content, created_at: m.created_at } : null);
+    const base = q ?? (m ? { client_message_id: clientMessageId, content: m.content, created_at: m.created_at, attachments: m.attachments } : null);
     if (base) this.set({ messages: merge(this.state.messages, [fromQueue(base, state, error)]) });
   }
 
@@ -395,7 +505,7 @@ export class Chat {
       const item = this.queue[0];
       this.mark(item.client_message_id, 'sending');
       try {
-        const answer = await api.send(this.token, item.content, item.client_message_id);
+        const answer = await api.send(this.token, item.content, item.client_message_id, item.attachments?.map((a) => a.id));
         const message = unwrap(answer);
         this.flushAttempt = 0;
         this.queue = this.queue.filter((q) => q.client_message_id !== item.client_message_id);
@@ -434,7 +544,7 @@ export class Chat {
     }
   }
 
-  private notify(notice: ChatState['notice']): void {
+  notify(notice: ChatState['notice']): void {
     clearTimeout(this.noticeTimer);
     this.set({ notice });
     this.noticeTimer = setTimeout(() => this.set({ notice: null }), 8000);

@@ -20,6 +20,27 @@ const en = {
   empty: 'Ask us anything. We will reply here.',
   conversation: 'Conversation',
   newMessage: 'New message',
+  attach: 'Attach a file',
+  emoji: 'Emoji',
+  uploading: 'Uploading',
+  uploadFailed: 'The file could not be sent.',
+  uploadOffline: 'You are offline. Files can be sent when the connection is back.',
+  tooLarge: 'This file is too large; files can be up to {size}.',
+  typeRefused: 'This kind of file cannot be sent. Send an image, a PDF, a text file or an office document.',
+  dismiss: 'Dismiss',
+  typing: '{name} is typing…',
+  seen: 'Seen',
+  away: 'We’re away.',
+  backToday: 'Back today at {time}.',
+  backTomorrow: 'Back tomorrow at {time}.',
+  backWeekday: 'Back {day} at {time}.',
+  backDate: 'Back on {day} at {time}.',
+  emailPrompt: 'Leave your email and we’ll reply there.',
+  email: 'Email',
+  emailSave: 'Save',
+  emailSaved: 'Thanks! We’ll reply to {email}.',
+  emailInvalid: 'That does not look like an email address.',
+  emailFailed: 'Your email could not be saved. Please try again.',
   replyAsap: 'We will reply as soon as we can',
   replyMinutes: 'We typically reply in a few minutes',
   replyHour: 'We typically reply in under an hour',
@@ -50,6 +71,27 @@ const de: Strings = {
   empty: 'Fragen Sie uns etwas. Wir antworten hier.',
   conversation: 'Unterhaltung',
   newMessage: 'Neue Nachricht',
+  attach: 'Datei anhängen',
+  emoji: 'Emoji',
+  uploading: 'Wird hochgeladen',
+  uploadFailed: 'Die Datei konnte nicht gesendet werden.',
+  uploadOffline: 'Sie sind offline. Dateien können gesendet werden, sobald die Verbindung wieder besteht.',
+  tooLarge: 'Diese Datei ist zu groß; Dateien dürfen bis zu {size} groß sein.',
+  typeRefused: 'Diese Art von Datei kann nicht gesendet werden. Senden Sie ein Bild, ein PDF, eine Textdatei oder ein Office-Dokument.',
+  dismiss: 'Verwerfen',
+  typing: '{name} schreibt…',
+  seen: 'Gesehen',
+  away: 'Wir sind gerade nicht da.',
+  backToday: 'Zurück heute um {time}.',
+  backTomorrow: 'Zurück morgen um {time}.',
+  backWeekday: 'Zurück am {day} um {time}.',
+  backDate: 'Zurück am {day} um {time}.',
+  emailPrompt: 'Hinterlassen Sie Ihre E-Mail-Adresse, dann antworten wir dorthin.',
+  email: 'E-Mail',
+  emailSave: 'Speichern',
+  emailSaved: 'Danke! Wir antworten an {email}.',
+  emailInvalid: 'Das sieht nicht wie eine E-Mail-Adresse aus.',
+  emailFailed: 'Ihre E-Mail-Adresse konnte nicht gespeichert werden. Bitte versuchen Sie es erneut.',
   replyAsap: 'Wir antworten so schnell wie möglich',
   replyMinutes: 'Wir antworten meist in wenigen Minuten',
   replyHour: 'Wir antworten meist in unter einer Stunde',
@@ -86,4 +128,22 @@ export function replyTime(t: Strings, locale: string, reply: { typical_minutes: 
   if (m <= 60) return t.replyHour;
   if (m <= 24 * 60) return t.replyHours;
   return t.replyDay;
+}
+
+/** Puts values into a string's {placeholders}. */
+export const fill = (template: string, values: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_, k: string) => values[k] ?? '');
+
+/** "We're away. Back Monday at 9:00 AM", in the visitor's own time zone. */
+export function awayText(t: Strings, locale: string, nextOpenAt: string | null | undefined, now = new Date()): string {
+  const at = nextOpenAt ? new Date(nextOpenAt) : null;
+  if (!at || Number.isNaN(at.getTime())) return t.away;
+  const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(at);
+  const midnight = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+  const days = Math.round((midnight(at) - midnight(now)) / 86_400_000);
+  let back: string;
+  if (days <= 0) back = fill(t.backToday, { time });
+  else if (days === 1) back = fill(t.backTomorrow, { time });
+  else if (days < 7) back = fill(t.backWeekday, { day: new Intl.DateTimeFormat(locale, { weekday: 'long' }).format(at), time });
+  else back = fill(t.backDate, { day: new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'long' }).format(at), time });
+  return `${t.away} ${back}`;
 }

@@ -39,3 +39,19 @@ describe('merge', () => {
     expect(list[0].state).toBe('sent');
   });
 });
+
+describe('attachments', () => {
+  const photo = { id: 'a1', file_name: 'photo.png', content_type: 'image/png', byte_size: 2048, width: 10, height: 10, inline: true, url: '/api/v1/widget/attachments/a1?sig=x' };
+
+  it('keep a queued file message the same through the server echo', () => {
+    const local = fromQueue({ client_message_id: 'c1', content: '', created_at: new Date().toISOString(), attachments: [photo] });
+    expect(local.attachments).toEqual([photo]);
+    const list = merge([local], [fromServer(server(1, { direction: 'incoming', client_message_id: 'c1', content: '', attachments: [photo] }))]);
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ key: 'c1', id: 'm1', attachments: [photo] });
+  });
+
+  it('are an empty list on messages from a server that sends none', () => {
+    expect(fromServer(server(1)).attachments).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@
  * visitor's messages the server has not acknowledged yet. Everything arrives here through
  * merge(), whatever the path (history, realtime, the answer to a send), so nothing shows twice.
  */
-import type { Author, ServerMessage } from './api.js';
+import type { Attachment, Author, ServerMessage } from './api.js';
 
 export type DeliveryState = 'sending' | 'sent' | 'failed';
 
@@ -15,9 +15,12 @@ export interface ChatMessage {
   client_message_id: string | null;
   direction: 'incoming' | 'outgoing';
   content: string;
+  attachments: Attachment[];
   author: Author | null;
   created_at: string;
   state: DeliveryState;
+  /** The server's status ('read' once the other side has seen it); null until the server has it. */
+  status: string | null;
   /** Why the last attempt failed, when the server said so (e.g. a validation message). */
   error?: string;
 }
@@ -27,6 +30,8 @@ export interface QueuedMessage {
   client_message_id: string;
   content: string;
   created_at: string;
+  /** Files already uploaded, sent with the message by id. */
+  attachments?: Attachment[];
 }
 
 export function fromServer(m: ServerMessage): ChatMessage {
@@ -37,14 +42,29 @@ export function fromServer(m: ServerMessage): ChatMessage {
     client_message_id: m.client_message_id,
     direction: m.direction,
     content: m.content,
+    attachments: Array.isArray(m.attachments) ? m.attachments : [],
     author: m.author,
     created_at: m.created_at,
     state: 'sent',
+    status: m.status,
   };
 }
 
 export function fromQueue(q: QueuedMessage, state: DeliveryState = 'sending', error?: string): ChatMessage {
-  return { key: q.client_message_id, id: null, seq: null, client_message_id: q.client_message_id, direction: 'incoming', content: q.content, author: null, created_at: q.created_at, state, error };
+  return {
+    key: q.client_message_id,
+    id: null,
+    seq: null,
+    client_message_id: q.client_message_id,
+    direction: 'incoming',
+    content: q.content,
+    attachments: q.attachments ?? [],
+    author: null,
+    created_at: q.created_at,
+    state,
+    status: null,
+    error,
+  };
 }
 
 function order(a: ChatMessage, b: ChatMessage): number {

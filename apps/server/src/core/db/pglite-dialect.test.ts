@@ -9,7 +9,7 @@ let db: Kysely<unknown>;
 beforeAll(async () => {
   pg = await PGlite.create();
   db = new Kysely<unknown>({ dialect: new PGliteDialect(pg, { acquireTimeoutMs: 300 }) });
-});
+}, 60_000); // starting the embedded database takes seconds on a busy machine
 afterAll(async () => {
   await db.destroy();
   await pg.close();

@@ -1,5 +1,6 @@
 /** Row types of every table, as Kysely sees them. Keep in step with src/migrations. */
 import type { ColumnType, Generated } from 'kysely';
+import type { Schedule } from '../../features/business-hours/schedule.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -33,6 +34,9 @@ export interface MembershipsTable {
   account_id: string;
   user_id: string;
   role: Role;
+  availability: Generated<Availability>;
+  idle: Generated<boolean>;
+  last_active_at: NullableTimestamp;
   created_at: CreatedAt;
 }
 
@@ -135,6 +139,8 @@ export interface InboxesTable {
   /** Sealed (encrypted) secret sites use to sign a signed-in visitor's id (HMAC-SHA256). */
   identity_secret: string | null;
   greeting: Generated<string>;
+  /** When the inbox is staffed (features/business-hours); null: always open. */
+  business_hours: ColumnType<Schedule | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -189,6 +195,8 @@ export interface ConversationsTable {
   resolved_at: NullableTimestamp;
   waiting_since: NullableTimestamp;
   last_seq: Generated<number>;
+  contact_last_read_seq: Generated<number>;
+  agent_last_read_seq: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -211,6 +219,31 @@ export interface MessagesTable {
 }
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface AttachmentsTable {
+  id: Generated<string>;
+  account_id: string;
+  inbox_id: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  uploaded_by_user_id: string | null;
+  uploaded_by_contact_id: string | null;
+  file_name: string;
+  content_type: string;
+  byte_size: number;
+  width: number | null;
+  height: number | null;
+  sha256: string;
+  created_at: CreatedAt;
+}
+
+export interface AttachmentBlobsTable {
+  attachment_id: string;
+  account_id: string;
+  data: Buffer;
+}
+
+export type Availability = 'online' | 'away' | 'offline';
 
 export interface RapportMigrationsTable {
   id: string;
@@ -235,6 +268,8 @@ export interface DB {
   outbox_events: OutboxEventsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  attachments: AttachmentsTable;
+  attachment_blobs: AttachmentBlobsTable;
   rapport_migrations: RapportMigrationsTable;
 }
 
@@ -253,6 +288,8 @@ export const tenantTables = [
   'conversations',
   'messages',
   'outbox_events',
+  'attachments',
+  'attachment_blobs',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];

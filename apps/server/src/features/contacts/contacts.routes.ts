@@ -26,16 +26,51 @@ const ContactDetail = Type.Composite([
         time_zone: Nullable(Type.String()),
         user_agent: Nullable(Type.String()),
         seen_at: Nullable(Type.String()),
+        location: Nullable(
+          Type.String({
+            description:
+              'Coarse location from what the browser says (its time zone\'s city and its language\'s region), e.g. "Berlin area · Germany"; no IP geolocation database is used',
+          }),
+        ),
       }),
     ),
     unverified_claim: Nullable(Type.Object({ id: Type.String(), email: Nullable(Type.String()), name: Nullable(Type.String()) }, { description: 'What a visitor said about themselves without a valid signature: show it as unverified' })),
+    left_email: Nullable(
+      Type.Object(
+        { email: Type.String(), name: Nullable(Type.String()), left_at: Timestamp },
+        { description: 'An email the visitor typed into the chat to be answered at while the team was away: unverified, never used to find or merge contacts' },
+      ),
+    ),
   }),
 ]);
 
 /** The visitor details the chat recorded, for the agent's sidebar. */
 function pickContext(c: Record<string, string>) {
   const get = (k: string) => (typeof c[k] === 'string' ? c[k] : null);
-  return { url: get('url'), referrer: get('referrer'), language: get('language'), time_zone: get('time_zone'), user_agent: get('user_agent'), seen_at: get('seen_at') };
+  return { url: get('url'), referrer: get('referrer'), language: get('language'), time_zone: get('time_zone'), user_agent: get('user_agent'), seen_at: get('seen_at'), location: coarseLocation(get('time_zone'), get('language')) };
+}
+
+const regions = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/**
+ * Where the visitor roughly is, from the browser alone: the city its time zone is named after
+ * and the region of its language tag. Both are hints (a VPN or a travelling laptop fools them),
+ * which is all a chat sidebar needs; an IP database would need a download and a licence.
+ */
+export function coarseLocation(timeZone: string | null, language: string | null): string | null {
+  const parts: string[] = [];
+  const city = timeZone && /^[A-Za-z]+\/[A-Za-z_\-/]+$/.test(timeZone) && !timeZone.startsWith('Etc/') ? timeZone.split('/').pop()!.replace(/_/g, ' ') : null;
+  if (city) parts.push(`${city} area`);
+  const region = language ? /^[a-z]{2,3}-([A-Z]{2})\b/i.exec(language)?.[1]?.toUpperCase() : undefined;
+  if (region) {
+    try {
+      const name = regions.of(region);
+      if (name && name !== region && name !== 'Unknown Region') parts.push(name);
+    } catch {
+      /* not a region code */
+    }
+  }
+  return parts.length ? parts.join(' · ') : null;
 }
 
 type ContactRow = { id: string; name: string; email: string | null; phone: string | null; company: string | null; created_at: Date };
@@ -65,13 +100,14 @@ export function contactsRoutes(app: Api, ctx: AppContext): void {
       const row = await ws.selectFrom('contacts').select([...columns, 'attributes', 'last_seen_at']).where('id', '=', request.params.id).executeTakeFirst();
       if (!row) throw notFound('Contact');
       const identities = await ws.selectFrom('contact_identities').select(['kind', 'value', 'verified', 'inbox_id']).where('contact_id', '=', row.id).where('kind', '!=', 'visitor').orderBy('created_at').execute();
-      const attributes = row.attributes as { last_context?: Record<string, string>; unverified_claim?: { id: string; email: string | null; name: string | null } };
+      const attributes = row.attributes as { last_context?: Record<string, string>; unverified_claim?: { id: string; email: string | null; name: string | null }; left_email?: { email: string; name: string | null; left_at: string } };
       return {
         ...presentContact(row),
         last_seen_at: row.last_seen_at?.toISOString() ?? null,
         identities: identities.map((i) => ({ kind: i.kind, value: i.value, verified: i.verified })),
         visitor: attributes.last_context ? pickContext(attributes.last_context) : null,
         unverified_claim: attributes.unverified_claim ?? null,
+        left_email: attributes.left_email ?? null,
       };
     },
   );

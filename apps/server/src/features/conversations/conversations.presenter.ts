@@ -1,5 +1,6 @@
 /** The JSON shapes of conversations and messages: one presenter for the API, realtime and webhooks. */
 import type { ConversationPriority, ConversationStatus } from '../../core/db/schema.js';
+import { agentUrl, attachmentsOf, presentAttachment } from '../attachments/attachments.js';
 
 export interface ConversationRow {
   id: string;
@@ -64,9 +65,11 @@ export interface MessageRow {
   content: string;
   status: string;
   client_message_id: string | null;
+  content_attributes: Record<string, unknown>;
   created_at: Date;
   user_id: string | null;
   user_name: string | null;
+  user_avatar: string | null;
   contact_id: string | null;
   contact_name: string | null;
 }
@@ -82,7 +85,12 @@ export function presentMessage(m: MessageRow) {
     content: m.content,
     status: m.status,
     client_message_id: m.client_message_id,
-    author: m.user_id ? { type: 'user' as const, id: m.user_id, name: m.user_name ?? '' } : m.contact_id ? { type: 'contact' as const, id: m.contact_id, name: m.contact_name ?? '' } : null,
+    attachments: attachmentsOf(m.content_attributes).map((a) => presentAttachment(a, agentUrl(a.id))),
+    author: m.user_id
+      ? { type: 'user' as const, id: m.user_id, name: m.user_name ?? '', avatar_url: m.user_avatar }
+      : m.contact_id
+        ? { type: 'contact' as const, id: m.contact_id, name: m.contact_name ?? '', avatar_url: null }
+        : null,
     created_at: m.created_at.toISOString(),
   };
 }

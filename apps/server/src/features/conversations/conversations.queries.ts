@@ -78,9 +78,11 @@ export function messages(db: Db, accountId: string) {
       'messages.content',
       'messages.status',
       'messages.client_message_id',
+      'messages.content_attributes',
       'messages.created_at',
       'u.id as user_id',
       'u.name as user_name',
+      'u.avatar_url as user_avatar',
       'c.id as contact_id',
       'c.name as contact_name',
     ]);

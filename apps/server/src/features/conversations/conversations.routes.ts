@@ -7,7 +7,7 @@ import type { AppContext } from '../../core/context.js';
 import { AppError, notFound } from '../../core/errors.js';
 import { member } from '../../core/http/auth.js';
 import { decodeCursor, page } from '../../core/http/pagination.js';
-import { IdParams, Page, errors } from '../../core/http/schema.js';
+import { IdParams, Obj, Page, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
 import { Conversation, ConversationFilters, ConversationUpdate, Message, MessagesQuery, NewMessage } from './conversations.schema.js';
 import { presentConversation, presentMessage, type ConversationRow, type MessageRow } from './conversations.presenter.js';
@@ -48,6 +48,28 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
     },
   );
 
+  app.get(
+    '/api/v1/tags',
+    {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Tags in use on conversations I may see, most used first (for suggestions and filters)',
+        querystring: Obj({ q: Type.Optional(Type.String({ maxLength: 40, description: 'Only tags starting with this' })) }),
+        response: { 200: Type.Object({ data: Type.Array(Type.Object({ name: Type.String(), count: Type.Integer() })) }), ...errors(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const auth = member(request);
+      const tags = conversations(db, auth).clearSelect().select(sql<string>`unnest(conversations.tags)`.as('tag'));
+      let q = db.selectFrom(tags.as('t')).select(['t.tag as name', sql<string>`count(*)`.as('count')]).groupBy('t.tag');
+      // A prefix, matched as text (like's wildcards in it are escaped).
+      if (request.query.q) q = q.where(sql<boolean>`t.tag like ${request.query.q.toLowerCase().replace(/[\\%_]/g, '\\$&') + '%'}`);
+      const rows = await q.orderBy(sql`count(*)`, 'desc').orderBy(sql`t.tag collate "C"`).limit(100).execute();
+      return { data: rows.map((r) => ({ name: r.name, count: Number(r.count) })) };
+    },
+  );
+
   app.get('/api/v1/conversations/:id', { config: { access: 'agent' }, schema: { tags: ['conversations'], summary: 'One conversation', params: IdParams, response: { 200: Conversation, ...errors(401, 403, 404) } } }, async (request) => {
     const row = await findConversation(db, member(request), request.params.id);
     if (!row) throw notFound('Conversation');
@@ -70,19 +92,36 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
 
   app.post(
     '/api/v1/conversations/:id/read',
-    { config: { access: 'agent' }, schema: { tags: ['conversations'], summary: 'Mark the conversation read (clears its unread count)', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } },
+    {
+      config: { access: 'agent' },
+      schema: { tags: ['conversations'], summary: "Mark the conversation read: clears its unread count, and the customer's messages show as seen", params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } },
+    },
     async (request, reply) => {
       const auth = member(request);
       const conversation = await findConversation(db, auth, request.params.id);
       if (!conversation) throw notFound('Conversation');
-      if (conversation.unread_count > 0) {
-        await db.transaction().execute(async (trx) => {
-          await scoped(trx, auth.accountId).updateTable('conversations').set({ unread_count: 0 }).where('id', '=', conversation.id).execute();
-          const updated = await findConversation(trx, auth, conversation.id);
-          await recordEvent(trx, auth.accountId, 'conversation.updated', { conversation: presentConversation(updated!) }, { conversationId: conversation.id, inboxId: conversation.inbox_id });
-        });
-        await ctx.outbox.flush();
-      }
+      const changed = await db.transaction().execute(async (trx) => {
+        const ws = scoped(trx, auth.accountId);
+        const before = await ws.selectFrom('conversations').select(['agent_last_read_seq', 'last_seq', 'unread_count']).where('id', '=', conversation.id).forUpdate().executeTakeFirstOrThrow();
+        if (before.unread_count === 0 && before.agent_last_read_seq >= before.last_seq) return false;
+        await ws.updateTable('conversations').set({ unread_count: 0, agent_last_read_seq: before.last_seq }).where('id', '=', conversation.id).execute();
+        const seen = await ws
+          .updateTable('messages')
+          .set({ status: 'read' })
+          .where('conversation_id', '=', conversation.id)
+          .where('direction', '=', 'incoming')
+          .where('seq', '>', before.agent_last_read_seq)
+          .where('seq', '<=', before.last_seq)
+          .where('status', '!=', 'read')
+          .returning('seq')
+          .execute();
+        const updated = await findConversation(trx, auth, conversation.id);
+        const where = { conversationId: conversation.id, inboxId: conversation.inbox_id };
+        await recordEvent(trx, auth.accountId, 'conversation.updated', { conversation: presentConversation(updated!) }, where);
+        if (seen.length) await recordEvent(trx, auth.accountId, 'messages.read', { reader: 'agent', up_to_seq: before.last_seq, contact_id: conversation.contact_id }, where);
+        return true;
+      });
+      if (changed) await ctx.outbox.flush();
       return reply.code(204).send(null);
     },
   );
@@ -120,7 +159,7 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
         summary: 'Reply to the customer, or add a private note (private: true). Idempotent on client_message_id',
         params: IdParams,
         body: NewMessage,
-        response: { 200: Message, 201: Message, ...errors(400, 401, 403, 404) },
+        response: { 200: Message, 201: Message, ...errors(400, 401, 403, 404, 422) },
       },
     },
     async (request, reply) => {
@@ -128,18 +167,47 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
       const conversation = await findConversation(db, auth, request.params.id);
       if (!conversation) throw notFound('Conversation');
       const content = request.body.content.trim();
-      if (!content) throw emptyMessage();
+      const attachmentIds = request.body.attachment_ids ?? [];
+      if (!content && attachmentIds.length === 0) throw emptyMessage();
+      const note = request.body.private ?? false;
+      const mentions = [...new Set(request.body.mentions ?? [])];
+      if (mentions.length && !note) throw new AppError('validation_failed', 'Mention teammates in a private note, not in a reply to the customer.', [{ field: 'mentions', message: 'only with private: true' }]);
+      await checkMentions(auth.accountId, conversation.inbox_id, mentions);
       const { message, created } = await postMessage(db, auth.accountId, {
         conversationId: conversation.id,
         content,
-        private: request.body.private ?? false,
+        private: note,
         clientMessageId: request.body.client_message_id,
+        attachmentIds,
         author: { type: 'user', id: auth.userId },
+        ...(mentions.length ? { contentAttributes: { mentions } } : {}),
+        afterInsert: async (trx, stored) => {
+          // Each mentioned teammate hears it, and only they do (the event names its one reader).
+          const by = { id: auth.userId, name: stored.user_name ?? '' };
+          for (const userId of mentions.filter((id) => id !== auth.userId)) {
+            await recordEvent(trx, auth.accountId, 'mention.created', { target_user_id: userId, message: presentMessage(stored), conversation: { id: conversation.id, subject: conversation.subject }, by }, { conversationId: conversation.id, inboxId: conversation.inbox_id });
+          }
+        },
       });
       if (created) await ctx.outbox.flush();
       return reply.code(created ? 201 : 200).send(presentMessage(message));
     },
   );
+
+  /** A mentioned teammate must be in the workspace and able to open the conversation. */
+  async function checkMentions(accountId: string, inboxId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const ws = scoped(db, accountId);
+    const members = await ws
+      .selectFrom('memberships')
+      .select(['memberships.user_id', 'memberships.role'])
+      .where('memberships.user_id', 'in', ids)
+      .where((eb) => eb.or([eb('memberships.role', 'in', ['admin', 'owner']), eb('memberships.user_id', 'in', ws.selectFrom('inbox_members').select('inbox_members.user_id').where('inbox_members.inbox_id', '=', inboxId))]))
+      .execute();
+    const ok = new Set(members.map((m) => m.user_id));
+    const bad = ids.filter((id) => !ok.has(id));
+    if (bad.length) throw new AppError('invalid_reference', 'You can only mention teammates who work in this conversation\'s inbox.', bad.map((id) => ({ field: 'mentions', id, message: 'not a teammate who can see this conversation' })));
+  }
 }
 
 const emptyMessage = () => new AppError('validation_failed', 'Write something before sending.', [{ field: 'content', message: 'must not be blank' }]);

@@ -31,6 +31,17 @@ export const Conversation = Type.Object({
   created_at: Timestamp,
 });
 
+export const Attachment = Type.Object({
+  id: Uuid,
+  file_name: Type.String({ description: 'Display name, cleaned of folders and control characters' }),
+  content_type: Type.String({ description: 'Decided from the bytes, not from the name' }),
+  byte_size: Type.Integer(),
+  width: Nullable(Type.Integer()),
+  height: Nullable(Type.Integer()),
+  inline: Type.Boolean({ description: 'An image that may be shown in place; other files are downloads' }),
+  url: Type.String({ description: 'Relative to the server; add download=1 to force a download' }),
+});
+
 export const Message = Type.Object({
   id: Uuid,
   conversation_id: Uuid,
@@ -41,7 +52,8 @@ export const Message = Type.Object({
   content: Type.String(),
   status: Type.String(),
   client_message_id: Nullable(Type.String()),
-  author: Nullable(Type.Object({ type: Type.Union([Type.Literal('contact'), Type.Literal('user')]), id: Uuid, name: Type.String() })),
+  attachments: Type.Array(Attachment),
+  author: Nullable(Type.Object({ type: Type.Union([Type.Literal('contact'), Type.Literal('user')]), id: Uuid, name: Type.String(), avatar_url: Nullable(Type.String()) })),
   created_at: Timestamp,
 });
 
@@ -65,8 +77,12 @@ export const ConversationUpdate = Obj({
   snoozed_until: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
 });
 
+export const AttachmentIds = Type.Array(Uuid, { maxItems: 10, description: 'Files uploaded for this conversation by the author (at most 10)' });
+
 export const NewMessage = Obj({
-  content: Type.String({ minLength: 1, maxLength: MESSAGE_MAX }),
+  content: Type.String({ maxLength: MESSAGE_MAX, description: 'The text; may be empty when attachment_ids are given' }),
+  attachment_ids: Type.Optional(AttachmentIds),
+  mentions: Type.Optional(Type.Array(Uuid, { maxItems: 20, description: 'Teammates mentioned in a private note (their user ids); each gets a notification' })),
   private: Type.Optional(Type.Boolean({ default: false, description: 'true makes a private note, never shown to the customer' })),
   client_message_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\w-]+$', description: 'Makes a retry safe: the same id never creates a second message' })),
 });

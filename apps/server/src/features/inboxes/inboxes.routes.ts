@@ -10,6 +10,8 @@ import { atLeast } from '../../core/auth/roles.js';
 import { scoped } from '../../core/db/tenant.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../core/db/schema.js';
+import { BusinessHours, checkBusinessHours } from '../business-hours/business-hours.schema.js';
+import type { Schedule } from '../business-hours/schedule.js';
 
 const Origin = Type.String({ pattern: '^https?://[^/\\s?#]+/?$', maxLength: 200, description: 'An origin such as https://shop.example (scheme, host and optional port)' });
 const Origins = Type.Array(Origin, { maxItems: 50, uniqueItems: true });
@@ -24,12 +26,13 @@ export const Inbox = Type.Object({
   allowed_origins: Type.Array(Type.String()),
   greeting: Type.String(),
   member_ids: Type.Array(Uuid),
+  business_hours: Nullable(BusinessHours),
   snippet: Nullable(Type.String({ description: 'The tag to paste on the website (web chat inboxes)' })),
   identity_secret: Type.Optional(Type.String({ description: 'Signs a signed-in visitor id (HMAC-SHA256); admins only' })),
   created_at: Timestamp,
 });
 
-type InboxRow = { id: string; name: string; channel: string; widget_key: string | null; allowed_origins: string[]; greeting: string; identity_secret: string | null; created_at: Date };
+type InboxRow = { id: string; name: string; channel: string; widget_key: string | null; allowed_origins: string[]; greeting: string; identity_secret: string | null; business_hours: Schedule | null; created_at: Date };
 
 /** Origins are compared as browsers send them: lower-case, no trailing slash, no default port. */
 export function normaliseOrigin(origin: string): string {
@@ -50,6 +53,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
     allowed_origins: row.allowed_origins,
     greeting: row.greeting,
     member_ids: memberIds,
+    business_hours: row.business_hours,
     snippet: row.widget_key ? snippet(row.widget_key) : null,
     ...(admin && row.identity_secret ? { identity_secret: ctx.box.open(row.identity_secret) } : {}),
     created_at: row.created_at.toISOString(),
@@ -57,7 +61,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
 
   async function load(accountId: string, userId: string, admin: boolean, id?: string) {
     const ws = scoped(db, accountId);
-    let q = ws.selectFrom('inboxes').select(['id', 'name', 'channel', 'widget_key', 'allowed_origins', 'greeting', 'identity_secret', 'created_at']).orderBy('name');
+    let q = ws.selectFrom('inboxes').select(['id', 'name', 'channel', 'widget_key', 'allowed_origins', 'greeting', 'identity_secret', 'business_hours', 'created_at']).orderBy('name');
     if (id) q = q.where('id', '=', id);
     // Agents see the inboxes they work in; admins see them all.
     if (!admin) q = q.where('id', 'in', ws.selectFrom('inbox_members').select('inbox_members.inbox_id').where('inbox_members.user_id', '=', userId));
@@ -98,13 +102,14 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['inboxes'],
         summary: 'Create an inbox; a web chat inbox answers its widget key and the snippet to paste',
-        body: Obj({ channel: Type.Literal('webchat'), name: InboxName, allowed_origins: Type.Optional(Origins), greeting: Type.Optional(Type.String({ maxLength: 500 })), member_ids: Type.Optional(MemberIds) }),
+        body: Obj({ channel: Type.Literal('webchat'), name: InboxName, allowed_origins: Type.Optional(Origins), greeting: Type.Optional(Type.String({ maxLength: 500 })), member_ids: Type.Optional(MemberIds), business_hours: Type.Optional(Nullable(BusinessHours)) }),
         response: { 201: Inbox, ...errors(400, 401, 403, 422) },
       },
     },
     async (request, reply) => {
       const auth = member(request);
       const body = request.body;
+      const hours = body.business_hours ? checkBusinessHours(body.business_hours) : null;
       const id = await db.transaction().execute(async (trx) => {
         const row = await scoped(trx, auth.accountId)
           .insertInto('inboxes', {
@@ -114,6 +119,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
             allowed_origins: JSON.stringify((body.allowed_origins ?? []).map(normaliseOrigin)),
             identity_secret: ctx.box.seal(randomBytes(32).toString('base64url')),
             greeting: body.greeting ?? '',
+            business_hours: hours ? JSON.stringify(hours) : null,
           })
           .returning('id')
           .executeTakeFirstOrThrow();
@@ -132,15 +138,16 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
       config: { access: 'admin' },
       schema: {
         tags: ['inboxes'],
-        summary: 'Rename an inbox, change its allowed origins, greeting or members',
+        summary: 'Rename an inbox, change its allowed origins, greeting, members or business hours (null: always open)',
         params: IdParams,
-        body: Obj({ name: Type.Optional(InboxName), allowed_origins: Type.Optional(Origins), greeting: Type.Optional(Type.String({ maxLength: 500 })), member_ids: Type.Optional(MemberIds) }),
+        body: Obj({ name: Type.Optional(InboxName), allowed_origins: Type.Optional(Origins), greeting: Type.Optional(Type.String({ maxLength: 500 })), member_ids: Type.Optional(MemberIds), business_hours: Type.Optional(Nullable(BusinessHours)) }),
         response: { 200: Inbox, ...errors(400, 401, 403, 404, 422) },
       },
     },
     async (request) => {
       const auth = member(request);
-      const { name, allowed_origins, greeting, member_ids } = request.body;
+      const { name, allowed_origins, greeting, member_ids, business_hours } = request.body;
+      const hours = business_hours ? checkBusinessHours(business_hours) : business_hours;
       await db.transaction().execute(async (trx) => {
         const ws = scoped(trx, auth.accountId);
         const found = await ws.selectFrom('inboxes').select('id').where('id', '=', request.params.id).forUpdate().executeTakeFirst();
@@ -149,6 +156,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
           ...(name !== undefined ? { name: name.trim() } : {}),
           ...(allowed_origins !== undefined ? { allowed_origins: JSON.stringify(allowed_origins.map(normaliseOrigin)) } : {}),
           ...(greeting !== undefined ? { greeting } : {}),
+          ...(hours !== undefined ? { business_hours: hours && JSON.stringify(hours) } : {}),
         };
         if (Object.keys(changes).length) await ws.updateTable('inboxes').set(changes).where('id', '=', found.id).execute();
         if (member_ids) await setMembers(trx, auth.accountId, found.id, member_ids);

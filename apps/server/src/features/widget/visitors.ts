@@ -10,6 +10,7 @@ import type { DB } from '../../core/db/schema.js';
 import { scoped, unscoped } from '../../core/db/tenant.js';
 import { hashToken, newToken } from '../../core/auth/secrets.js';
 import { AppError } from '../../core/errors.js';
+import { availabilityAt, describeOpening, type Schedule } from '../business-hours/schedule.js';
 
 export interface WidgetInbox {
   id: string;
@@ -18,6 +19,7 @@ export interface WidgetInbox {
   greeting: string;
   allowed_origins: string[];
   identity_secret: string | null;
+  business_hours: Schedule | null;
 }
 
 export interface Visitor {
@@ -30,7 +32,7 @@ export interface Visitor {
 export async function inboxByKey(db: Kysely<DB>, key: string): Promise<WidgetInbox> {
   const inbox = await unscoped(db)
     .selectFrom('inboxes')
-    .select(['id', 'account_id', 'name', 'greeting', 'allowed_origins', 'identity_secret'])
+    .select(['id', 'account_id', 'name', 'greeting', 'allowed_origins', 'identity_secret', 'business_hours'])
     .where('widget_key', '=', key)
     .where('channel', '=', 'webchat')
     .executeTakeFirst();
@@ -113,7 +115,8 @@ export async function startSession(ctx: AppContext, inbox: WidgetInbox, input: S
       token = newToken('vt_');
       await tws.insertInto('contact_identities', { contact_id: contactId, kind: 'visitor', value: hashToken(token), inbox_id: inbox.id, verified: false }).execute();
     }
-    const contact = await tws.selectFrom('contacts').select(['id', 'name', 'email']).where('id', '=', contactId).executeTakeFirstOrThrow();
+    const contact = await tws.selectFrom('contacts').select(['id', 'name', 'email', 'attributes']).where('id', '=', contactId).executeTakeFirstOrThrow();
+    const left = (contact.attributes as { left_email?: { email?: unknown } }).left_email;
     const conversation = await tws
       .selectFrom('conversations')
       .select(['id', 'status', 'last_seq'])
@@ -124,7 +127,7 @@ export async function startSession(ctx: AppContext, inbox: WidgetInbox, input: S
       .executeTakeFirst();
     return {
       visitor_token: token!,
-      visitor: { contact_id: contact.id, name: contact.name, email: verified ? contact.email : null, verified },
+      visitor: { contact_id: contact.id, name: contact.name, email: verified ? contact.email : null, verified, left_email: typeof left?.email === 'string' ? left.email : null },
       conversation: conversation ?? null,
     };
   });
@@ -137,7 +140,19 @@ export async function startSession(ctx: AppContext, inbox: WidgetInbox, input: S
     .orderBy('u.name')
     .limit(5)
     .execute();
-  return { ...session, inbox: { name: inbox.name, greeting: inbox.greeting, agents, reply_time: await replyTime(ctx, inbox) } };
+  return { ...session, inbox: { name: inbox.name, greeting: inbox.greeting, agents, reply_time: await replyTime(ctx, inbox), availability: availability(inbox.business_hours, new Date()) } };
+}
+
+/** Whether the team is in now, and if not when it is back (the widget says it in the visitor's language and time). */
+export function availability(schedule: Schedule | null, now: Date) {
+  const a = availabilityAt(schedule, now);
+  const back = a.next_open_at && schedule ? `Back ${describeOpening(a.next_open_at, now, schedule.time_zone)} (${schedule.time_zone} time)` : 'We will reply as soon as we are back';
+  return {
+    open: a.open,
+    next_open_at: a.next_open_at?.toISOString() ?? null,
+    time_zone: schedule?.time_zone ?? null,
+    text: a.open ? null : `We're away. ${back}.`,
+  };
 }
 
 /** "We typically reply in …", from the median first response of the last 30 days in this inbox. */

@@ -15,9 +15,15 @@ import { AppError } from '../../core/errors.js';
 import { Nullable, Obj, Page, Timestamp, Uuid, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
 import { scoped } from '../../core/db/tenant.js';
-import { MESSAGE_MAX } from '../conversations/conversations.schema.js';
+import { Attachment, AttachmentIds, MESSAGE_MAX } from '../conversations/conversations.schema.js';
+import { attachmentsOf, presentAttachment, visitorUrl, type AttachmentSummary } from '../attachments/attachments.js';
+import { recordEvent } from '../../core/outbox.js';
+import { uploadLimits, widgetAttachmentsRoutes } from '../attachments/attachments.routes.js';
+import type { SecretBox } from '../../core/crypto-box.js';
 import { postMessage } from '../conversations/commands/post-message.js';
+import { presentMessage } from '../conversations/conversations.presenter.js';
 import { inboxByKey, startSession, visitorByToken, type Visitor } from './visitors.js';
+import { leaveEmail } from './leave-email.js';
 
 const VisitorMessage = Type.Object({
   id: Uuid,
@@ -26,21 +32,43 @@ const VisitorMessage = Type.Object({
   content: Type.String(),
   status: Type.String(),
   client_message_id: Nullable(Type.String()),
+  attachments: Type.Array(Attachment),
   author: Nullable(Type.Object({ type: Type.String(), name: Type.String(), avatar_url: Nullable(Type.String()) })),
   created_at: Timestamp,
 });
 
 const WidgetSession = Type.Object({
   visitor_token: Type.String({ description: 'Keep it (the widget stores it) to resume this visitor later' }),
-  visitor: Type.Object({ contact_id: Uuid, name: Type.String(), email: Nullable(Type.String()), verified: Type.Boolean() }),
+  visitor: Type.Object({
+    contact_id: Uuid,
+    name: Type.String(),
+    email: Nullable(Type.String()),
+    verified: Type.Boolean(),
+    left_email: Nullable(Type.String({ description: 'The email this visitor left in the chat (unverified)' })),
+  }),
   conversation: Nullable(Type.Object({ id: Uuid, status: Type.String(), last_seq: Type.Integer() })),
+  uploads: Type.Object({ max_bytes: Type.Integer(), accept: Type.String({ description: 'For <input type=file accept>' }) }),
   inbox: Type.Object({
     name: Type.String(),
     greeting: Type.String(),
     agents: Type.Array(Type.Object({ name: Type.String(), avatar_url: Nullable(Type.String()) })),
     reply_time: Type.Object({ typical_minutes: Nullable(Type.Integer()), text: Type.String() }),
+    availability: Type.Object(
+      {
+        open: Type.Boolean({ description: 'Inside business hours (always, when the inbox has none)' }),
+        next_open_at: Nullable(Type.String({ format: 'date-time', description: 'When closed: the next opening; null if none is scheduled' })),
+        time_zone: Nullable(Type.String({ description: "The business hours' IANA time zone; null: always open" })),
+        text: Nullable(Type.String({ description: "When closed, in English: \"We're away. Back Monday at 09:00 (Europe/Berlin time).\"" })),
+      },
+      { description: 'Whether the team is in; the widget offers to leave an email while it is not' },
+    ),
   }),
 });
+
+const LeftEmail = Type.Object(
+  { email: Type.String(), name: Nullable(Type.String()), left_at: Timestamp },
+  { description: 'The email the visitor left, kept unverified on their own contact (never matched against other contacts)' },
+);
 
 const ContextField = Type.Optional(Type.String({ maxLength: 2000 }));
 
@@ -51,6 +79,7 @@ interface VisitorMessageRow {
   content: string;
   status: string;
   client_message_id: string | null;
+  content_attributes: Record<string, unknown>;
   created_at: Date;
   user_name: string | null;
   user_avatar: string | null;
@@ -59,7 +88,7 @@ interface VisitorMessageRow {
   sender_contact_id: string | null;
 }
 
-function presentVisitorMessage(m: VisitorMessageRow) {
+function presentVisitorMessage(m: VisitorMessageRow, box: SecretBox) {
   return {
     id: m.id,
     seq: m.seq,
@@ -67,9 +96,54 @@ function presentVisitorMessage(m: VisitorMessageRow) {
     content: m.content,
     status: m.status,
     client_message_id: m.client_message_id,
+    attachments: attachmentsOf(m.content_attributes).map((a) => presentAttachment(a, visitorUrl(box, a.id))),
     author: m.sender_user_id ? { type: 'user', name: m.user_name ?? '', avatar_url: m.user_avatar } : m.sender_contact_id ? { type: 'contact', name: m.contact_name ?? '', avatar_url: null } : null,
     created_at: m.created_at.toISOString(),
   };
+}
+
+/** An agent-side message (as events carry it) in the shape a visitor sees. */
+interface EventMessage {
+  id: string;
+  seq: number;
+  kind: string;
+  private: boolean;
+  direction: 'incoming' | 'outgoing';
+  content: string;
+  status: string;
+  client_message_id: string | null;
+  attachments: AttachmentSummary[];
+  author: { type: 'user' | 'contact'; name: string; avatar_url?: string | null } | null;
+  created_at: string;
+}
+
+/** A message as the visitor sees it (from the agent-side shape, as stored events carry it). */
+function toVisitorMessage(m: EventMessage, box: SecretBox) {
+  return {
+      id: m.id,
+      seq: m.seq,
+      direction: m.direction,
+      content: m.content,
+      status: m.status,
+      client_message_id: m.client_message_id,
+      attachments: (m.attachments ?? []).map((a) => presentAttachment({ id: a.id, file_name: a.file_name, content_type: a.content_type, byte_size: a.byte_size, width: a.width, height: a.height, inline: a.inline }, visitorUrl(box, a.id))),
+      author: m.author ? { type: m.author.type, name: m.author.name, avatar_url: m.author.type === 'user' ? (m.author.avatar_url ?? null) : null } : null,
+      created_at: m.created_at,
+  };
+}
+
+/** What a visitor's socket receives for a bus event about their conversation, if anything. */
+function visitorFrame(event: BusEvent, box: SecretBox): unknown {
+  const p = event.payload as { message?: EventMessage; typing?: boolean; private?: boolean; user?: { name: string; avatar_url?: string | null } | null; reader?: string; up_to_seq?: number };
+  if (event.event === 'message.created') {
+    const m = p.message;
+    // What the customer may see: no private notes, no internal system events.
+    if (!m || m.private || m.kind !== 'text') return undefined;
+    return { type: 'event', event: 'message.created', data: { message: toVisitorMessage(m, box) } };
+  }
+  if (event.event === 'conversation.typing' && p.user && !p.private) return { type: 'event', event: 'typing', data: { typing: p.typing === true, author: { name: p.user.name, avatar_url: p.user.avatar_url ?? null } } };
+  if (event.event === 'messages.read' && p.reader === 'agent') return { type: 'event', event: 'messages.read', data: { up_to_seq: p.up_to_seq } };
+  return undefined;
 }
 
 /** Where the built widget lives (dist/widget). */
@@ -83,9 +157,24 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
   const { db } = ctx;
   const { widgetSessionsPerIp: sessionsPerIp, widgetMessagesPerVisitor: messagesPerVisitor, widgetBadTokensPerIp: badTokensPerIp } = ctx.limiters;
 
+  // Known tokens, briefly: a chatting visitor sends many requests, and a token's visitor never
+  // changes (a bounded map; entries live 30 seconds).
+  const knownTokens = new Map<string, { visitor: Visitor; until: number }>();
+  async function visitorOf(token: string | undefined): Promise<Visitor | null> {
+    const now = Date.now();
+    const hit = token ? knownTokens.get(token) : undefined;
+    if (hit && hit.until > now) return hit.visitor;
+    const found = await visitorByToken(db, token);
+    if (found && token) {
+      if (knownTokens.size >= 10_000) knownTokens.clear();
+      knownTokens.set(token, { visitor: found, until: now + 30_000 });
+    }
+    return found;
+  }
+
   async function visitor(request: FastifyRequest): Promise<Visitor> {
     const header = request.headers['x-visitor-token'];
-    const found = await visitorByToken(db, typeof header === 'string' ? header : undefined);
+    const found = await visitorOf(typeof header === 'string' ? header : undefined);
     if (!found) {
       // Guessing tokens is rate limited and logged (SECURITY 29).
       await badTokensPerIp.hit(request.ip);
@@ -108,6 +197,7 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
         'messages.content',
         'messages.status',
         'messages.client_message_id',
+        'messages.content_attributes',
         'messages.created_at',
         'messages.sender_user_id',
         'messages.sender_contact_id',
@@ -120,6 +210,8 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
       // What the customer may see: no private notes, no internal system events.
       .where('messages.private', '=', false)
       .where('messages.kind', '=', 'text');
+
+  widgetAttachmentsRoutes(app, ctx, visitor);
 
   app.post(
     '/api/v1/widget/sessions',
@@ -143,11 +235,30 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
       await sessionsPerIp.hit(request.ip);
       const inbox = await inboxByKey(db, request.body.widget_key);
       const userAgent = request.headers['user-agent'];
-      return startSession(ctx, inbox, {
+      const session = await startSession(ctx, inbox, {
         visitorToken: request.body.visitor_token,
         identity: request.body.identity,
         context: { ...request.body.context, user_agent: typeof userAgent === 'string' ? userAgent.slice(0, 300) : undefined },
       });
+      return { ...session, uploads: uploadLimits(ctx) };
+    },
+  );
+
+  app.patch(
+    '/api/v1/widget/visitor',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['widget'],
+        summary: 'The visitor leaves an email to be answered at (header X-Visitor-Token); kept on their own contact, unverified',
+        body: Obj({ email: Type.String({ minLength: 1, maxLength: 254 }), name: Type.Optional(Type.String({ maxLength: 120 })) }),
+        response: { 200: LeftEmail, ...errors(400, 401, 422, 429) },
+      },
+    },
+    async (request) => {
+      const v = await visitor(request);
+      await ctx.limiters.widgetEmailPerVisitor.hit(v.contactId, 'You have changed your email too often; wait a few minutes.');
+      return leaveEmail(db, v, request.body);
     },
   );
 
@@ -165,7 +276,7 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
         .orderBy('messages.seq')
         .limit(500)
         .execute()) as VisitorMessageRow[];
-      return { data: rows.map(presentVisitorMessage), next_cursor: null };
+      return { data: rows.map((m) => presentVisitorMessage(m, ctx.box)), next_cursor: null };
     },
   );
 
@@ -176,28 +287,34 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
       schema: {
         tags: ['widget'],
         summary: 'The visitor writes (starts the conversation on the first message). Idempotent on client_message_id',
-        body: Obj({ content: Type.String({ minLength: 1, maxLength: MESSAGE_MAX }), client_message_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\w-]+$' }) }),
-        response: { 200: VisitorMessage, 201: VisitorMessage, ...errors(400, 401, 429) },
+        body: Obj({
+          content: Type.String({ maxLength: MESSAGE_MAX, description: 'The text; may be empty when attachment_ids are given' }),
+          client_message_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\w-]+$' }),
+          attachment_ids: Type.Optional(AttachmentIds),
+        }),
+        response: { 200: VisitorMessage, 201: VisitorMessage, ...errors(400, 401, 422, 429) },
       },
     },
     async (request, reply) => {
       const v = await visitor(request);
       await messagesPerVisitor.hit(v.contactId, 'You are sending messages too fast; wait a moment.');
       const content = request.body.content.trim();
-      if (!content) throw new AppError('validation_failed', 'Write something before sending.', [{ field: 'content', message: 'must not be blank' }]);
-      // One conversation per visitor and inbox, even when two tabs write at the same instant.
-      const conversationId = await db.transaction().execute(async (trx) => {
+      const attachmentIds = request.body.attachment_ids ?? [];
+      if (!content && attachmentIds.length === 0) throw new AppError('validation_failed', 'Write something before sending.', [{ field: 'content', message: 'must not be blank' }]);
+      // One conversation per visitor and inbox, even when two tabs write at the same instant: found
+      // without a lock when it exists (nearly always), created under the visitor's lock otherwise.
+      const current = await scoped(db, v.accountId).selectFrom('conversations').select('id').where('contact_id', '=', v.contactId).where('inbox_id', '=', v.inboxId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+      const conversationId = current?.id ?? await db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(hashtext(${v.contactId}))`.execute(trx);
         const ws = scoped(trx, v.accountId);
         const existing = await ws.selectFrom('conversations').select('id').where('contact_id', '=', v.contactId).where('inbox_id', '=', v.inboxId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
         if (existing) return existing.id;
-        const created = await ws.insertInto('conversations', { inbox_id: v.inboxId, contact_id: v.contactId, subject: content.slice(0, 80) }).returning('id').executeTakeFirstOrThrow();
+        const created = await ws.insertInto('conversations', { inbox_id: v.inboxId, contact_id: v.contactId, subject: (content || 'File').slice(0, 80) }).returning('id').executeTakeFirstOrThrow();
         return created.id;
       });
-      const { message, created } = await postMessage(db, v.accountId, { conversationId, content, clientMessageId: request.body.client_message_id, author: { type: 'contact', id: v.contactId } });
+      const { message, created } = await postMessage(db, v.accountId, { conversationId, content, clientMessageId: request.body.client_message_id, attachmentIds, author: { type: 'contact', id: v.contactId } });
       if (created) await ctx.outbox.flush();
-      const row = (await visitorMessages(v).where('messages.id', '=', message.id).executeTakeFirstOrThrow()) as VisitorMessageRow;
-      return reply.code(created ? 201 : 200).send(presentVisitorMessage(row));
+      return reply.code(created ? 201 : 200).send(toVisitorMessage(presentMessage(message), ctx.box));
     },
   );
 
@@ -205,39 +322,102 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
   interface VisitorConnection {
     socket: WebSocket;
     visitor: Visitor;
+    /** The conversation the visitor is in (found on first need; a new one starts with their first message). */
+    conversation?: { id: string; name: string };
+    readUpTo: number;
   }
   // Sockets by contact: an event names its conversation's contact, so delivery is one lookup.
   const byContact = new Map<string, Set<VisitorConnection>>();
+  const send = (c: VisitorConnection, frame: unknown) => {
+    if (c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify(frame));
+  };
   const unsubscribe = ctx.bus.subscribe((event: BusEvent) => {
-    if (event.event !== 'message.created') return;
-    const payload = event.payload as { message?: { id: string; private: boolean; kind: string }; contact_id?: string };
-    const message = payload.message;
-    if (!message || message.private || message.kind !== 'text' || !payload.contact_id) return;
+    const payload = event.payload as { contact_id?: string };
+    if (!payload.contact_id) return;
     const sockets = byContact.get(payload.contact_id);
     if (!sockets) return;
-    for (const c of sockets) {
-      if (c.visitor.accountId !== event.accountId || c.visitor.inboxId !== event.inboxId) continue;
-      visitorMessages(c.visitor)
-        .where('messages.id', '=', message.id)
-        .executeTakeFirst()
-        .then((row) => {
-          if (row && c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify({ type: 'event', event: 'message.created', data: { message: presentVisitorMessage(row as VisitorMessageRow) } }));
-        })
-        .catch(() => {
-          /* the visitor resyncs by sequence number */
-        });
-    }
+    const frame = visitorFrame(event, ctx.box);
+    if (!frame) return;
+    for (const c of sockets) if (c.visitor.accountId === event.accountId && c.visitor.inboxId === event.inboxId) send(c, frame);
   });
   app.addHook('onClose', async () => {
     unsubscribe();
     for (const set of byContact.values()) for (const c of set) c.socket.close(1001, 'server shutting down');
   });
 
+  async function conversationOf(c: VisitorConnection) {
+    if (c.conversation) return c.conversation;
+    const row = await scoped(db, c.visitor.accountId)
+      .selectFrom('conversations')
+      .innerJoin('contacts as ct', (j) => j.onRef('ct.id', '=', 'conversations.contact_id').onRef('ct.account_id', '=', 'conversations.account_id'))
+      .select(['conversations.id', 'ct.name'])
+      .where('conversations.contact_id', '=', c.visitor.contactId)
+      .where('conversations.inbox_id', '=', c.visitor.inboxId)
+      .orderBy('conversations.created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (row) c.conversation = row;
+    return row;
+  }
+
+  /** The visitor is typing: agents who may see the conversation hear it (nothing is stored). */
+  async function visitorTyping(c: VisitorConnection, typing: boolean) {
+    const conversation = await conversationOf(c);
+    if (!conversation) return;
+    await ctx.bus.publish({
+      id: 0,
+      transient: true,
+      accountId: c.visitor.accountId,
+      event: 'conversation.typing',
+      conversationId: conversation.id,
+      inboxId: c.visitor.inboxId,
+      payload: { typing, private: false, user: null, contact: { id: c.visitor.contactId, name: conversation.name } },
+    });
+  }
+
+  /** The visitor has seen the agents' messages up to `upTo`: they turn "read", and agents see it. */
+  async function visitorRead(c: VisitorConnection, upTo: number) {
+    if (upTo <= c.readUpTo) return;
+    const conversation = await conversationOf(c);
+    if (!conversation) return;
+    const accountId = c.visitor.accountId;
+    const changed = await db.transaction().execute(async (trx) => {
+      const ws = scoped(trx, accountId);
+      const updated = await ws
+        .updateTable('conversations')
+        .set({ contact_last_read_seq: sql<number>`greatest(contact_last_read_seq, least(${upTo}, last_seq))` })
+        .where('id', '=', conversation.id)
+        .returning('contact_last_read_seq')
+        .executeTakeFirst();
+      if (!updated) return false;
+      const seen = await ws
+        .updateTable('messages')
+        .set({ status: 'read' })
+        .where('conversation_id', '=', conversation.id)
+        .where('direction', '=', 'outgoing')
+        .where('private', '=', false)
+        .where('seq', '<=', updated.contact_last_read_seq)
+        .where('status', 'in', ['sent', 'delivered'])
+        .returning('seq')
+        .execute();
+      if (!seen.length) return false;
+      await recordEvent(trx, accountId, 'messages.read', { reader: 'contact', up_to_seq: updated.contact_last_read_seq, contact_id: c.visitor.contactId }, { conversationId: conversation.id, inboxId: c.visitor.inboxId });
+      return true;
+    });
+    c.readUpTo = upTo;
+    if (changed) await ctx.outbox.flush();
+  }
+
   app.route({
     method: 'GET',
     url: '/api/v1/widget/realtime',
     config: { access: 'public' },
-    schema: { tags: ['widget'], summary: 'WebSocket of the visitor\'s live messages; send {"type":"auth","visitor_token":…} first', response: { ...errors(403, 426) } },
+    schema: {
+      tags: ['widget'],
+      summary:
+        'WebSocket of the visitor\'s live messages, agents typing and read receipts; send {"type":"auth","visitor_token":…} first, then {"type":"typing","typing":true|false} and {"type":"read","up_to_seq":N}',
+      response: { ...errors(403, 426) },
+    },
     preHandler: async (request) => {
       // Only the widget frame (served from this server) may open it (SECURITY 28).
       const origin = request.headers.origin;
@@ -249,8 +429,12 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
     wsHandler: (socket) => {
       let connection: VisitorConnection | undefined;
       const authTimeout = setTimeout(() => socket.close(4401, 'authenticate first'), 10_000);
+      const quietly = (work: Promise<unknown>) =>
+        void work.catch(() => {
+          /* typing and receipts are best effort; messages have their own path */
+        });
       socket.on('message', (raw) => {
-        let frame: { type?: unknown; visitor_token?: unknown };
+        let frame: { type?: unknown; visitor_token?: unknown; typing?: unknown; up_to_seq?: unknown };
         try {
           frame = JSON.parse(String(raw)) as typeof frame;
         } catch {
@@ -258,11 +442,13 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
           return;
         }
         if (frame.type === 'ping') return socket.send(JSON.stringify({ type: 'pong' }));
+        if (frame.type === 'typing' && connection) return quietly(visitorTyping(connection, frame.typing === true));
+        if (frame.type === 'read' && connection && Number.isSafeInteger(frame.up_to_seq)) return quietly(visitorRead(connection, frame.up_to_seq as number));
         if (frame.type === 'auth' && !connection) {
           void visitorByToken(db, typeof frame.visitor_token === 'string' ? frame.visitor_token : undefined).then((v) => {
             clearTimeout(authTimeout);
             if (!v) return socket.close(4401, 'unknown visitor token');
-            connection = { socket, visitor: v };
+            connection = { socket, visitor: v, readUpTo: 0 };
             let set = byContact.get(v.contactId);
             if (!set) byContact.set(v.contactId, (set = new Set()));
             set.add(connection);

@@ -1,7 +1,12 @@
-import { Box, Button, Group, SegmentedControl, Text, Textarea } from '@mantine/core';
-import { IconLock, IconSend } from '@tabler/icons-react';
-import { useImperativeHandle, useRef, useState, type FormEvent, type KeyboardEvent, type Ref } from 'react';
+import { ActionIcon, Box, Button, FileButton, Group, SegmentedControl, Text, Textarea, Tooltip } from '@mantine/core';
+import { IconLock, IconPaperclip, IconSend } from '@tabler/icons-react';
+import { useImperativeHandle, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent, type Ref } from 'react';
 import { errorMessage } from '../../api/client';
+import { AttachmentChips } from './composer/AttachmentChips';
+import { EmojiPicker } from './composer/EmojiPicker';
+import { MentionList, mentionedIds, useMentionables, useMentions } from './composer/mentions';
+import { useAttachments } from './composer/useAttachments';
+import { useTypingSignal } from './collision';
 import classes from './Inbox.module.css';
 import { MESSAGE_MAX, newClientMessageId, useSendMessage } from './useConversationActions';
 
@@ -13,6 +18,7 @@ export interface ComposerHandle {
 
 interface Props {
   conversationId: string;
+  inboxId: string;
   contactName: string;
   ref?: Ref<ComposerHandle>;
 }
@@ -20,18 +26,26 @@ interface Props {
 // Unsent text per conversation, kept while the agent looks at other conversations.
 const drafts = new Map<string, string>();
 
-/** Writes a reply to the customer or a private note. Enter sends, Shift+Enter starts a new line. */
-export function Composer({ conversationId, contactName, ref }: Props) {
+const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes('Files');
+
+/** Writes a reply to the customer or a private note, with files, emoji and (in notes) @mentions. Enter sends. */
+export function Composer({ conversationId, inboxId, contactName, ref }: Props) {
   const [mode, setMode] = useState<ComposerMode>('reply');
   const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
+  const [caret, setCaret] = useState(text.length);
   const [error, setError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
-  // The id of a send that failed: sending the same text again reuses it, so a retry never doubles a message.
-  const pending = useRef<{ id: string; content: string; note: boolean } | null>(null);
+  // The id of a send that failed: sending the same message again reuses it, so a retry never doubles it.
+  const pending = useRef<{ id: string; signature: string } | null>(null);
   const send = useSendMessage(conversationId);
+  const files = useAttachments(conversationId);
+  const typing = useTypingSignal(conversationId);
+  const people = useMentionables(inboxId);
   const note = mode === 'note';
   const length = text.trim().length;
   const tooLong = length > MESSAGE_MAX;
+  const sendable = (length > 0 || files.attachments.length > 0) && !tooLong && !files.uploading;
 
   useImperativeHandle(ref, () => ({
     focus: (next) => {
@@ -40,30 +54,56 @@ export function Composer({ conversationId, contactName, ref }: Props) {
     },
   }));
 
-  const update = (value: string) => {
+  const update = (value: string, cursor = value.length) => {
     setText(value);
+    setCaret(cursor);
     setError(null);
     if (value) drafts.set(conversationId, value);
     else drafts.delete(conversationId);
+    typing.typed(value, note);
   };
 
+  /** Puts `insert` in place of text[from, to) and leaves the caret after it. */
+  const splice = (from: number, to: number, insert: string) => {
+    const next = text.slice(0, from) + insert + text.slice(to);
+    const cursor = from + insert.length;
+    update(next, cursor);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(cursor, cursor);
+    });
+  };
+
+  const mentions = useMentions({ enabled: note, text, caret, people, onPick: (from, insert) => splice(from, caret, insert) });
+
   const submit = async () => {
+    if (!sendable || send.isPending) return;
     const content = text.trim();
-    if (!content || tooLong || send.isPending) return;
-    const retry = pending.current;
-    const id = retry && retry.content === content && retry.note === note ? retry.id : newClientMessageId();
-    pending.current = { id, content, note };
+    const attachmentIds = files.attachments.map((a) => a.id);
+    const mentionIds = note ? mentionedIds(content, people) : [];
+    const signature = JSON.stringify([content, note, attachmentIds]);
+    const id = pending.current?.signature === signature ? pending.current.id : newClientMessageId();
+    pending.current = { id, signature };
     setError(null);
     try {
-      await send.mutateAsync({ content, private: note, client_message_id: id });
+      await send.mutateAsync({
+        content,
+        private: note,
+        client_message_id: id,
+        ...(attachmentIds.length ? { attachment_ids: attachmentIds } : {}),
+        ...(mentionIds.length ? { mentions: mentionIds } : {}),
+      });
       pending.current = null;
+      files.clear();
       update('');
+      typing.stop();
     } catch (err) {
       setError(errorMessage(err));
     }
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (mentions.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void submit();
@@ -72,15 +112,39 @@ export function Composer({ conversationId, contactName, ref }: Props) {
     }
   };
 
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const pasted = Array.from(event.clipboardData.files);
+    if (pasted.length === 0) return;
+    event.preventDefault();
+    files.add(pasted);
+  };
+
+  const trackCaret = () => setCaret(input.current?.selectionStart ?? text.length);
+
   return (
     <Box
       component="form"
       aria-label="Write a message"
-      className={`${classes.paneFooter} ${classes.composer}`}
+      className={`${classes.paneFooter} ${classes.composer} ${classes.dropZone}`}
       data-mode={mode}
+      data-dragging={dragging || undefined}
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
         void submit();
+      }}
+      onDragOver={(e: DragEvent) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e: DragEvent) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e: DragEvent) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(false);
+        files.add(Array.from(e.dataTransfer.files));
       }}
     >
       <Group justify="space-between" gap="xs" mb="xs" wrap="nowrap">
@@ -98,25 +162,44 @@ export function Composer({ conversationId, contactName, ref }: Props) {
           ]}
         />
         <Text size="xs" c="dimmed" visibleFrom="sm" ta="right">
-          Enter to send · Shift+Enter for a new line
+          {note ? 'Type @ to mention a teammate · Enter to send' : 'Enter to send · Shift+Enter for a new line'}
         </Text>
       </Group>
-      <Textarea
-        ref={input}
-        aria-label={note ? 'Private note' : 'Reply'}
-        placeholder={note ? 'Only your team sees notes' : `Reply to ${contactName}…`}
-        value={text}
-        onChange={(e) => update(e.currentTarget.value)}
-        onKeyDown={onKeyDown}
-        readOnly={send.isPending}
-        autosize
-        minRows={2}
-        maxRows={8}
-        error={error}
-        classNames={{ input: classes.composerInput }}
-      />
+      <AttachmentChips files={files.files} onRemove={files.remove} />
+      <Box pos="relative">
+        <MentionList mentions={mentions} />
+        <Textarea
+          ref={input}
+          aria-label={note ? 'Private note' : 'Reply'}
+          placeholder={note ? 'Only your team sees notes' : `Reply to ${contactName}…`}
+          value={text}
+          onChange={(e) => update(e.currentTarget.value, e.currentTarget.selectionStart)}
+          onKeyDown={onKeyDown}
+          onKeyUp={trackCaret}
+          onClick={trackCaret}
+          onPaste={onPaste}
+          onBlur={() => typing.stop()}
+          readOnly={send.isPending}
+          autosize
+          minRows={2}
+          maxRows={8}
+          error={error}
+          classNames={{ input: classes.composerInput }}
+          {...mentions.inputProps}
+        />
+      </Box>
       <Group justify="space-between" gap="xs" mt="xs" wrap="nowrap">
         <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
+          <FileButton onChange={(picked) => files.add(picked)} multiple accept={files.accept}>
+            {(props) => (
+              <Tooltip label="Attach files">
+                <ActionIcon {...props} variant="subtle" color="gray" aria-label="Attach files" disabled={send.isPending}>
+                  <IconPaperclip size={18} />
+                </ActionIcon>
+              </Tooltip>
+            )}
+          </FileButton>
+          <EmojiPicker disabled={send.isPending} onPick={(emoji) => splice(input.current?.selectionStart ?? caret, input.current?.selectionEnd ?? caret, emoji)} />
           {note && (
             <Text size="xs" c="var(--mantine-color-yellow-light-color)" fw={500} style={{ display: 'flex', alignItems: 'center', gap: 4 }}>
               <IconLock size={12} />
@@ -133,7 +216,7 @@ export function Composer({ conversationId, contactName, ref }: Props) {
         <Button
           type="submit"
           loading={send.isPending}
-          disabled={!length || tooLong}
+          disabled={!sendable}
           color={note ? 'yellow' : undefined}
           autoContrast
           rightSection={note ? <IconLock size={16} /> : <IconSend size={16} />}

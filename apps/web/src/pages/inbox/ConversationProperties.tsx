@@ -1,8 +1,9 @@
-import { Select, SimpleGrid, TagsInput } from '@mantine/core';
+import { Group, Select, SimpleGrid, TagsInput, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconFlag, IconUser, IconUsersGroup } from '@tabler/icons-react';
 import { useInbox, useTeams, useUsers } from '../../api/queries';
 import type { Conversation, ConversationChanges, Priority } from '../../api/types';
+import { PresenceDot, presenceLabels, usePresenceMap } from '../../lib/presence';
 import { useSession } from '../../lib/session';
 import { normaliseTag, tagPattern } from './filters';
 import { priorityColors, priorityLabels } from './inbox';
@@ -23,6 +24,7 @@ export function ConversationProperties({ conversation, onChange, saving }: Props
   const users = useUsers();
   const teams = useTeams();
   const inbox = useInbox(conversation.inbox.id);
+  const presence = usePresenceMap();
 
   // Who can be assigned: the people who work in this inbox (everyone, if the inbox cannot be read).
   const memberIds = new Set(inbox.data?.member_ids ?? users.data?.map((u) => u.id) ?? []);
@@ -60,6 +62,16 @@ export function ConversationProperties({ conversation, onChange, saving }: Props
         leftSection={<IconUser size={14} />}
         data={[{ value: UNASSIGNED, label: 'Unassigned' }, ...people]}
         value={assignee ?? UNASSIGNED}
+        renderOption={({ option }) => {
+          const status = presence.get(option.value);
+          return (
+            <Group gap={8} wrap="nowrap" data-user-id={option.value}>
+              {status ? <PresenceDot status={status} /> : presence.size > 0 && option.value !== UNASSIGNED && <span style={{ width: 8, flexShrink: 0 }} />}
+              {option.label}
+              {status && <VisuallyHidden> ({presenceLabels[status]})</VisuallyHidden>}
+            </Group>
+          );
+        }}
         onChange={(v) => v && v !== (conversation.assignee?.id ?? UNASSIGNED) && onChange({ assignee_id: v === UNASSIGNED ? null : v })}
         allowDeselect={false}
         searchable

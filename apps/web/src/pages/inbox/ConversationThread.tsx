@@ -4,6 +4,7 @@ import { useMessages } from '../../api/queries';
 import type { Conversation, ConversationChanges } from '../../api/types';
 import { ErrorState } from '../../components/QueryStates';
 import { useFormat } from '../../lib/format';
+import { CollisionBar, useCollision } from './collision';
 import { Composer, type ComposerHandle } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
 import classes from './Inbox.module.css';
@@ -21,7 +22,12 @@ export function ConversationThread({ conversation, onChange, saving, composerRef
   const messages = useMessages(conversation.id);
   const fmt = useFormat();
   const viewport = useRef<HTMLDivElement>(null);
+  const content = useRef<HTMLDivElement>(null);
+  // Whether the reader is at the newest message: then the thread follows as it grows (images loading, say).
+  const atBottom = useRef(true);
+  const lastTop = useRef(0);
   const count = messages.data?.length ?? 0;
+  const { viewers, typers } = useCollision(conversation.id);
 
   // Keep the newest message in view as the thread grows.
   useEffect(() => {
@@ -29,11 +35,36 @@ export function ConversationThread({ conversation, onChange, saving, composerRef
     if (el && count) el.scrollTo({ top: el.scrollHeight });
   }, [count]);
 
+  useEffect(() => {
+    const el = viewport.current;
+    if (!el || !content.current) return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTo({ top: el.scrollHeight });
+    });
+    // The content grows (an image loads) or the viewport shrinks (the composer grows): stay at the bottom.
+    observer.observe(content.current);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
   return (
     <>
       <ConversationHeader conversation={conversation} onChange={onChange} saving={saving} />
-      <ScrollArea className={classes.messages} viewportRef={viewport} type="auto">
-        <Box p={{ base: 'md', sm: 'lg' }}>
+      <ScrollArea
+        className={classes.messages}
+        viewportRef={viewport}
+        type="auto"
+        onScrollPositionChange={({ y }) => {
+          const el = viewport.current;
+          if (!el) return;
+          // Only scrolling up leaves the bottom: content that grew meanwhile must not count as the reader leaving.
+          const near = el.scrollHeight - y - el.clientHeight < 80;
+          if (y < lastTop.current - 1) atBottom.current = near;
+          else if (near) atBottom.current = true;
+          lastTop.current = y;
+        }}
+      >
+        <Box p={{ base: 'md', sm: 'lg' }} ref={content}>
           {messages.isPending && <ThreadSkeleton />}
           {messages.isError && (
             <ErrorState error={messages.error} title="Could not load messages" onRetry={() => void messages.refetch()} />
@@ -50,7 +81,8 @@ export function ConversationThread({ conversation, onChange, saving, composerRef
           )}
         </Box>
       </ScrollArea>
-      <Composer ref={composerRef} conversationId={conversation.id} contactName={contactName(conversation)} />
+      <CollisionBar viewers={viewers} typers={typers} />
+      <Composer ref={composerRef} conversationId={conversation.id} inboxId={conversation.inbox.id} contactName={contactName(conversation)} />
     </>
   );
 }

@@ -1,8 +1,9 @@
 import { Avatar, Badge, Box, Group, Stack, Text } from '@mantine/core';
-import { IconLock } from '@tabler/icons-react';
+import { IconChecks, IconLock } from '@tabler/icons-react';
 import type { Message } from '../../api/types';
 import type { Formatters } from '../../lib/format';
 import classes from './Inbox.module.css';
+import { MessageAttachments } from './MessageAttachments';
 
 const isoTimestamp = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
 
@@ -11,6 +12,8 @@ export function MessageItem({ message, fmt }: { message: Message; fmt: Formatter
   if (message.kind === 'system') return <SystemEvent message={message} fmt={fmt} />;
   const outgoing = message.direction === 'outgoing';
   const name = message.author?.name || (outgoing ? 'Agent' : 'Visitor');
+  const attachments = message.attachments ?? [];
+  const seen = outgoing && !message.private && message.status === 'read';
   return (
     <Box component="li" data-kind="text" data-private={message.private || undefined} aria-label={message.private ? `Private note by ${name}` : `Message from ${name}`}>
       <Group gap="sm" align="flex-end" wrap="nowrap" justify={outgoing ? 'flex-end' : 'flex-start'}>
@@ -28,12 +31,21 @@ export function MessageItem({ message, fmt }: { message: Message; fmt: Formatter
             <Text size="xs" c="dimmed" component="time" dateTime={message.created_at} title={fmt.dateTime(message.created_at)}>
               {fmt.smart(message.created_at)}
             </Text>
+            {seen && (
+              <Text size="xs" c="dimmed" className={classes.typing} title="The customer has seen this">
+                <IconChecks size={12} aria-hidden />
+                Seen
+              </Text>
+            )}
           </Group>
-          <Box className={classes.bubble} data-direction={message.direction} data-private={message.private || undefined}>
-            <Text size="sm">
-              {message.content}
-            </Text>
-          </Box>
+          {(message.content || attachments.length === 0) && (
+            <Box className={classes.bubble} data-direction={message.direction} data-private={message.private || undefined}>
+              <Text size="sm">
+                {message.content}
+              </Text>
+            </Box>
+          )}
+          <MessageAttachments attachments={attachments} align={outgoing ? 'flex-end' : 'flex-start'} />
         </Stack>
         {outgoing && <Avatar size={28} radius="xl" color={message.private ? 'yellow' : 'indigo'} variant="filled" name={name} />}
       </Group>

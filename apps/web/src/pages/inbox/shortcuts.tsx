@@ -11,6 +11,7 @@ export const shortcutList: { keys: string[]; action: string }[] = [
   { keys: ['Enter'], action: 'Send (in the reply box)' },
   { keys: ['Shift', 'Enter'], action: 'New line (in the reply box)' },
   { keys: ['Esc'], action: 'Leave the reply box' },
+  { keys: ['@'], action: 'Mention a teammate (in a private note); ↑ ↓ and Enter pick one' },
 ];
 
 type Handlers = Partial<Record<'j' | 'k' | 'r' | 'n' | 'e' | '?', () => void>>;

@@ -27,6 +27,9 @@ export interface NewMessage {
   content: string;
   private: boolean;
   client_message_id: string;
+  attachment_ids?: string[];
+  /** Teammates mentioned in a private note. */
+  mentions?: string[];
 }
 
 export function useSendMessage(id: string) {

@@ -6,10 +6,11 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../../core/db/schema.js';
 import { scoped } from '../../../core/db/tenant.js';
-import { notFound } from '../../../core/errors.js';
+import { AppError, notFound } from '../../../core/errors.js';
 import { recordEvent } from '../../../core/outbox.js';
 import { findMessage } from '../conversations.queries.js';
 import { presentMessage, type MessageRow } from '../conversations.presenter.js';
+import { claimUploads, lockUploads } from '../../attachments/attachments.js';
 
 export type Author = { type: 'user'; id: string } | { type: 'contact'; id: string } | { type: 'system'; id?: string };
 
@@ -20,6 +21,10 @@ export interface NewMessageInput {
   private?: boolean;
   clientMessageId?: string;
   contentAttributes?: Record<string, unknown>;
+  /** Uploads of the author (see attachments) this message carries. */
+  attachmentIds?: string[];
+  /** More writes in the message's transaction (e.g. notifications), given the stored message. */
+  afterInsert?: (trx: Transaction<DB>, message: MessageRow) => Promise<void>;
 }
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
@@ -60,6 +65,7 @@ export async function insertMessage(trx: Transaction<DB>, accountId: string, inp
     .returning(['last_seq', 'inbox_id', 'contact_id'])
     .executeTakeFirst();
   if (!conversation) throw notFound('Conversation');
+  const attachments = input.author.type === 'system' ? [] : await lockUploads(trx, accountId, input.attachmentIds ?? [], input.author, { id: input.conversationId, inbox_id: conversation.inbox_id });
 
   const message = await ws
     .insertInto('messages', {
@@ -72,25 +78,28 @@ export async function insertMessage(trx: Transaction<DB>, accountId: string, inp
       sender_user_id: input.author.type === 'user' ? input.author.id : input.author.type === 'system' ? (input.author.id ?? null) : null,
       sender_contact_id: incoming ? input.author.id : null,
       client_message_id: input.clientMessageId ?? null,
-      content_attributes: JSON.stringify(input.contentAttributes ?? {}),
+      content_attributes: JSON.stringify({ ...input.contentAttributes, ...(attachments.length ? { attachments } : {}) }),
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  await claimUploads(trx, accountId, attachments.map((a) => a.id), input.conversationId, message.id);
   const row = await findMessage(trx, accountId, message.id);
   // contact_id lets the visitors' gateway find that customer's sockets without a query.
   await recordEvent(trx, accountId, 'message.created', { message: presentMessage(row), contact_id: conversation.contact_id }, { conversationId: input.conversationId, inboxId: conversation.inbox_id });
+  await input.afterInsert?.(trx, row);
   return row;
 }
 
 export async function postMessage(db: Kysely<DB>, accountId: string, input: NewMessageInput): Promise<{ message: MessageRow; created: boolean }> {
-  const before = await existing(db, accountId, input.conversationId, input.clientMessageId);
-  if (before) return { message: await findMessage(db, accountId, before.id), created: false };
   try {
     const message = await db.transaction().execute((trx) => insertMessage(trx, accountId, input));
     return { message, created: true };
   } catch (err) {
-    // Two deliveries of the same client id at once: the unique index let one through.
-    if (!isUniqueViolation(err)) throw err;
+    // A retry of a message already stored (or two deliveries of it at once): the unique index on
+    // the client id refused the second, or its files were already claimed by the first; its
+    // transaction rolled back. Answer the first.
+    const claimed = err instanceof AppError && err.code === 'invalid_reference';
+    if (!isUniqueViolation(err) && !claimed) throw err;
     const winner = await existing(db, accountId, input.conversationId, input.clientMessageId);
     if (!winner) throw err;
     return { message: await findMessage(db, accountId, winner.id), created: false };

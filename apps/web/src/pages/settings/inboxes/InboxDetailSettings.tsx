@@ -10,6 +10,7 @@ import { useFormat } from '../../../lib/format';
 import { useSession } from '../../../lib/session';
 import { SettingsCard } from '../SettingsCard';
 import { channelLabel } from '../../inbox/inbox';
+import { BusinessHoursCard } from './BusinessHoursCard';
 import { DeleteInboxModal } from './DeleteInboxModal';
 import { IdentityCard } from './IdentityCard';
 import { InboxModal } from './InboxModal';
@@ -138,6 +139,7 @@ export function InboxDetailSettings() {
           )}
         </Stack>
       </SettingsCard>
+      <BusinessHoursCard key={`${data.id}:${JSON.stringify(data.business_hours)}`} inbox={data} editable={isAdmin} />
       {isAdmin && data.identity_secret && <IdentityCard secret={data.identity_secret} />}
 
       {isAdmin && (

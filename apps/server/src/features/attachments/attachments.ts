@@ -1,0 +1,113 @@
+/**
+ * Files in conversations: storing an upload (checked by content, counted against the workspace's
+ * quota), a message claiming the uploads of its author, and how an attachment is shown to agents
+ * and to visitors. An upload is a handle that works only for whoever uploaded it, once.
+ */
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../core/db/schema.js';
+import { scoped } from '../../core/db/tenant.js';
+import type { SecretBox } from '../../core/crypto-box.js';
+import { AppError } from '../../core/errors.js';
+import { displayName, sniff } from './files.js';
+
+export const MAX_PER_MESSAGE = 10;
+
+export type Uploader = { type: 'user'; id: string } | { type: 'contact'; id: string };
+
+/** What a message keeps about each file (in content_attributes, so reading messages needs no join). */
+export interface AttachmentSummary {
+  id: string;
+  file_name: string;
+  content_type: string;
+  byte_size: number;
+  width: number | null;
+  height: number | null;
+  inline: boolean;
+}
+
+export interface NewUpload {
+  accountId: string;
+  inboxId: string;
+  conversationId: string | null;
+  uploader: Uploader;
+  fileName: string;
+  bytes: Buffer;
+  quotaBytes: number;
+}
+
+export async function storeUpload(db: Kysely<DB>, upload: NewUpload): Promise<AttachmentSummary> {
+  const sniffed = await sniff(upload.bytes, upload.fileName);
+  const fileName = displayName(upload.fileName, sniffed.contentType);
+  return db.transaction().execute(async (trx) => {
+    // One workspace's uploads queue here, so two at once cannot both squeeze under the quota.
+    await sql`select pg_advisory_xact_lock(hashtext(${`attachments:${upload.accountId}`}))`.execute(trx);
+    const ws = scoped(trx, upload.accountId);
+    const used = await ws.selectFrom('attachments').select((eb) => eb.fn.coalesce(eb.fn.sum<string>('byte_size'), sql<string>`0`).as('bytes')).executeTakeFirstOrThrow();
+    if (Number(used.bytes) + upload.bytes.length > upload.quotaBytes) throw new AppError('storage_quota_exceeded');
+    const row = await ws
+      .insertInto('attachments', {
+        inbox_id: upload.inboxId,
+        conversation_id: upload.conversationId,
+        uploaded_by_user_id: upload.uploader.type === 'user' ? upload.uploader.id : null,
+        uploaded_by_contact_id: upload.uploader.type === 'contact' ? upload.uploader.id : null,
+        file_name: fileName,
+        content_type: sniffed.contentType,
+        byte_size: upload.bytes.length,
+        width: sniffed.width,
+        height: sniffed.height,
+        sha256: createHash('sha256').update(upload.bytes).digest('hex'),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await ws.insertInto('attachment_blobs', { attachment_id: row.id, data: upload.bytes }).execute();
+    return { id: row.id, file_name: fileName, content_type: sniffed.contentType, byte_size: upload.bytes.length, width: sniffed.width, height: sniffed.height, inline: sniffed.inline };
+  });
+}
+
+/**
+ * Locks the uploads a new message names and checks each is its author's own, unclaimed, and made
+ * for this conversation (or, for a visitor's first message, this inbox). Refuses per id otherwise.
+ */
+export async function lockUploads(trx: Transaction<DB>, accountId: string, ids: string[], author: Uploader, conversation: { id: string; inbox_id: string }): Promise<AttachmentSummary[]> {
+  if (ids.length === 0) return [];
+  const unique = [...new Set(ids)];
+  const rows = await scoped(trx, accountId)
+    .selectFrom('attachments')
+    .selectAll('attachments')
+    .where('id', 'in', unique)
+    .where(author.type === 'user' ? 'uploaded_by_user_id' : 'uploaded_by_contact_id', '=', author.id)
+    .where('message_id', 'is', null)
+    .where('inbox_id', '=', conversation.inbox_id)
+    .forUpdate()
+    .execute();
+  const usable = new Map(rows.filter((r) => r.conversation_id === null || r.conversation_id === conversation.id).map((r) => [r.id, r]));
+  const missing = unique.filter((id) => !usable.has(id));
+  if (missing.length) {
+    throw new AppError(
+      'invalid_reference',
+      missing.length === 1 ? 'One of the files is unknown, not yours, or already sent; upload it again.' : 'Some of the files are unknown, not yours, or already sent; upload them again.',
+      missing.map((id) => ({ field: 'attachment_ids', id, message: 'unknown, not yours, or already sent' })),
+    );
+  }
+  return unique.map((id) => {
+    const r = usable.get(id)!;
+    return { id: r.id, file_name: r.file_name, content_type: r.content_type, byte_size: r.byte_size, width: r.width, height: r.height, inline: r.width !== null };
+  });
+}
+
+export async function claimUploads(trx: Transaction<DB>, accountId: string, ids: string[], conversationId: string, messageId: string): Promise<void> {
+  if (ids.length === 0) return;
+  await scoped(trx, accountId).updateTable('attachments').set({ message_id: messageId, conversation_id: conversationId }).where('id', 'in', ids).execute();
+}
+
+export const attachmentsOf = (contentAttributes: Record<string, unknown> | null | undefined): AttachmentSummary[] =>
+  Array.isArray(contentAttributes?.attachments) ? (contentAttributes.attachments as AttachmentSummary[]) : [];
+
+/** Agents fetch files with their session, through the conversation's visibility. */
+export const agentUrl = (id: string) => `/api/v1/attachments/${id}`;
+
+/** Visitors have no cookie in a third-party frame: their links carry a signature instead. */
+export const visitorUrl = (box: SecretBox, id: string) => `/api/v1/widget/attachments/${id}?sig=${box.sign('attachment', id)}`;
+
+export const presentAttachment = (a: AttachmentSummary, url: string) => ({ ...a, url });
