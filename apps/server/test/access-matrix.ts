@@ -113,6 +113,7 @@ export const accessMatrix: Record<string, RouteCase> = {
   'GET /api/v1/inboxes/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.inboxId }) },
   'POST /api/v1/inboxes': { expect: e(401, 201, 403, 403, 403, 201, 201), body: () => ({ channel: 'webchat', name: 'Website', allowed_origins: ['https://shop.example'] }) },
   'PATCH /api/v1/inboxes/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.inbox() }), body: () => ({ name: 'Renamed inbox', allowed_origins: ['https://www.shop.example'] }) },
+  'POST /api/v1/inboxes/:id/identity-secret': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.inboxId }) },
   'DELETE /api/v1/inboxes/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.inbox() }) },
 
   // —— contacts and conversations ——

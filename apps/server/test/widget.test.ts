@@ -237,3 +237,26 @@ describe('the widget files', () => {
     expect(page.body).toContain('Try &#60;it&#62;');
   });
 });
+
+describe('rotating the identity secret (SECURITY 27)', () => {
+  it('makes hashes signed with the old secret worthless at once, and the new secret works', async () => {
+    const admin = await sessionFor(t, ws.owner.id, ws.accountId);
+    const inbox = json<{ id: string; widget_key: string; identity_secret: string }>(
+      await t.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: admin, payload: { channel: 'webchat', name: 'Rotating', member_ids: [agent.id] } }),
+    );
+    const start = (hash: string) => t.app.inject({ method: 'POST', url: '/api/v1/widget/sessions', payload: { widget_key: inbox.widget_key, identity: { id: 'customer-77', hash } } });
+    expect(json<Session>(await start(sign('customer-77', inbox.identity_secret))).visitor.verified).toBe(true);
+
+    const rotated = await t.app.inject({ method: 'POST', url: `/api/v1/inboxes/${inbox.id}/identity-secret`, headers: admin });
+    expect(rotated.statusCode).toBe(200);
+    const fresh = json<{ identity_secret: string }>(rotated).identity_secret;
+    expect(fresh).not.toBe(inbox.identity_secret);
+    expect(json<Session>(await start(sign('customer-77', inbox.identity_secret))).visitor.verified).toBe(false);
+    expect(json<Session>(await start(sign('customer-77', fresh))).visitor.verified).toBe(true);
+
+    // Agents may not rotate it, and the audit log records who did.
+    expect((await t.app.inject({ method: 'POST', url: `/api/v1/inboxes/${inbox.id}/identity-secret`, headers: agentHeaders })).statusCode).toBe(403);
+    const audit = json<{ data: Array<{ action: string }> }>(await t.app.inject({ method: 'GET', url: '/api/v1/audit-events', headers: admin }));
+    expect(audit.data.map((a) => a.action)).toContain('inbox.identity_secret_rotated');
+  });
+});

@@ -21,7 +21,8 @@ export type AuditAction =
   | 'invitation.revoked'
   | 'invitation.accepted'
   | 'workspace.created'
-  | 'workspace.renamed';
+  | 'workspace.renamed'
+  | 'inbox.identity_secret_rotated';
 
 export interface AuditEntry {
   action: AuditAction;

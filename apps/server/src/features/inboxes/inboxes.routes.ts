@@ -12,6 +12,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../core/db/schema.js';
 import { BusinessHours, checkBusinessHours } from '../business-hours/business-hours.schema.js';
 import type { Schedule } from '../business-hours/schedule.js';
+import { recordAudit } from '../accounts/audit.js';
 
 const Origin = Type.String({ pattern: '^https?://[^/\\s?#]+/?$', maxLength: 200, description: 'An origin such as https://shop.example (scheme, host and optional port)' });
 const Origins = Type.Array(Origin, { maxItems: 50, uniqueItems: true });
@@ -33,6 +34,8 @@ export const Inbox = Type.Object({
 });
 
 type InboxRow = { id: string; name: string; channel: string; widget_key: string | null; allowed_origins: string[]; greeting: string; identity_secret: string | null; business_hours: Schedule | null; created_at: Date };
+
+const newIdentitySecret = () => randomBytes(32).toString('base64url');
 
 /** Origins are compared as browsers send them: lower-case, no trailing slash, no default port. */
 export function normaliseOrigin(origin: string): string {
@@ -117,7 +120,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
             channel: body.channel,
             widget_key: `wk_${randomBytes(18).toString('base64url')}`,
             allowed_origins: JSON.stringify((body.allowed_origins ?? []).map(normaliseOrigin)),
-            identity_secret: ctx.box.seal(randomBytes(32).toString('base64url')),
+            identity_secret: ctx.box.seal(newIdentitySecret()),
             greeting: body.greeting ?? '',
             business_hours: hours ? JSON.stringify(hours) : null,
           })
@@ -160,6 +163,32 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
         };
         if (Object.keys(changes).length) await ws.updateTable('inboxes').set(changes).where('id', '=', found.id).execute();
         if (member_ids) await setMembers(trx, auth.accountId, found.id, member_ids);
+      });
+      const [inbox] = await load(auth.accountId, auth.userId, true, request.params.id);
+      return inbox;
+    },
+  );
+
+  app.post(
+    '/api/v1/inboxes/:id/identity-secret',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['inboxes'],
+        summary: 'Replace the identity secret of a web chat inbox (when it may have leaked): hashes made with the old one stop working at once',
+        params: IdParams,
+        response: { 200: Inbox, ...errors(401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const auth = member(request);
+      await db.transaction().execute(async (trx) => {
+        const ws = scoped(trx, auth.accountId);
+        const found = await ws.selectFrom('inboxes').select(['id', 'channel']).where('id', '=', request.params.id).forUpdate().executeTakeFirst();
+        if (!found) throw notFound('Inbox');
+        if (found.channel !== 'webchat') throw new AppError('invalid_state', 'Only web chat inboxes have an identity secret.');
+        await ws.updateTable('inboxes').set({ identity_secret: ctx.box.seal(newIdentitySecret()) }).where('id', '=', found.id).execute();
+        await recordAudit(trx, auth.accountId, { action: 'inbox.identity_secret_rotated', targetType: 'inbox', targetId: found.id }, request);
       });
       const [inbox] = await load(auth.accountId, auth.userId, true, request.params.id);
       return inbox;

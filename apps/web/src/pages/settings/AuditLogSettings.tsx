@@ -31,6 +31,7 @@ const actionLabels: Record<string, string> = {
   'team.deleted': 'Deleted a team',
   'workspace.created': 'Created the workspace',
   'workspace.renamed': 'Renamed the workspace',
+  'inbox.identity_secret_rotated': 'Generated a new identity secret for an inbox',
 };
 
 function actionColor(action: string): string {

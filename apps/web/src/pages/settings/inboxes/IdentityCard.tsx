@@ -1,6 +1,12 @@
 import { Button, Code, Group, List, Stack, Text, TextInput } from '@mantine/core';
-import { IconEye, IconEyeOff } from '@tabler/icons-react';
+import { notifications } from '@mantine/notifications';
+import { IconEye, IconEyeOff, IconRefresh } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { api } from '../../../api/client';
+import { keys } from '../../../api/queries';
+import type { Inbox } from '../../../api/types';
+import { ConfirmModal } from '../../../components/ConfirmModal';
 import { CopyValueButton } from '../../../components/CopyValueButton';
 import { SettingsCard } from '../SettingsCard';
 import classes from './Inboxes.module.css';
@@ -17,8 +23,16 @@ const pageExample = `<script>
   };
 </script>`;
 /** The identity-verification secret (admins only), hidden until revealed, and what it is for. */
-export function IdentityCard({ secret }: { secret: string }) {
+export function IdentityCard({ inboxId, secret }: { inboxId: string; secret: string }) {
   const [revealed, setRevealed] = useState(false);
+  const [rotating, setRotating] = useState(false);
+  const queryClient = useQueryClient();
+  const rotate = async () => {
+    const inbox = await api.post<Inbox>(`/inboxes/${inboxId}/identity-secret`);
+    queryClient.setQueryData(keys.inbox(inboxId), inbox);
+    setRevealed(true);
+    notifications.show({ color: 'green', message: 'New identity secret generated. Put it on your server now: the old one no longer works.' });
+  };
   return (
     <SettingsCard
       title="Identity verification"
@@ -48,8 +62,15 @@ export function IdentityCard({ secret }: { secret: string }) {
             {revealed ? 'Hide' : 'Reveal'}
           </Button>
           <CopyValueButton value={secret} label="Copy secret" />
+          <Button variant="default" color="red" leftSection={<IconRefresh size={16} />} onClick={() => setRotating(true)}>
+            Generate new secret
+          </Button>
         </Group>
       </Group>
+      <ConfirmModal opened={rotating} onClose={() => setRotating(false)} title="Generate a new identity secret?" confirmLabel="Generate new secret" onConfirm={rotate}>
+        Do this if the secret may have leaked. Signatures made with the current secret stop working at once: signed-in customers
+        chat as unverified visitors until your server signs with the new one.
+      </ConfirmModal>
       <Stack gap="md">
         <Stack gap={6} style={{ minWidth: 0 }}>
           <Text size="sm" fw={600}>

@@ -140,7 +140,7 @@ export function InboxDetailSettings() {
         </Stack>
       </SettingsCard>
       <BusinessHoursCard key={`${data.id}:${JSON.stringify(data.business_hours)}`} inbox={data} editable={isAdmin} />
-      {isAdmin && data.identity_secret && <IdentityCard secret={data.identity_secret} />}
+      {isAdmin && data.identity_secret && <IdentityCard inboxId={data.id} secret={data.identity_secret} />}
 
       {isAdmin && (
         <>
