@@ -51,7 +51,9 @@ export function createLimiters(config: Config, redis?: Redis): AppContext['limit
 
 /** Connects to REDIS_URL, failing with one clear line when it cannot be reached. */
 export async function connectRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000, enableOfflineQueue: true });
+  // A command that gets no answer (a network partition) fails after a second, so rate limits fall
+  // back to counting in memory instead of holding sign-ins and chat messages.
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000, commandTimeout: 1000, enableOfflineQueue: true });
   redis.on('error', () => {
     /* reconnects by itself; commands report failures to their callers */
   });
