@@ -34,8 +34,9 @@ export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
   let timer: NodeJS.Timeout | undefined;
 
   async function publishBatch(): Promise<number> {
-    // At most once onto the bus: a row is marked before it is sent, so a crash in between loses
-    // only the push, never the data; clients resync by sequence number when they reconnect.
+    // A row is marked before it is sent, so a crash in between loses only the push, never the
+    // data (clients resync by sequence number when they reconnect); a bus that is away gets the
+    // rows back to send later.
     // Claims a batch across every workspace (the publisher serves them all); skip locked lets
     // several nodes sweep at once without publishing a row twice.
     const rows = await unscoped(db)
@@ -55,12 +56,22 @@ export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
         }
         return batch;
       });
-    for (const r of rows) {
+    for (const [i, r] of rows.entries()) {
       try {
         await bus.publish({ id: r.id, accountId: r.account_id, event: r.event, conversationId: r.conversation_id, inboxId: r.inbox_id, payload: r.payload });
       } catch {
-        // The bus is away (Redis lost): the rest of this batch goes unpushed, as after a crash.
-        // The change is committed, so the request that made it must not fail for its push.
+        // The bus is away (Redis lost). The change is committed, so the request that made it must
+        // not fail for its push: the rest of this batch goes back to the queue, and the sweep
+        // pushes it once the bus returns (listeners drop a repeat by its id).
+        const unsent = rows.slice(i).map((u) => u.id);
+        await unscoped(db)
+          .updateTable('outbox_events')
+          .set({ published_at: null })
+          .where('id', 'in', unsent)
+          .execute()
+          .catch(() => {
+            /* the database is away too: these pushes are lost, as after a crash; clients resync */
+          });
         break;
       }
     }
