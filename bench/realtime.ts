@@ -291,7 +291,8 @@ async function rapport(tmp: string, dbUrl: string | undefined): Promise<RapportR
   const email = 'bench@example.com';
   await runToEnd(['bin/rapport.js', 'create-admin', '--email', email, '--password', 'bench-password-1234', '--workspace', 'Bench'], env, 120_000);
   const token = (await runToEnd(['bin/rapport.js', 'create-token', '--email', email, '--name', 'bench'], env, 120_000)).trim().split('\n').pop() ?? '';
-  const server = run(['bin/rapport.js', 'start'], env);
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the server under load.
+  const server = run([...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []), 'bin/rapport.js', 'start'], env);
   server.child.stdout?.on('data', (d: Buffer) => serverLog.push(...d.toString().split('\n').filter(Boolean)));
   server.child.stderr?.on('data', (d: Buffer) => serverLog.push(...d.toString().split('\n').filter(Boolean)));
   const statuses = new Map<string, number>();

@@ -117,4 +117,34 @@ describe('collision warnings', () => {
     await ava.getByRole('option', { name: 'Sam Carter (Offline)' }).waitFor();
     await contexts[0].close();
   });
+
+  it('an agent idle for five minutes turns away, and online again at the next keystroke', async () => {
+    const id = await conversationWith(owner, 'Priya Patel');
+    // Sam chose "Away" in the test before: back to online.
+    expect((await (await apiSession(server, sam.email, sam.password)).call('PUT', '/me/presence', { status: 'online' })).status).toBe(200);
+    const a = await agentPage(browser, server, server.owner.email, server.owner.password);
+    const s = await agentPage(browser, server, sam.email, sam.password);
+    // Sam's clock is under the test's control (installed before the app loads).
+    await s.page.clock.install();
+    await s.page.reload();
+    await s.page.getByText('Live', { exact: true }).waitFor();
+    await a.page.goto(`/inbox/${id}`);
+    const assignee = a.page.getByRole('combobox', { name: 'Assignee' });
+    await assignee.click();
+    await a.page.getByRole('option', { name: 'Sam Carter (Online)' }).waitFor();
+    await a.page.keyboard.press('Escape');
+
+    await s.page.clock.fastForward('05:30');
+    await s.page.getByRole('button', { name: /Account menu/ }).getByText('Admin · Away').waitFor();
+    await assignee.click();
+    await a.page.getByRole('option', { name: 'Sam Carter (Away)' }).waitFor();
+    await a.page.keyboard.press('Escape');
+
+    await s.page.keyboard.press('Shift');
+    await s.page.getByRole('button', { name: /Account menu/ }).getByText('Admin · Online').waitFor();
+    await assignee.click();
+    await a.page.getByRole('option', { name: 'Sam Carter (Online)' }).waitFor();
+    await a.context.close();
+    await s.context.close();
+  });
 });

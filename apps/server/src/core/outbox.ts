@@ -24,6 +24,11 @@ export async function recordEvent(
 
 export interface Outbox {
   flush(): Promise<number>;
+  /**
+   * Flushes without waiting: for a request that has committed and need not hold its answer for
+   * the push (the events are stored; if this flush fails, the sweep publishes them).
+   */
+  kick(): void;
   startSweeping(intervalMs?: number): void;
   stop(): void;
 }
@@ -92,6 +97,11 @@ export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
       if (!running) return start();
       queued = running.then(start, start);
       return queued;
+    },
+    kick() {
+      outbox.flush().catch(() => {
+        /* the sweep publishes them */
+      });
     },
     startSweeping(intervalMs = 1000) {
       timer = setInterval(() => {

@@ -189,7 +189,8 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
           }
         },
       });
-      if (created) await ctx.outbox.flush();
+      // The answer need not wait for the push: the event is stored and will be published.
+      if (created) ctx.outbox.kick();
       return reply.code(created ? 201 : 200).send(presentMessage(message));
     },
   );

@@ -313,7 +313,8 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
         return created.id;
       });
       const { message, created } = await postMessage(db, v.accountId, { conversationId, content, clientMessageId: request.body.client_message_id, attachmentIds, author: { type: 'contact', id: v.contactId } });
-      if (created) await ctx.outbox.flush();
+      // The answer need not wait for the push: the event is stored and will be published.
+      if (created) ctx.outbox.kick();
       return reply.code(created ? 201 : 200).send(toVisitorMessage(presentMessage(message), ctx.box));
     },
   );

@@ -153,6 +153,8 @@ export function Composer({ conversationId, inboxId, contactName, ref }: Props) {
           value={mode}
           onChange={(v) => {
             setMode(v as ComposerMode);
+            // A reply being typed is shown to the customer, a note is not: say which it is now.
+            typing.typed(text, v === 'note');
             input.current?.focus();
           }}
           aria-label="Message type"

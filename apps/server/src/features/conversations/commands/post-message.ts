@@ -62,7 +62,17 @@ export async function insertMessage(trx: Transaction<DB>, accountId: string, inp
       ...(publicReply ? { first_response_at: sql<Date>`coalesce(first_response_at, ${now})`, waiting_since: null, unread_count: 0 } : {}),
     }))
     .where('id', '=', input.conversationId)
-    .returning(['last_seq', 'inbox_id', 'contact_id'])
+    .returning((eb) => [
+      'last_seq',
+      'inbox_id',
+      'contact_id',
+      // Who wrote it, as the message is shown, read in the same statement (no query after the insert).
+      (input.author.type === 'user' || (input.author.type === 'system' && input.author.id)
+        ? eb.selectFrom('users').select('users.name').where('users.id', '=', input.author.id!)
+        : eb.selectFrom('contacts').select('contacts.name').where('contacts.id', '=', input.author.type === 'contact' ? input.author.id : '00000000-0000-0000-0000-000000000000').whereRef('contacts.account_id', '=', 'conversations.account_id')
+      ).as('author_name'),
+      (input.author.type === 'user' || (input.author.type === 'system' && input.author.id) ? eb.selectFrom('users').select('users.avatar_url').where('users.id', '=', input.author.id!) : eb.val(null)).as('author_avatar'),
+    ])
     .executeTakeFirst();
   if (!conversation) throw notFound('Conversation');
   const attachments = input.author.type === 'system' ? [] : await lockUploads(trx, accountId, input.attachmentIds ?? [], input.author, { id: input.conversationId, inbox_id: conversation.inbox_id });
@@ -80,10 +90,18 @@ export async function insertMessage(trx: Transaction<DB>, accountId: string, inp
       client_message_id: input.clientMessageId ?? null,
       content_attributes: JSON.stringify({ ...input.contentAttributes, ...(attachments.length ? { attachments } : {}) }),
     })
-    .returning('id')
+    .returning(['id', 'conversation_id', 'seq', 'kind', 'direction', 'private', 'content', 'status', 'client_message_id', 'content_attributes', 'created_at', 'sender_user_id', 'sender_contact_id'])
     .executeTakeFirstOrThrow();
   await claimUploads(trx, accountId, attachments.map((a) => a.id), input.conversationId, message.id);
-  const row = await findMessage(trx, accountId, message.id);
+  const { sender_user_id, sender_contact_id, ...stored } = message;
+  const row: MessageRow = {
+    ...stored,
+    user_id: sender_user_id,
+    user_name: sender_user_id ? ((conversation.author_name as string | null) ?? '') : null,
+    user_avatar: sender_user_id ? ((conversation.author_avatar as string | null) ?? null) : null,
+    contact_id: sender_contact_id,
+    contact_name: sender_contact_id ? ((conversation.author_name as string | null) ?? '') : null,
+  };
   // contact_id lets the visitors' gateway find that customer's sockets without a query.
   await recordEvent(trx, accountId, 'message.created', { message: presentMessage(row), contact_id: conversation.contact_id }, { conversationId: input.conversationId, inboxId: conversation.inbox_id });
   await input.afterInsert?.(trx, row);
