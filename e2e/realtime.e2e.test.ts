@@ -34,7 +34,8 @@ describe('realtime inbox', () => {
     const headers = { cookie, origin: server.url, 'content-type': 'application/json' };
     const reply = await fetch(`${server.url}/api/v1/conversations/${natalie.id}/messages`, { method: 'POST', headers, body: JSON.stringify({ content: 'Yes, the discount applies to them too.' }) });
     expect(reply.status).toBe(201);
-    await page.getByText('Yes, the discount applies to them too.').waitFor({ timeout: 15_000 });
+    // In the open thread (the conversation list's preview shows it too).
+    await page.getByRole('list', { name: 'Messages' }).getByText('Yes, the discount applies to them too.').waitFor({ timeout: 15_000 });
     await fetch(`${server.url}/api/v1/conversations/${natalie.id}`, { method: 'PATCH', headers, body: JSON.stringify({ status: 'resolved' }) });
     await page.getByText(/resolved the conversation/).waitFor({ timeout: 15_000 });
     await context.close();

@@ -145,8 +145,12 @@ describe('collision warnings', () => {
     expect(samSocket.events('conversation.viewing')[0]).toMatchObject({ conversation_id: chat.conversationId, data: { user: { id: ava.id, name: ava.name }, viewing: true } });
     avaSocket.send({ type: 'viewing', conversation_id: chat.conversationId, viewing: false });
     expect(await until(() => samSocket.events('conversation.viewing').some((f) => f.data?.viewing === false))).toBe(true);
+    // An app that closes without saying so (a crash, a lost network) stops viewing too.
+    avaSocket.send({ type: 'viewing', conversation_id: chat.conversationId });
+    expect(await until(() => samSocket.events('conversation.viewing').filter((f) => f.data?.viewing === true).length === 2)).toBe(true);
+    avaSocket.socket.terminate();
+    expect(await until(() => samSocket.events('conversation.viewing').filter((f) => f.data?.viewing === false).length === 2)).toBe(true);
     samSocket.socket.close();
-    avaSocket.socket.close();
   });
 });
 

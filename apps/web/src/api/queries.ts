@@ -108,10 +108,18 @@ export function mergeMessages(current: Message[], incoming: Message[]): Message[
   return [...current, ...added].sort((a, b) => a.seq - b.seq);
 }
 
+/**
+ * Threads whose messages' statuses may have changed unseen (a "read" receipt missed while the
+ * socket was down): their next load fetches everything again instead of only what is new.
+ */
+export const staleThreads = new Set<string>();
+
 async function loadMessages(queryClient: QueryClient, id: string): Promise<Message[]> {
-  // Messages never change once written: a refetch asks only for those after the ones held. Sequence
-  // numbers run 1, 2, 3…; a gap (a message added straight to the cache, say) is asked for again.
-  let messages = queryClient.getQueryData<Message[]>(keys.messages(id)) ?? [];
+  // A message's text never changes once written: a refetch asks only for those after the ones held.
+  // Sequence numbers run 1, 2, 3…; a gap (a message added straight to the cache, say) is asked for
+  // again. Only a stale thread (see above) is fetched whole, its statuses taken from the server.
+  const whole = staleThreads.delete(id);
+  let messages = whole ? [] : (queryClient.getQueryData<Message[]>(keys.messages(id)) ?? []);
   let after = 0;
   while (after < messages.length && messages[after].seq === after + 1) after++;
   for (let pages = 0; pages < 100; pages++) {

@@ -124,6 +124,8 @@ export interface VisitorContext {
   time_zone: string | null;
   user_agent: string | null;
   seen_at: string | null;
+  /** Rough place from the browser's time zone and language (no IP lookup). */
+  location: string | null;
 }
 
 /** GET /contacts/:id: a contact with identities, visitor details and any unverified claim. */

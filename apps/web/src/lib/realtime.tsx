@@ -6,7 +6,7 @@ import { Badge, Tooltip } from '@mantine/core';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useEffectEvent, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { keys, mergeMessages } from '../api/queries';
+import { keys, mergeMessages, staleThreads } from '../api/queries';
 import type { Conversation, Message, Presence, PresenceStatus } from '../api/types';
 import { useIdleReporter } from './activity';
 import { alertForMessage, alertForMention, type Mention } from './alerts';
@@ -101,6 +101,9 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
         if (frame.type === 'ready') {
           // Whatever happened while we were away is fetched again (threads ask only for what is new).
           if (attempts > 0) {
+            for (const [key] of queryClient.getQueriesData({ queryKey: keys.conversations })) {
+              if (key[2] === 'messages' && typeof key[1] === 'string') staleThreads.add(key[1]);
+            }
             void queryClient.invalidateQueries({ queryKey: keys.conversations });
             void queryClient.invalidateQueries({ queryKey: keys.presence });
           }

@@ -28,6 +28,8 @@ interface AgentConnection {
   avatarUrl: string | null;
   /** Inbox of each conversation this agent typed or looked at (to check they may, once). */
   conversationInbox: Map<string, { inboxId: string; contactId: string } | null>;
+  /** Conversations this app says it has open: others stop seeing it there when it goes. */
+  viewing: Map<string, string>;
   role: Role;
   /** The inboxes this agent works in; null for admins, who see every inbox. */
   inboxIds: Set<string> | null;
@@ -110,7 +112,10 @@ export function realtimeRoutes(app: Api, ctx: AppContext): void {
         // contact_id lets the visitors' gateway show a public reply being typed to that customer.
         await transient(c.accountId, 'conversation.typing', { typing: frame.typing !== false, private: frame.private === true, user, contact: null, contact_id: conversation.contactId }, where);
       } else {
-        await transient(c.accountId, 'conversation.viewing', { user, viewing: frame.viewing !== false }, where);
+        const viewing = frame.viewing !== false;
+        if (viewing) c.viewing.set(where.conversationId, conversation.inboxId);
+        else c.viewing.delete(where.conversationId);
+        await transient(c.accountId, 'conversation.viewing', { user, viewing }, where);
       }
     } else if (frame.type === 'activity') {
       await scoped(ctx.db, c.accountId).updateTable('memberships').set({ idle: frame.idle === true, last_active_at: sql<Date>`now()` }).where('user_id', '=', c.userId).execute();
@@ -159,7 +164,7 @@ export function realtimeRoutes(app: Api, ctx: AppContext): void {
     },
     wsHandler: (socket, request) => {
       const auth = member(request);
-      const connection: AgentConnection = { socket, accountId: auth.accountId, userId: auth.userId, name: '', avatarUrl: null, conversationInbox: new Map(), role: auth.role, inboxIds: new Set(), alive: true };
+      const connection: AgentConnection = { socket, accountId: auth.accountId, userId: auth.userId, name: '', avatarUrl: null, conversationInbox: new Map(), viewing: new Map(), role: auth.role, inboxIds: new Set(), alive: true };
       // Listeners first, then the async lookup: nothing the client sends meanwhile is dropped.
       socket.on('pong', () => (connection.alive = true));
       socket.on('message', (raw) => {
@@ -184,6 +189,10 @@ export function realtimeRoutes(app: Api, ctx: AppContext): void {
         clearInterval(timer);
         const set = byAccount.get(auth.accountId);
         if (!set?.delete(connection)) return;
+        // A closed (or crashed) app is no longer looking at anything.
+        for (const [conversationId, inboxId] of connection.viewing) {
+          void transient(auth.accountId, 'conversation.viewing', { user: { id: auth.userId, name: connection.name, avatar_url: connection.avatarUrl }, viewing: false }, { conversationId, inboxId }).catch(() => {});
+        }
         if (localSockets(auth.accountId, auth.userId).length > 0) return;
         // Their last app on this node closed: offline, unless another node still has one (it says so).
         void scoped(ctx.db, auth.accountId)

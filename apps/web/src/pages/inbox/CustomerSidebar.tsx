@@ -36,6 +36,7 @@ export function CustomerSidebar({ contactId, conversationId }: Props) {
     <Stack gap="lg">
       <ContactCard contact={c} />
       {c.unverified_claim && <UnverifiedClaim claim={c.unverified_claim} />}
+      {c.left_email && <LeftEmail left={c.left_email} />}
       <Identities identities={c.identities} />
       <Visitor contact={c} />
       <OtherConversations contactId={contactId} conversationId={conversationId} />
@@ -117,6 +118,21 @@ function UnverifiedClaim({ claim }: { claim: NonNullable<ContactDetail['unverifi
   );
 }
 
+function LeftEmail({ left }: { left: NonNullable<ContactDetail['left_email']> }) {
+  const fmt = useFormat();
+  return (
+    <Alert color="blue" variant="light" title="Left an email while you were away" icon={<IconMail size={18} />}>
+      <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+        {left.name ? `${left.name} — ` : ''}
+        {left.email} <Text span size="xs" c="dimmed">(unverified, {fmt.relative(left.left_at)})</Text>
+      </Text>
+      <Text size="xs" c="dimmed" mt={4}>
+        The visitor typed this; it was not checked. Reply there only with what you would tell anyone.
+      </Text>
+    </Alert>
+  );
+}
+
 function Identities({ identities }: { identities: ContactIdentity[] }) {
   return (
     <Section title="Identities">
@@ -185,6 +201,7 @@ function Visitor({ contact }: { contact: ContactDetail }) {
     { label: 'Current page', value: <PageLink value={v.url} />, title: v.url ?? undefined },
     { label: 'Referrer', value: <PageLink value={v.referrer} />, title: v.referrer ?? undefined },
     { label: 'Language', value: v.language ?? '—' },
+    { label: 'Location', value: v.location ?? '—', title: v.location ? 'From the browser’s time zone and language; rough' : undefined },
     { label: 'Time zone', value: v.time_zone ?? '—' },
     { label: 'Browser', value: browser ?? v.user_agent ?? '—', title: v.user_agent ?? undefined },
     { label: 'Last seen', value: fmt.relative(seen), title: fmt.dateTime(seen) },

@@ -3,6 +3,7 @@
  * for a reply, first response, reopened), and the outbox event, all in one transaction. A retry
  * with the same client message id answers the message already stored instead of a second one.
  */
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../../core/db/schema.js';
 import { scoped } from '../../../core/db/tenant.js';
@@ -108,9 +109,95 @@ export async function insertMessage(trx: Transaction<DB>, accountId: string, inp
   return row;
 }
 
+/**
+ * The common case in one statement (no transaction round trips): the conversation's next number
+ * and state, the message and its outbox event, as data-modifying CTEs. The event is built here
+ * from what the message will be, and completed in SQL with what only the database knows (its
+ * sequence number, the author's current name, the conversation's customer). Written in SQL
+ * because the query builder has no insert…select of a patched document; every table is filtered on
+ * account_id by hand, as scoped() would, and every value is a parameter.
+ */
+async function writeAlone(db: Kysely<DB>, accountId: string, input: NewMessageInput): Promise<MessageRow> {
+  const incoming = input.author.type === 'contact';
+  const note = input.private === true && input.author.type === 'user';
+  const system = input.author.type === 'system';
+  const publicReply = input.author.type === 'user' && !note;
+  const userId = input.author.type === 'user' ? input.author.id : input.author.type === 'system' ? (input.author.id ?? null) : null;
+  const contactId = input.author.type === 'contact' ? input.author.id : null;
+  const createdAt = new Date();
+  const draft: MessageRow = {
+    id: randomUUID(),
+    conversation_id: input.conversationId,
+    seq: 0,
+    kind: system ? 'system' : 'text',
+    direction: incoming ? 'incoming' : 'outgoing',
+    private: note,
+    content: input.content,
+    status: 'sent',
+    client_message_id: input.clientMessageId ?? null,
+    content_attributes: input.contentAttributes ?? {},
+    created_at: createdAt,
+    user_id: userId,
+    user_name: '',
+    user_avatar: null,
+    contact_id: contactId,
+    contact_name: '',
+  };
+  const sets = [sql`last_seq = last_seq + 1`];
+  if (incoming || publicReply) sets.push(sql`last_message_at = ${createdAt}`);
+  if (incoming) {
+    sets.push(
+      sql`unread_count = unread_count + 1`,
+      sql`waiting_since = coalesce(waiting_since, ${createdAt})`,
+      // A customer writing again reopens a resolved or snoozed conversation.
+      sql`status = case when status in ('resolved', 'snoozed') then 'open' else status end`,
+      sql`resolved_at = case when status = 'resolved' then null else resolved_at end`,
+      sql`snoozed_until = case when status = 'snoozed' then null else snoozed_until end`,
+    );
+  }
+  if (publicReply) sets.push(sql`first_response_at = coalesce(first_response_at, ${createdAt})`, sql`waiting_since = null`, sql`unread_count = 0`);
+  // The event's message, completed with the number, the author as now named, and the customer.
+  let payload = sql`jsonb_set(${JSON.stringify({ message: presentMessage(draft), contact_id: null })}::jsonb, '{message,seq}', to_jsonb(c.last_seq))`;
+  payload = sql`jsonb_set(${payload}, '{contact_id}', to_jsonb(c.contact_id))`;
+  if (userId) payload = sql`jsonb_set(jsonb_set(${payload}, '{message,author,name}', to_jsonb(coalesce(a.user_name, ''))), '{message,author,avatar_url}', coalesce(to_jsonb(a.user_avatar), 'null'::jsonb))`;
+  else if (contactId) payload = sql`jsonb_set(${payload}, '{message,author,name}', to_jsonb(coalesce(a.contact_name, '')))`;
+
+  const result = await sql<{ last_seq: number; user_name: string | null; user_avatar: string | null; contact_name: string | null }>`
+    with c as (
+      update conversations set ${sql.join(sets)}
+      where id = ${input.conversationId} and account_id = ${accountId}
+      returning last_seq, inbox_id, contact_id
+    ), a as (
+      select (select name from users where id = ${userId}) as user_name,
+             (select avatar_url from users where id = ${userId}) as user_avatar,
+             (select name from contacts where id = ${contactId} and account_id = ${accountId}) as contact_name
+    ), m as (
+      insert into messages (id, account_id, conversation_id, seq, kind, direction, private, content, sender_user_id, sender_contact_id, client_message_id, content_attributes, created_at)
+      select ${draft.id}, ${accountId}, ${input.conversationId}, c.last_seq, ${draft.kind}, ${draft.direction}, ${note}, ${input.content}, ${userId}, ${contactId}, ${draft.client_message_id}, ${JSON.stringify(draft.content_attributes)}::jsonb, ${createdAt}
+      from c
+      returning id
+    ), o as (
+      insert into outbox_events (account_id, event, conversation_id, inbox_id, payload)
+      select ${accountId}, 'message.created', ${input.conversationId}, c.inbox_id, ${payload}
+      from c, a, m
+    )
+    select c.last_seq, a.user_name, a.user_avatar, a.contact_name from c, a, m`.execute(db);
+  const row = result.rows[0];
+  if (!row) throw notFound('Conversation');
+  return {
+    ...draft,
+    seq: row.last_seq,
+    user_name: userId ? (row.user_name ?? '') : null,
+    user_avatar: userId ? row.user_avatar : null,
+    contact_name: contactId ? (row.contact_name ?? '') : null,
+  };
+}
+
 export async function postMessage(db: Kysely<DB>, accountId: string, input: NewMessageInput): Promise<{ message: MessageRow; created: boolean }> {
   try {
-    const message = await db.transaction().execute((trx) => insertMessage(trx, accountId, input));
+    // Files to claim or more writes to make need a transaction; a plain message needs one statement.
+    const alone = !input.attachmentIds?.length && !input.afterInsert;
+    const message = alone ? await writeAlone(db, accountId, input) : await db.transaction().execute((trx) => insertMessage(trx, accountId, input));
     return { message, created: true };
   } catch (err) {
     // A retry of a message already stored (or two deliveries of it at once): the unique index on
