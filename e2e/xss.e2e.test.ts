@@ -1,10 +1,11 @@
-// SECURITY 11 and 12: an XSS corpus in messages and a contact name, shown in the widget (on a
+// SECURITY 11 and 12: an XSS corpus in messages, file names and a contact name, shown in the widget (on a
 // customer's site) and in the agent app, stays inert text everywhere: nothing runs, no element
 // or javascript: link is created, and the text is shown as written.
 import { createHmac } from 'node:crypto';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWebchatInbox, hostPage, ownerApi, startSite, type Api, type Site, type WebchatInbox } from '../apps/widget/tools/fixture.js';
+import { samplePng } from '../apps/widget/tools/sample-files.js';
 import { launchBrowser, newPage, signIn } from './browser.js';
 import { startServer, type RunningServer } from './harness.js';
 
@@ -77,6 +78,23 @@ describe('an XSS corpus', () => {
     const conversationId = list.data.find((c) => c.inbox.id === inbox.id)!.id;
     for (const payload of corpus) await api.call('POST', `/api/v1/conversations/${conversationId}/messages`, { content: `Agent: ${payload}` });
     await chat.getByText(`Agent: ${corpus[corpus.length - 1]}`).waitFor();
+    // …and sends files whose names are payloads: an image (shown in place) and a download.
+    const files: Array<[string, Buffer, string]> = [
+      ['<img src=x onerror="window.__xss=1">.png', samplePng(40, 30), 'image/png'],
+      ['"><svg onload="window.__xss=1">\u202Etxt.exe', Buffer.from('just text'), 'text/plain'],
+    ];
+    const ids: string[] = [];
+    for (const [name, bytes, type] of files) {
+      const form = new FormData();
+      form.append('file', new Blob([bytes], { type }), name);
+      const res = await fetch(`${server.url}/api/v1/conversations/${conversationId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${api.token}` }, body: form });
+      expect(res.status, await res.clone().text()).toBe(201);
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    await api.call('POST', `/api/v1/conversations/${conversationId}/messages`, { content: 'Agent: files', attachment_ids: ids });
+    // File names are shown as text (the image's alt, the file's label), never as markup.
+    await chat.getByRole('img', { name: files[0][0] }).waitFor();
+    await chat.getByText('"><svg onload="window.__xss=1">txt.exe').first().waitFor();
     const frame = page.frames().find((f) => f.url().includes('/widget/frame'))!;
     await assertInert(page);
     await assertInert(frame);
@@ -88,6 +106,8 @@ describe('an XSS corpus', () => {
     await agentPage.goto(`/inbox/${conversationId}`);
     for (const payload of corpus) await agentPage.getByText(payload, { exact: true }).first().waitFor();
     await agentPage.getByText(`Agent: ${corpus[0]}`, { exact: true }).waitFor();
+    await agentPage.getByRole('img', { name: files[0][0] }).waitFor();
+    await agentPage.getByText('"><svg onload="window.__xss=1">txt.exe').first().waitFor();
     // The contact's name is shown as the text it is.
     await agentPage.getByText('<img src=x onerror="window.__xss=1"> Eve').first().waitFor();
     await assertInert(agentPage);

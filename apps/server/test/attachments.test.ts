@@ -152,6 +152,8 @@ describe('hostile uploads (SECURITY 23–25)', () => {
       ['report\u202Efdp.txt', 'reportfdp.txt'],
       ['nul\u0000byte.txt', 'nulbyte.txt'],
       ['.hidden', 'hidden'],
+      // Sent as browsers do (the quotes as %22), shown as typed.
+      ['say "hi".txt', 'say "hi".txt'],
       ['', 'file.txt'],
     ];
     for (const [raw, shown] of names) {

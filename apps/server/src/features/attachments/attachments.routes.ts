@@ -41,7 +41,9 @@ async function readUpload(ctx: AppContext, request: FastifyRequest): Promise<{ f
   }
   if (!part || part.fieldname !== 'file') throw new AppError('validation_failed', 'Send the file in a multipart part named "file".', [{ field: 'file', message: 'is required' }]);
   try {
-    return { fileName: part.filename ?? '', bytes: await part.toBuffer() };
+    // Browsers write ", CR and LF in a multipart file name as %22, %0D and %0A (WHATWG HTML); undo that.
+    const fileName = (part.filename ?? '').replace(/%22/g, '"').replace(/%0[DA]/gi, ' ');
+    return { fileName, bytes: await part.toBuffer() };
   } catch (err) {
     throw uploadError(err, tooLarge);
   }
