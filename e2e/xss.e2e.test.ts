@@ -86,7 +86,7 @@ describe('an XSS corpus', () => {
     const ids: string[] = [];
     for (const [name, bytes, type] of files) {
       const form = new FormData();
-      form.append('file', new Blob([bytes], { type }), name);
+      form.append('file', new Blob([new Uint8Array(bytes)], { type }), name);
       const res = await fetch(`${server.url}/api/v1/conversations/${conversationId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${api.token}` }, body: form });
       expect(res.status, await res.clone().text()).toBe(201);
       ids.push(((await res.json()) as { id: string }).id);

@@ -43,6 +43,18 @@ export function samplePng(width = 320, height = 200): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }
 
+/**
+ * A PNG whose header claims width × height pixels but whose data is one tiny row: the "pixel bomb"
+ * a server that trusts the header would hand to a browser to decode.
+ */
+export function pngClaiming(width: number, height: number): Buffer {
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(13))), chunk('IEND', Buffer.alloc(0))]);
+}
+
 /** A minimal one-page PDF. */
 export function samplePdf(): Buffer {
   return Buffer.from(

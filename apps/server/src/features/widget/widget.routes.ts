@@ -16,12 +16,13 @@ import { Nullable, Obj, Page, Timestamp, Uuid, errors } from '../../core/http/sc
 import type { Api } from '../../core/http/types.js';
 import { scoped } from '../../core/db/tenant.js';
 import { Attachment, AttachmentIds, MESSAGE_MAX } from '../conversations/conversations.schema.js';
-import { attachmentsOf, presentAttachment, visitorUrl, type AttachmentSummary } from '../attachments/attachments.js';
+import { presentAttachment, visitorUrl, type AttachmentSummary } from '../attachments/attachments.js';
 import { recordEvent } from '../../core/outbox.js';
 import { uploadLimits, widgetAttachmentsRoutes } from '../attachments/attachments.routes.js';
 import type { SecretBox } from '../../core/crypto-box.js';
 import { postMessage } from '../conversations/commands/post-message.js';
-import { presentMessage } from '../conversations/conversations.presenter.js';
+import { presentMessage, type MessageRow } from '../conversations/conversations.presenter.js';
+import { messages } from '../conversations/conversations.queries.js';
 import { inboxByKey, startSession, visitorByToken, type Visitor } from './visitors.js';
 import { leaveEmail } from './leave-email.js';
 
@@ -72,36 +73,6 @@ const LeftEmail = Type.Object(
 
 const ContextField = Type.Optional(Type.String({ maxLength: 2000 }));
 
-interface VisitorMessageRow {
-  id: string;
-  seq: number;
-  direction: 'incoming' | 'outgoing';
-  content: string;
-  status: string;
-  client_message_id: string | null;
-  content_attributes: Record<string, unknown>;
-  created_at: Date;
-  user_name: string | null;
-  user_avatar: string | null;
-  contact_name: string | null;
-  sender_user_id: string | null;
-  sender_contact_id: string | null;
-}
-
-function presentVisitorMessage(m: VisitorMessageRow, box: SecretBox) {
-  return {
-    id: m.id,
-    seq: m.seq,
-    direction: m.direction,
-    content: m.content,
-    status: m.status,
-    client_message_id: m.client_message_id,
-    attachments: attachmentsOf(m.content_attributes).map((a) => presentAttachment(a, visitorUrl(box, a.id))),
-    author: m.sender_user_id ? { type: 'user', name: m.user_name ?? '', avatar_url: m.user_avatar } : m.sender_contact_id ? { type: 'contact', name: m.contact_name ?? '', avatar_url: null } : null,
-    created_at: m.created_at.toISOString(),
-  };
-}
-
 /** An agent-side message (as events carry it) in the shape a visitor sees. */
 interface EventMessage {
   id: string;
@@ -120,15 +91,16 @@ interface EventMessage {
 /** A message as the visitor sees it (from the agent-side shape, as stored events carry it). */
 function toVisitorMessage(m: EventMessage, box: SecretBox) {
   return {
-      id: m.id,
-      seq: m.seq,
-      direction: m.direction,
-      content: m.content,
-      status: m.status,
-      client_message_id: m.client_message_id,
-      attachments: (m.attachments ?? []).map((a) => presentAttachment({ id: a.id, file_name: a.file_name, content_type: a.content_type, byte_size: a.byte_size, width: a.width, height: a.height, inline: a.inline }, visitorUrl(box, a.id))),
-      author: m.author ? { type: m.author.type, name: m.author.name, avatar_url: m.author.type === 'user' ? (m.author.avatar_url ?? null) : null } : null,
-      created_at: m.created_at,
+    id: m.id,
+    seq: m.seq,
+    direction: m.direction,
+    content: m.content,
+    status: m.status,
+    client_message_id: m.client_message_id,
+    // Rebuilt field by field: an agent's link to a file becomes the visitor's signed one.
+    attachments: (m.attachments ?? []).map((a) => presentAttachment({ id: a.id, file_name: a.file_name, content_type: a.content_type, byte_size: a.byte_size, width: a.width, height: a.height, inline: a.inline }, visitorUrl(box, a.id))),
+    author: m.author ? { type: m.author.type, name: m.author.name, avatar_url: m.author.type === 'user' ? (m.author.avatar_url ?? null) : null } : null,
+    created_at: m.created_at,
   };
 }
 
@@ -184,30 +156,12 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
     return found;
   }
 
+  /** What the customer may see of their conversations here: no private notes, no internal system events. */
   const visitorMessages = (v: Visitor) =>
-    scoped(db, v.accountId)
-      .selectFrom('messages')
-      .innerJoin('conversations as c', (j) => j.onRef('c.id', '=', 'messages.conversation_id').onRef('c.account_id', '=', 'messages.account_id'))
-      .leftJoin('users as u', 'u.id', 'messages.sender_user_id')
-      .leftJoin('contacts as ct', (j) => j.onRef('ct.id', '=', 'messages.sender_contact_id').onRef('ct.account_id', '=', 'messages.account_id'))
-      .select([
-        'messages.id',
-        'messages.seq',
-        'messages.direction',
-        'messages.content',
-        'messages.status',
-        'messages.client_message_id',
-        'messages.content_attributes',
-        'messages.created_at',
-        'messages.sender_user_id',
-        'messages.sender_contact_id',
-        'u.name as user_name',
-        'u.avatar_url as user_avatar',
-        'ct.name as contact_name',
-      ])
-      .where('c.contact_id', '=', v.contactId)
-      .where('c.inbox_id', '=', v.inboxId)
-      // What the customer may see: no private notes, no internal system events.
+    messages(db, v.accountId)
+      .innerJoin('conversations as cv', (j) => j.onRef('cv.id', '=', 'messages.conversation_id').onRef('cv.account_id', '=', 'messages.account_id'))
+      .where('cv.contact_id', '=', v.contactId)
+      .where('cv.inbox_id', '=', v.inboxId)
       .where('messages.private', '=', false)
       .where('messages.kind', '=', 'text');
 
@@ -272,11 +226,11 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
       const v = await visitor(request);
       const rows = (await visitorMessages(v)
         .where('messages.seq', '>', request.query.after ?? 0)
-        .orderBy('c.created_at')
+        .orderBy('cv.created_at')
         .orderBy('messages.seq')
         .limit(500)
-        .execute()) as VisitorMessageRow[];
-      return { data: rows.map((m) => presentVisitorMessage(m, ctx.box)), next_cursor: null };
+        .execute()) as MessageRow[];
+      return { data: rows.map((m) => toVisitorMessage(presentMessage(m), ctx.box)), next_cursor: null };
     },
   );
 
