@@ -216,6 +216,65 @@ async function baselineRelay(): Promise<Latency> {
   }
 }
 
+// —— Baseline C: the same HTTP-in, WebSocket-out path with nothing stored ——
+// The ceiling this machine and this load generator allow for "a visitor POSTs, every agent socket
+// hears it": a bare node:http server that answers 201 and relays the body to the agent sockets.
+const httpRelaySource = `
+import http from 'node:http';
+import { WebSocketServer } from 'ws';
+const agents = new Set();
+const server = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (d) => (body += d));
+  req.on('end', () => {
+    const frame = JSON.stringify({ type: 'event', event: 'message.created', data: { message: JSON.parse(body) } });
+    for (const a of agents) a.send(frame);
+    res.writeHead(201, { 'content-type': 'application/json' }).end(body);
+  });
+});
+const wss = new WebSocketServer({ server });
+wss.on('connection', (ws) => { agents.add(ws); ws.on('close', () => agents.delete(ws)); ws.send('{"type":"ready"}'); });
+server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
+`;
+
+/** Sends as fast as 32 clients can for SUSTAIN_S seconds; answers first deliveries per second. */
+async function sustained(t: Tracker, post: (k: number) => Promise<void>, cap = Infinity): Promise<{ perS: number; sent: number }> {
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (performance.now() - start < SUSTAIN_S * 1000 && next < cap) await post(next++);
+    }),
+  );
+  const sendEnd = performance.now();
+  await sleep(LOSS_MS);
+  const last = t.firstDelivery.length ? Math.max(...t.firstDelivery) : sendEnd;
+  return { perS: t.firstDelivery.length / ((Math.max(last, sendEnd) - start) / 1000), sent: next };
+}
+
+async function baselineHttpRelay(): Promise<number> {
+  const port = await freePort();
+  const { child } = run(['--input-type=module', '-e', httpRelaySource], { PORT: String(port) });
+  try {
+    for (let i = 0; i < 200; i++) {
+      const ok = await new Promise<boolean>((r) => net.connect(port, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); r(true); }).once('error', () => r(false)));
+      if (ok) break;
+      await sleep(50);
+    }
+    const tracker = new Tracker();
+    const sockets: WebSocket[] = [];
+    for (let a = 0; a < A; a++) sockets.push(await openWs(`ws://127.0.0.1:${port}/`, {}, (raw) => tracker.onFrame(raw), undefined, 'ready'));
+    const { perS } = await sustained(tracker, async (k) => {
+      tracker.sentAt.set(k, performance.now());
+      await request(port, 'POST', '/', {}, { content: `bench:${k}:${Date.now()}`, client_message_id: `b${k}` }, sourceOf(k % V));
+    });
+    for (const s of sockets) s.terminate();
+    return perS;
+  } finally {
+    await stop(child);
+  }
+}
+
 // —— Baseline B: a bare loop of single-row INSERTs ——
 const insertSource = `
 import { randomUUID } from 'node:crypto';
@@ -356,20 +415,8 @@ async function rapport(tmp: string, dbUrl: string | undefined): Promise<RapportR
     await sleep(1000);
     onAgentFrame = (raw) => sustain.onFrame(raw);
     const base = 1_000_000;
-    const cap = V * 15 - (R * S);
-    const start = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 32 }, async () => {
-        while (performance.now() - start < SUSTAIN_S * 1000 && next < cap) await post('sustain', base + next++, sustain);
-      }),
-    );
-    const sendEnd = performance.now();
-    await sleep(LOSS_MS);
-    const delivered = sustain.firstDelivery.length;
-    const last = sustain.firstDelivery.length ? Math.max(...sustain.firstDelivery) : sendEnd;
-    const sustainedPerS = delivered / ((Math.max(last, sendEnd) - start) / 1000);
-    return { steady, sustainedPerS, sustainedSent: next, kbPerVisitor: (rssAfterKb - rssBeforeKb) / V, rssBeforeKb, rssAfterKb, statuses };
+    const { perS: sustainedPerS, sent } = await sustained(sustain, (k) => post('sustain', base + k, sustain), V * 15 - R * S);
+    return { steady, sustainedPerS, sustainedSent: sent, kbPerVisitor: (rssAfterKb - rssBeforeKb) / V, rssBeforeKb, rssAfterKb, statuses };
   } finally {
     for (const s of sockets) s.terminate();
     await stop(server.child);
@@ -403,6 +450,8 @@ async function main(): Promise<void> {
     const relay = await baselineRelay();
     console.error('baseline B: bare INSERT loop…');
     const inserts = await baselineInsert(tmp, dbUrl);
+    console.error('baseline C: bare HTTP → WebSocket relay…');
+    const httpRelay = await baselineHttpRelay();
     console.error('rapport…');
     const r = await rapport(tmp, dbUrl);
     const f = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : 'n/a');
@@ -416,6 +465,7 @@ async function main(): Promise<void> {
     console.log(`| delivery p99 (ms) | ${f(relay.p99)} | ${f(r.steady.p99)} | ≤ 50 ms at 200 msg/s, 2000 visitors, 20 agents | ${pass(r.steady.p99 <= 50)}${defaults ? '' : ' (smaller load than the target)'} |`);
     console.log(`| messages sent / lost (> 5 s or missing at some agent) | ${relay.sent} / ${relay.lost} | ${r.steady.sent} / ${r.steady.lost} | 0 lost | ${pass(r.steady.lost === 0)} |`);
     console.log(`| sustained persisted + delivered (msg/s) | ${f(inserts, 0)} (bare single-row INSERTs/s) | ${f(r.sustainedPerS, 0)} (${f(ratio, 0)} %) | ≥ 50 % of bare INSERT rate | ${pass(ratio >= 50)} |`);
+    console.log(`| (for scale) the same POST → 20 agent sockets path, nothing stored (msg/s) | ${f(httpRelay, 0)} (bare HTTP → ws relay) | ${f(r.sustainedPerS, 0)} (${f((r.sustainedPerS / httpRelay) * 100, 0)} %) | | |`);
     console.log(`| server RSS per idle visitor socket (KB) | | ${f(r.kbPerVisitor)} (${f(r.rssBeforeKb / 1024, 0)} → ${f(r.rssAfterKb / 1024, 0)} MB) | ≤ 20 KB | ${pass(r.kbPerVisitor <= 20)} |`);
     console.log(`\nHTTP results: ${[...r.statuses].map(([k, v]) => `${k}: ${v}`).join(', ')}; sustained phase sent ${r.sustainedSent} in ${SUSTAIN_S} s`);
     const warnings = serverLog.filter((l) => l.trim());
