@@ -260,3 +260,16 @@ describe('rotating the identity secret (SECURITY 27)', () => {
     expect(audit.data.map((a) => a.action)).toContain('inbox.identity_secret_rotated');
   });
 });
+
+describe('a deleted inbox', () => {
+  it("ends its visitors' chats cleanly, even for a visitor who was writing a moment ago", async () => {
+    const admin = await sessionFor(t, ws.owner.id, ws.accountId);
+    const inbox = json<{ id: string; widget_key: string }>(await t.app.inject({ method: 'POST', url: '/api/v1/inboxes', headers: admin, payload: { channel: 'webchat', name: 'Short-lived' } }));
+    const v = json<Session>(await t.app.inject({ method: 'POST', url: '/api/v1/widget/sessions', payload: { widget_key: inbox.widget_key } }));
+    expect((await write(v.visitor_token, 'Hello', 'gone-1')).statusCode).toBe(201);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/inboxes/${inbox.id}`, headers: admin })).statusCode).toBe(204);
+    const after = await write(v.visitor_token, 'Still there?', 'gone-2');
+    expect(after.statusCode).toBe(401);
+    expect(json(after)).toMatchObject({ error: { code: 'visitor_token_invalid' } });
+  });
+});

@@ -44,23 +44,15 @@ export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
     // rows back to send later.
     // Claims a batch across every workspace (the publisher serves them all); skip locked lets
     // several nodes sweep at once without publishing a row twice.
-    const rows = await unscoped(db)
-      .transaction()
-      .execute(async (trx) => {
-        const batch = await trx
-          .selectFrom('outbox_events')
-          .select(['id', 'account_id', 'event', 'conversation_id', 'inbox_id', 'payload'])
-          .where('published_at', 'is', null)
-          .orderBy('id')
-          .limit(500)
-          .forUpdate()
-          .skipLocked()
-          .execute();
-        if (batch.length) {
-          await trx.updateTable('outbox_events').set({ published_at: sql<Date>`now()` }).where('id', 'in', batch.map((r) => r.id)).execute();
-        }
-        return batch;
-      });
+    // One statement claims and marks the batch (no transaction round trips); the answer comes back
+    // in no particular order, so it is put in event order here.
+    const claimed = await unscoped(db)
+      .updateTable('outbox_events')
+      .set({ published_at: sql<Date>`now()` })
+      .where('id', 'in', (eb) => eb.selectFrom('outbox_events').select('id').where('published_at', 'is', null).orderBy('id').limit(500).forUpdate().skipLocked())
+      .returning(['id', 'account_id', 'event', 'conversation_id', 'inbox_id', 'payload'])
+      .execute();
+    const rows = claimed.sort((a, b) => Number(a.id) - Number(b.id));
     for (const [i, r] of rows.entries()) {
       try {
         await bus.publish({ id: r.id, accountId: r.account_id, event: r.event, conversationId: r.conversation_id, inboxId: r.inbox_id, payload: r.payload });

@@ -165,6 +165,34 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
       .where('messages.private', '=', false)
       .where('messages.kind', '=', 'text');
 
+  // The conversation each visitor writes in, briefly remembered (a chatting visitor sends many
+  // messages; a bounded map, entries live 30 seconds).
+  const knownConversations = new Map<string, { id: string; until: number }>();
+
+  /**
+   * One conversation per visitor and inbox, even when two tabs write at the same instant: found
+   * without a lock when it exists (nearly always), created under the visitor's lock otherwise.
+   */
+  async function conversationFor(v: Visitor, firstContent: string): Promise<string> {
+    const now = Date.now();
+    const known = knownConversations.get(v.contactId);
+    if (known && known.until > now) return known.id;
+    const current = await scoped(db, v.accountId).selectFrom('conversations').select('id').where('contact_id', '=', v.contactId).where('inbox_id', '=', v.inboxId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    const id =
+      current?.id ??
+      (await db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(hashtext(${v.contactId}))`.execute(trx);
+        const ws = scoped(trx, v.accountId);
+        const existing = await ws.selectFrom('conversations').select('id').where('contact_id', '=', v.contactId).where('inbox_id', '=', v.inboxId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+        if (existing) return existing.id;
+        const created = await ws.insertInto('conversations', { inbox_id: v.inboxId, contact_id: v.contactId, subject: (firstContent || 'File').slice(0, 80) }).returning('id').executeTakeFirstOrThrow();
+        return created.id;
+      }));
+    if (knownConversations.size >= 10_000) knownConversations.clear();
+    knownConversations.set(v.contactId, { id, until: now + 30_000 });
+    return id;
+  }
+
   widgetAttachmentsRoutes(app, ctx, visitor);
 
   app.post(
@@ -255,18 +283,23 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
       const content = request.body.content.trim();
       const attachmentIds = request.body.attachment_ids ?? [];
       if (!content && attachmentIds.length === 0) throw new AppError('validation_failed', 'Write something before sending.', [{ field: 'content', message: 'must not be blank' }]);
-      // One conversation per visitor and inbox, even when two tabs write at the same instant: found
-      // without a lock when it exists (nearly always), created under the visitor's lock otherwise.
-      const current = await scoped(db, v.accountId).selectFrom('conversations').select('id').where('contact_id', '=', v.contactId).where('inbox_id', '=', v.inboxId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
-      const conversationId = current?.id ?? await db.transaction().execute(async (trx) => {
-        await sql`select pg_advisory_xact_lock(hashtext(${v.contactId}))`.execute(trx);
-        const ws = scoped(trx, v.accountId);
-        const existing = await ws.selectFrom('conversations').select('id').where('contact_id', '=', v.contactId).where('inbox_id', '=', v.inboxId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
-        if (existing) return existing.id;
-        const created = await ws.insertInto('conversations', { inbox_id: v.inboxId, contact_id: v.contactId, subject: (content || 'File').slice(0, 80) }).returning('id').executeTakeFirstOrThrow();
-        return created.id;
-      });
-      const { message, created } = await postMessage(db, v.accountId, { conversationId, content, clientMessageId: request.body.client_message_id, attachmentIds, author: { type: 'contact', id: v.contactId } });
+      const input = { content, clientMessageId: request.body.client_message_id, attachmentIds, author: { type: 'contact' as const, id: v.contactId } };
+      let conversationId = await conversationFor(v, content);
+      let posted;
+      try {
+        posted = await postMessage(db, v.accountId, { ...input, conversationId });
+      } catch (err) {
+        // The remembered conversation is gone (deleted with its inbox, say): forget what was
+        // remembered, check the visitor still exists, then find or start their conversation afresh.
+        if (!(err instanceof AppError && err.code === 'not_found')) throw err;
+        knownConversations.delete(v.contactId);
+        const token = request.headers['x-visitor-token'];
+        if (typeof token === 'string') knownTokens.delete(token);
+        if (!(await visitorByToken(db, typeof token === 'string' ? token : undefined))) throw new AppError('visitor_token_invalid');
+        conversationId = await conversationFor(v, content);
+        posted = await postMessage(db, v.accountId, { ...input, conversationId });
+      }
+      const { message, created } = posted;
       // The answer need not wait for the push: the event is stored and will be published.
       if (created) ctx.outbox.kick();
       return reply.code(created ? 201 : 200).send(toVisitorMessage(presentMessage(message), ctx.box));
