@@ -139,6 +139,30 @@ describe('working a conversation', () => {
     await context.close();
   });
 
+  it('suggests the tags already in use when tagging another conversation', async () => {
+    const { page, context } = await signedIn();
+    const list = page.getByRole('navigation', { name: 'Conversations' });
+    await list.getByRole('link', { name: /Tom Okafor/ }).click();
+    await page.getByRole('heading', { name: 'Order 55812 arrived damaged' }).waitFor();
+    const tags = page.getByRole('combobox', { name: 'Tags' });
+    await tags.fill('damaged-goods');
+    await tags.press('Enter');
+    await expect.poll(async () => (await fetchTags()).get('damaged-goods')).toBe(1);
+
+    await list.getByRole('link', { name: /Marcus Webb/ }).click();
+    await page.getByRole('heading', { name: 'Invoice #20931 charged twice' }).waitFor();
+    await page.getByRole('combobox', { name: 'Tags' }).fill('dam');
+    await page.getByRole('option', { name: 'damaged-goods' }).click();
+    // Picked from the suggestions: now on both conversations.
+    await expect.poll(async () => (await fetchTags()).get('damaged-goods')).toBe(2);
+    await context.close();
+
+    async function fetchTags(): Promise<Map<string, number>> {
+      const res = await page.request.get(`${server.url}/api/v1/tags`);
+      return new Map(((await res.json()) as { data: Array<{ name: string; count: number }> }).data.map((t) => [t.name, t.count]));
+    }
+  });
+
   it('keyboard shortcuts move through the list, focus the composer and list themselves', async () => {
     const { page, context } = await signedIn();
     const list = page.getByRole('navigation', { name: 'Conversations' });

@@ -40,6 +40,8 @@ export const keys = {
   /** Who of the team is online, away or offline; kept current by presence.updated events. */
   presence: ['presence'] as const,
   attachmentLimits: ['attachments', 'limits'] as const,
+  /** Under "conversations": tagging a conversation refreshes the suggestions. */
+  tags: ['conversations', 'tags'] as const,
 };
 
 /** The signed-in user, or null when signed out. */
@@ -170,6 +172,15 @@ export const usePresence = () =>
     queryKey: keys.presence,
     queryFn: async () => (await api.get<Page<Presence>>('/presence')).data,
     staleTime: 5 * 60_000,
+    retry: false,
+  });
+
+/** Tags in use on the conversations I may see, most used first: suggestions for the tag box. */
+export const useTags = () =>
+  useQuery({
+    queryKey: keys.tags,
+    queryFn: async () => (await api.get<{ data: Array<{ name: string; count: number }> }>('/tags')).data.map((t) => t.name),
+    staleTime: 60_000,
     retry: false,
   });
 

@@ -183,9 +183,16 @@ function applyToCache(queryClient: QueryClient, event: RealtimeEvent): void {
       const { reader, up_to_seq: upTo } = data as { reader?: 'contact' | 'agent'; up_to_seq?: number };
       if (!event.conversation_id || typeof upTo !== 'number') return;
       const direction = reader === 'contact' ? 'outgoing' : 'incoming';
-      queryClient.setQueryData<Message[]>(keys.messages(event.conversation_id), (current) =>
-        current?.map((m) => (m.direction === direction && !m.private && m.kind !== 'system' && m.seq <= upTo && m.status !== 'read' ? { ...m, status: 'read' } : m)),
+      const id = event.conversation_id;
+      const current = queryClient.setQueryData<Message[]>(keys.messages(id), (messages) =>
+        messages?.map((m) => (m.direction === direction && !m.private && m.kind !== 'system' && m.seq <= upTo && m.status !== 'read' ? { ...m, status: 'read' } : m)),
       );
+      // Read up to a message this thread does not hold yet (its own event is still on the way):
+      // fetch the thread whole, with the statuses as stored (the receipt is committed by now).
+      if (current && Math.max(0, ...current.map((m) => m.seq)) < upTo) {
+        staleThreads.add(id);
+        void queryClient.invalidateQueries({ queryKey: keys.messages(id) });
+      }
       return;
     }
     case 'presence.updated': {

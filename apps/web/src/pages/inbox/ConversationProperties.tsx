@@ -1,7 +1,7 @@
 import { Group, Select, SimpleGrid, TagsInput, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconFlag, IconUser, IconUsersGroup } from '@tabler/icons-react';
-import { useInbox, useTeams, useUsers } from '../../api/queries';
+import { useInbox, useTags, useTeams, useUsers } from '../../api/queries';
 import type { Conversation, ConversationChanges, Priority } from '../../api/types';
 import { PresenceDot, presenceLabels, usePresenceMap } from '../../lib/presence';
 import { useSession } from '../../lib/session';
@@ -25,6 +25,7 @@ export function ConversationProperties({ conversation, onChange, saving }: Props
   const teams = useTeams();
   const inbox = useInbox(conversation.inbox.id);
   const presence = usePresenceMap();
+  const knownTags = useTags();
 
   // Who can be assigned: the people who work in this inbox (everyone, if the inbox cannot be read).
   const memberIds = new Set(inbox.data?.member_ids ?? users.data?.map((u) => u.id) ?? []);
@@ -100,6 +101,7 @@ export function ConversationProperties({ conversation, onChange, saving }: Props
         label="Tags"
         placeholder={tags.length ? undefined : 'Add a tag'}
         value={tags}
+        data={knownTags.data ?? []}
         onChange={changeTags}
         splitChars={[',', ' ']}
         maxTags={20}
