@@ -116,22 +116,37 @@ export function mergeMessages(current: Message[], incoming: Message[]): Message[
  */
 export const staleThreads = new Set<string>();
 
+/**
+ * Fetched messages laid over the thread as it is *now* (not as it was when the fetch began): a
+ * live event that landed meanwhile (a "read" receipt, say) is not undone by an older answer.
+ * A status only moves forward to "read".
+ */
+function reconcile(now: Message[], fetched: Message[]): Message[] {
+  const byId = new Map(now.map((m) => [m.id, m]));
+  for (const m of fetched) {
+    const held = byId.get(m.id);
+    byId.set(m.id, held?.status === 'read' && m.status !== 'read' ? { ...m, status: 'read' } : m);
+  }
+  return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
 async function loadMessages(queryClient: QueryClient, id: string): Promise<Message[]> {
   // A message's text never changes once written: a refetch asks only for those after the ones held.
   // Sequence numbers run 1, 2, 3…; a gap (a message added straight to the cache, say) is asked for
   // again. Only a stale thread (see above) is fetched whole, its statuses taken from the server.
   const whole = staleThreads.delete(id);
-  let messages = whole ? [] : (queryClient.getQueryData<Message[]>(keys.messages(id)) ?? []);
+  const held = whole ? [] : (queryClient.getQueryData<Message[]>(keys.messages(id)) ?? []);
   let after = 0;
-  while (after < messages.length && messages[after].seq === after + 1) after++;
+  while (after < held.length && held[after].seq === after + 1) after++;
+  let fetched: Message[] = [];
   for (let pages = 0; pages < 100; pages++) {
     const page = await api.get<Page<Message>>(`/conversations/${id}/messages?after=${after}&limit=500`);
-    messages = mergeMessages(messages, page.data);
+    fetched = [...fetched, ...page.data];
     const next = page.next_cursor ? Number(page.next_cursor) : NaN;
     if (!Number.isFinite(next) || next <= after) break;
     after = next;
   }
-  return messages;
+  return reconcile(queryClient.getQueryData<Message[]>(keys.messages(id)) ?? [], fetched);
 }
 
 export function useMessages(id: string | undefined) {
