@@ -48,7 +48,7 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
 
   // A file the agent sent in A's conversation.
   const file = await storeUpload(db, { accountId: wa.accountId, inboxId: inbox.id, conversationId: conversation.id, uploader: { type: 'user', id: agent.id }, fileName: 'receipt.png', bytes: png(), quotaBytes: 1e9 });
-  await postMessage(db, wa.accountId, { conversationId: conversation.id, content: 'Here is the receipt', author: { type: 'user', id: agent.id }, attachmentIds: [file.id] });
+  await postMessage(t.ctx, wa.accountId, { conversationId: conversation.id, content: 'Here is the receipt', author: { type: 'user', id: agent.id }, attachmentIds: [file.id] });
 
   const idsOfA = new Set<string>([wa.accountId, wa.owner.id, admin.id, agent.id, outsider.id, inbox.id, contact.id, conversation.id, file.id]);
   const fixture: Fixture = {

@@ -1,5 +1,6 @@
 /** The conversation core every channel shares: inboxes, replies and notes, idempotency, state, outbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import type { BusEvent } from '../src/core/bus.js';
 import { scoped } from '../src/core/db/tenant.js';
 import { json, makeMember, makeWorkspace, sessionFor, startTestApp, type Person, type TestApp, type WorkspaceFixture } from './helpers.js';
@@ -194,6 +195,67 @@ describe('the outbox', () => {
     } finally {
       off();
     }
+  });
+});
+
+describe('messages written together', () => {
+  it('a burst across many conversations: each message its own number and state, one event each, a repeat answered once', async () => {
+    const seen: BusEvent[] = [];
+    const off = t.ctx.bus.subscribe((e) => seen.push(e));
+    try {
+      const ids = await Promise.all(Array.from({ length: 12 }, () => newConversation()));
+      const first = await post(ids[0], { content: 'before the burst', client_message_id: 'burst-0' });
+      expect(first.statusCode).toBe(201);
+      // Two replies to each conversation and, in the same burst, a retry of the message above.
+      const burst = await Promise.all([
+        ...ids.flatMap((id, i) => [post(id, { content: `one ${i}`, client_message_id: `burst-${i}-a` }), post(id, { content: `two ${i}`, client_message_id: `burst-${i}-b` })]),
+        post(ids[0], { content: 'before the burst', client_message_id: 'burst-0' }),
+      ]);
+      const retry = burst.pop()!;
+      expect(retry.statusCode).toBe(200);
+      expect(json<{ id: string }>(retry).id).toBe(json<{ id: string }>(first).id);
+      expect(burst.map((r) => r.statusCode)).toEqual(burst.map(() => 201));
+
+      for (const [i, id] of ids.entries()) {
+        const thread = json<{ data: Array<{ seq: number; content: string }> }>(await get(`/api/v1/conversations/${id}/messages`)).data;
+        const expected = i === 0 ? [1, 2, 3] : [1, 2];
+        expect(thread.map((m) => m.seq)).toEqual(expected);
+        expect(thread.map((m) => m.content).sort()).toEqual([...(i === 0 ? ['before the burst'] : []), `one ${i}`, `two ${i}`].sort());
+        const conversation = json<{ last_seq: number; first_response_at: string | null; unread_count: number }>(await get(`/api/v1/conversations/${id}`));
+        expect(conversation.last_seq).toBe(expected.length);
+        expect(conversation.first_response_at).not.toBeNull();
+      }
+      await t.ctx.outbox.flush();
+      const created = seen.filter((e) => e.event === 'message.created' && ids.includes(e.conversationId!));
+      expect(created).toHaveLength(25);
+      expect(new Set(created.map((e) => e.id)).size).toBe(25);
+      for (const e of created) {
+        const m = (e.payload as { message: { seq: number; content: string; author: { name: string } } }).message;
+        // The event carries the number the database gave and the author's name read in the same statement.
+        expect(m.seq).toBeGreaterThan(0);
+        expect(m.author.name).toBe(agent.name);
+        expect(e.accountId).toBe(ws.accountId);
+      }
+      expect(created.filter((e) => e.conversationId === ids[0]).map((e) => (e.payload as { message: { seq: number } }).message.seq).sort()).toEqual([1, 2, 3]);
+    } finally {
+      off();
+    }
+  });
+
+  it('published events are kept an hour, then purged; unpublished ones never are', async () => {
+    const box = scoped(t.ctx.db, ws.accountId);
+    const payload = JSON.stringify({ note: 'purge test' });
+    const [old, fresh, pending] = await Promise.all(
+      [{ published_at: new Date(Date.now() - 2 * 3600_000) }, { published_at: new Date() }, { published_at: null }].map((v) =>
+        box.insertInto('outbox_events', { event: 'conversation.updated', payload, ...v }).returning('id').executeTakeFirstOrThrow(),
+      ),
+    );
+    // The pending one is old too, as if its node had crashed: it must still be published.
+    await sql`update outbox_events set created_at = now() - interval '2 hours' where id = ${pending.id} and account_id = ${ws.accountId}`.execute(t.ctx.db);
+    await t.ctx.outbox.purge();
+    const left = (await box.selectFrom('outbox_events').select('id').where('id', 'in', [old.id, fresh.id, pending.id]).execute()).map((r) => r.id);
+    expect(left.sort()).toEqual([fresh.id, pending.id].sort());
+    await t.ctx.outbox.flush();
   });
 });
 

@@ -22,13 +22,31 @@ export async function recordEvent(
     .execute();
 }
 
+/** An outbox row as read back for publishing. */
+export interface OutboxRow {
+  id: number;
+  account_id: string;
+  event: string;
+  conversation_id: string | null;
+  inbox_id: string | null;
+  payload: Record<string, unknown>;
+}
+
 export interface Outbox {
   flush(): Promise<number>;
+  /**
+   * Publishes rows its caller wrote already marked as published, right after their commit (the
+   * writer has them in hand, so nobody reads them back). As with a claimed batch, a crash before
+   * the push loses only the push; a bus that is away gets them back to the queue.
+   */
+  publishClaimed(rows: OutboxRow[]): Promise<void>;
   /**
    * Flushes without waiting: for a request that has committed and need not hold its answer for
    * the push (the events are stored; if this flush fails, the sweep publishes them).
    */
   kick(): void;
+  /** Deletes published events older than an hour (the sweep does this every minute). */
+  purge(): Promise<void>;
   startSweeping(intervalMs?: number): void;
   stop(): void;
 }
@@ -38,28 +56,15 @@ export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
   let queued: Promise<number> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  async function publishBatch(): Promise<number> {
-    // A row is marked before it is sent, so a crash in between loses only the push, never the
-    // data (clients resync by sequence number when they reconnect); a bus that is away gets the
-    // rows back to send later.
-    // Claims a batch across every workspace (the publisher serves them all); skip locked lets
-    // several nodes sweep at once without publishing a row twice.
-    // One statement claims and marks the batch (no transaction round trips); the answer comes back
-    // in no particular order, so it is put in event order here.
-    const claimed = await unscoped(db)
-      .updateTable('outbox_events')
-      .set({ published_at: sql<Date>`now()` })
-      .where('id', 'in', (eb) => eb.selectFrom('outbox_events').select('id').where('published_at', 'is', null).orderBy('id').limit(500).forUpdate().skipLocked())
-      .returning(['id', 'account_id', 'event', 'conversation_id', 'inbox_id', 'payload'])
-      .execute();
-    const rows = claimed.sort((a, b) => Number(a.id) - Number(b.id));
+  /** Publishes rows already marked as published, in event order; a bus that is away gets the rest back to send later. */
+  async function publishRows(rows: OutboxRow[]): Promise<void> {
     for (const [i, r] of rows.entries()) {
       try {
         await bus.publish({ id: r.id, accountId: r.account_id, event: r.event, conversationId: r.conversation_id, inboxId: r.inbox_id, payload: r.payload });
       } catch {
         // The bus is away (Redis lost). The change is committed, so the request that made it must
-        // not fail for its push: the rest of this batch goes back to the queue, and the sweep
-        // pushes it once the bus returns (listeners drop a repeat by its id).
+        // not fail for its push: the rest goes back to the queue, and the sweep pushes it once
+        // the bus returns (listeners drop a repeat by its id).
         const unsent = rows.slice(i).map((u) => u.id);
         await unscoped(db)
           .updateTable('outbox_events')
@@ -72,7 +77,32 @@ export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
         break;
       }
     }
+  }
+
+  async function publishBatch(): Promise<number> {
+    // A row is marked before it is sent, so a crash in between loses only the push, never the
+    // data (clients resync by sequence number when they reconnect).
+    // Claims a batch across every workspace (the publisher serves them all); skip locked lets
+    // several nodes sweep at once without publishing a row twice.
+    // One statement claims and marks the batch (no transaction round trips); the answer comes back
+    // in no particular order, so it is put in event order here.
+    const claimed = await unscoped(db)
+      .updateTable('outbox_events')
+      .set({ published_at: sql<Date>`now()` })
+      .where('id', 'in', (eb) => eb.selectFrom('outbox_events').select('id').where('published_at', 'is', null).orderBy('id').limit(500).forUpdate().skipLocked())
+      .returning(['id', 'account_id', 'event', 'conversation_id', 'inbox_id', 'payload'])
+      .execute();
+    const rows = claimed.sort((a, b) => Number(a.id) - Number(b.id));
+    await publishRows(rows);
     return rows.length;
+  }
+
+  /** Published events are kept an hour (to look into), then deleted a batch at a time. */
+  async function purge(): Promise<void> {
+    await unscoped(db)
+      .deleteFrom('outbox_events')
+      .where('id', 'in', (eb) => eb.selectFrom('outbox_events').select('id').where('published_at', '<', sql<Date>`now() - interval '1 hour'`).limit(5000))
+      .execute();
   }
 
   const outbox: Outbox = {
@@ -90,16 +120,25 @@ export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
       queued = running.then(start, start);
       return queued;
     },
+    purge,
+    publishClaimed(rows) {
+      return publishRows([...rows].sort((a, b) => Number(a.id) - Number(b.id)));
+    },
     kick() {
       outbox.flush().catch(() => {
         /* the sweep publishes them */
       });
     },
     startSweeping(intervalMs = 1000) {
+      let sweeps = 0;
       timer = setInterval(() => {
         outbox.flush().catch(() => {
           /* the database is away; the next sweep tries again */
         });
+        if (++sweeps % 60 === 0)
+          outbox.purge().catch(() => {
+            /* the next purge tries again */
+          });
       }, intervalMs);
       timer.unref();
     },

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import { ConfigError, type Config } from '../config.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -14,6 +14,21 @@ import type { DB } from './schema.js';
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
 export type Database = Kysely<DB>;
+
+/** The PostgreSQL pool behind a database, for statements run as named prepared statements. */
+const pools = new WeakMap<Kysely<DB>, pg.Pool>();
+
+/**
+ * Runs a statement of the hot path. On a PostgreSQL server it is a named prepared statement, so
+ * each connection parses and plans it once instead of on every call; the embedded engine, or a
+ * transaction (which holds its own connection), runs it as a plain parameterised query. `text`
+ * must be a constant: the name stands for it on every connection.
+ */
+export async function executePrepared<R>(db: Kysely<DB> | Transaction<DB>, name: string, text: string, values: unknown[]): Promise<R[]> {
+  const pool = db.isTransaction ? undefined : pools.get(db);
+  if (pool) return (await pool.query<R & pg.QueryResultRow>({ name, text, values })).rows;
+  return (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows;
+}
 
 export interface DatabaseHandle {
   db: Database;
@@ -94,6 +109,7 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
       throw new ConfigError('DATABASE_URL', `cannot connect to PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}: ${describePgError(err)}`);
     }
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    pools.set(db, pool);
     return { db, engine: 'postgres', close: () => db.destroy() };
   }
 

@@ -1,5 +1,6 @@
 /** Conversations and their messages: the inbox's list, one conversation, changes, replies and notes. */
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../core/db/schema.js';
 import { Type } from '@sinclair/typebox';
 import { scoped } from '../../core/db/tenant.js';
 import { recordEvent } from '../../core/outbox.js';
@@ -173,7 +174,7 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
       const mentions = [...new Set(request.body.mentions ?? [])];
       if (mentions.length && !note) throw new AppError('validation_failed', 'Mention teammates in a private note, not in a reply to the customer.', [{ field: 'mentions', message: 'only with private: true' }]);
       await checkMentions(auth.accountId, conversation.inbox_id, mentions);
-      const { message, created } = await postMessage(db, auth.accountId, {
+      const { message, created } = await postMessage(ctx, auth.accountId, {
         conversationId: conversation.id,
         content,
         private: note,
@@ -181,16 +182,18 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
         attachmentIds,
         author: { type: 'user', id: auth.userId },
         ...(mentions.length ? { contentAttributes: { mentions } } : {}),
-        afterInsert: async (trx, stored) => {
-          // Each mentioned teammate hears it, and only they do (the event names its one reader).
-          const by = { id: auth.userId, name: stored.user_name ?? '' };
-          for (const userId of mentions.filter((id) => id !== auth.userId)) {
-            await recordEvent(trx, auth.accountId, 'mention.created', { target_user_id: userId, message: presentMessage(stored), conversation: { id: conversation.id, subject: conversation.subject }, by }, { conversationId: conversation.id, inboxId: conversation.inbox_id });
-          }
-        },
+        ...(mentions.length
+          ? {
+              afterInsert: async (trx: Transaction<DB>, stored: MessageRow) => {
+                // Each mentioned teammate hears it, and only they do (the event names its one reader).
+                const by = { id: auth.userId, name: stored.user_name ?? '' };
+                for (const userId of mentions.filter((id) => id !== auth.userId)) {
+                  await recordEvent(trx, auth.accountId, 'mention.created', { target_user_id: userId, message: presentMessage(stored), conversation: { id: conversation.id, subject: conversation.subject }, by }, { conversationId: conversation.id, inboxId: conversation.inbox_id });
+                }
+              },
+            }
+          : {}),
       });
-      // The answer need not wait for the push: the event is stored and will be published.
-      if (created) ctx.outbox.kick();
       return reply.code(created ? 201 : 200).send(presentMessage(message));
     },
   );

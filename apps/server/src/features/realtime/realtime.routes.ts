@@ -19,6 +19,7 @@ import type { Availability, Role } from '../../core/db/schema.js';
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import { Obj } from '../../core/http/schema.js';
+import { sendBatched } from './batched-send.js';
 
 interface AgentConnection {
   socket: WebSocket;
@@ -67,7 +68,7 @@ export function realtimeRoutes(app: Api, ctx: AppContext): void {
     for (const c of connections) {
       if (event.inboxId && c.inboxIds && !c.inboxIds.has(event.inboxId)) continue;
       if (target && c.userId !== target) continue;
-      if (c.socket.readyState === c.socket.OPEN) c.socket.send(frame);
+      if (c.socket.readyState === c.socket.OPEN) sendBatched(c.socket, frame);
     }
   };
 

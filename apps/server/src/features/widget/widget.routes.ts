@@ -20,6 +20,7 @@ import { presentAttachment, visitorUrl, type AttachmentSummary } from '../attach
 import { recordEvent } from '../../core/outbox.js';
 import { uploadLimits, widgetAttachmentsRoutes } from '../attachments/attachments.routes.js';
 import type { SecretBox } from '../../core/crypto-box.js';
+import { sendBatched } from '../realtime/batched-send.js';
 import { postMessage } from '../conversations/commands/post-message.js';
 import { presentMessage, type MessageRow } from '../conversations/conversations.presenter.js';
 import { messages } from '../conversations/conversations.queries.js';
@@ -287,7 +288,7 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
       let conversationId = await conversationFor(v, content);
       let posted;
       try {
-        posted = await postMessage(db, v.accountId, { ...input, conversationId });
+        posted = await postMessage(ctx, v.accountId, { ...input, conversationId });
       } catch (err) {
         // The remembered conversation is gone (deleted with its inbox, say): forget what was
         // remembered, check the visitor still exists, then find or start their conversation afresh.
@@ -297,11 +298,9 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
         if (typeof token === 'string') knownTokens.delete(token);
         if (!(await visitorByToken(db, typeof token === 'string' ? token : undefined))) throw new AppError('visitor_token_invalid');
         conversationId = await conversationFor(v, content);
-        posted = await postMessage(db, v.accountId, { ...input, conversationId });
+        posted = await postMessage(ctx, v.accountId, { ...input, conversationId });
       }
       const { message, created } = posted;
-      // The answer need not wait for the push: the event is stored and will be published.
-      if (created) ctx.outbox.kick();
       return reply.code(created ? 201 : 200).send(toVisitorMessage(presentMessage(message), ctx.box));
     },
   );
@@ -317,7 +316,7 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
   // Sockets by contact: an event names its conversation's contact, so delivery is one lookup.
   const byContact = new Map<string, Set<VisitorConnection>>();
   const send = (c: VisitorConnection, frame: unknown) => {
-    if (c.socket.readyState === c.socket.OPEN) c.socket.send(JSON.stringify(frame));
+    if (c.socket.readyState === c.socket.OPEN) sendBatched(c.socket, JSON.stringify(frame));
   };
   const unsubscribe = ctx.bus.subscribe((event: BusEvent) => {
     const payload = event.payload as { contact_id?: string };

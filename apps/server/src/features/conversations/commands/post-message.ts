@@ -2,16 +2,21 @@
  * Adds a message to a conversation: the next sequence number, the conversation's state (waiting
  * for a reply, first response, reopened), and the outbox event, all in one transaction. A retry
  * with the same client message id answers the message already stored instead of a second one.
+ *
+ * One SQL statement writes it all (WRITE_MESSAGES). Plain messages of concurrent requests share
+ * that statement (a group commit, see createWriter); a message with files or more writes runs it
+ * inside its own transaction (insertMessage).
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
+import { executePrepared } from '../../../core/db/index.js';
 import type { DB } from '../../../core/db/schema.js';
 import { scoped } from '../../../core/db/tenant.js';
 import { AppError, notFound } from '../../../core/errors.js';
-import { recordEvent } from '../../../core/outbox.js';
 import { findMessage } from '../conversations.queries.js';
 import { presentMessage, type MessageRow } from '../conversations.presenter.js';
 import { claimUploads, lockUploads } from '../../attachments/attachments.js';
+import type { Outbox, OutboxRow } from '../../../core/outbox.js';
 
 export type Author = { type: 'user'; id: string } | { type: 'contact'; id: string } | { type: 'system'; id?: string };
 
@@ -35,169 +40,271 @@ async function existing(db: Kysely<DB> | Transaction<DB>, accountId: string, con
   return scoped(db, accountId).selectFrom('messages').select('id').where('conversation_id', '=', conversationId).where('client_message_id', '=', clientMessageId).executeTakeFirst();
 }
 
-/** Writes the message inside `trx` (the caller's transaction); returns it as stored. */
-export async function insertMessage(trx: Transaction<DB>, accountId: string, input: NewMessageInput): Promise<MessageRow> {
-  const ws = scoped(trx, accountId);
+/** A message as it will be stored, built before the write; the database completes it. */
+interface Draft {
+  accountId: string;
+  row: MessageRow;
+  incoming: boolean;
+  publicReply: boolean;
+}
+
+function draftOf(accountId: string, input: NewMessageInput, contentAttributes: Record<string, unknown>): Draft {
   const incoming = input.author.type === 'contact';
   const note = input.private === true && input.author.type === 'user';
-  const system = input.author.type === 'system';
-  const publicReply = input.author.type === 'user' && !note;
-  const now = sql<Date>`date_trunc('milliseconds', clock_timestamp())`;
-
-  // Taking the next number locks the conversation row: messages of one conversation queue here.
-  const conversation = await ws
-    .updateTable('conversations')
-    .set((eb) => ({
-      last_seq: eb('last_seq', '+', 1),
-      ...(incoming || publicReply ? { last_message_at: now } : {}),
-      ...(incoming
-        ? {
-            unread_count: eb('unread_count', '+', 1),
-            waiting_since: sql<Date>`coalesce(waiting_since, ${now})`,
-            // A customer writing again reopens a resolved or snoozed conversation.
-            status: sql<'open'>`case when status in ('resolved', 'snoozed') then 'open' else status end`,
-            resolved_at: sql<Date | null>`case when status = 'resolved' then null else resolved_at end`,
-            snoozed_until: sql<Date | null>`case when status = 'snoozed' then null else snoozed_until end`,
-          }
-        : {}),
-      ...(publicReply ? { first_response_at: sql<Date>`coalesce(first_response_at, ${now})`, waiting_since: null, unread_count: 0 } : {}),
-    }))
-    .where('id', '=', input.conversationId)
-    .returning((eb) => [
-      'last_seq',
-      'inbox_id',
-      'contact_id',
-      // Who wrote it, as the message is shown, read in the same statement (no query after the insert).
-      (input.author.type === 'user' || (input.author.type === 'system' && input.author.id)
-        ? eb.selectFrom('users').select('users.name').where('users.id', '=', input.author.id!)
-        : eb.selectFrom('contacts').select('contacts.name').where('contacts.id', '=', input.author.type === 'contact' ? input.author.id : '00000000-0000-0000-0000-000000000000').whereRef('contacts.account_id', '=', 'conversations.account_id')
-      ).as('author_name'),
-      (input.author.type === 'user' || (input.author.type === 'system' && input.author.id) ? eb.selectFrom('users').select('users.avatar_url').where('users.id', '=', input.author.id!) : eb.val(null)).as('author_avatar'),
-    ])
-    .executeTakeFirst();
-  if (!conversation) throw notFound('Conversation');
-  const attachments = input.author.type === 'system' ? [] : await lockUploads(trx, accountId, input.attachmentIds ?? [], input.author, { id: input.conversationId, inbox_id: conversation.inbox_id });
-
-  const message = await ws
-    .insertInto('messages', {
+  return {
+    accountId,
+    incoming,
+    publicReply: input.author.type === 'user' && !note,
+    row: {
+      id: randomUUID(),
       conversation_id: input.conversationId,
-      seq: conversation.last_seq,
-      kind: system ? 'system' : 'text',
+      seq: 0,
+      kind: input.author.type === 'system' ? 'system' : 'text',
       direction: incoming ? 'incoming' : 'outgoing',
       private: note,
       content: input.content,
-      sender_user_id: input.author.type === 'user' ? input.author.id : input.author.type === 'system' ? (input.author.id ?? null) : null,
-      sender_contact_id: incoming ? input.author.id : null,
+      status: 'sent',
       client_message_id: input.clientMessageId ?? null,
-      content_attributes: JSON.stringify({ ...input.contentAttributes, ...(attachments.length ? { attachments } : {}) }),
-    })
-    .returning(['id', 'conversation_id', 'seq', 'kind', 'direction', 'private', 'content', 'status', 'client_message_id', 'content_attributes', 'created_at', 'sender_user_id', 'sender_contact_id'])
-    .executeTakeFirstOrThrow();
-  await claimUploads(trx, accountId, attachments.map((a) => a.id), input.conversationId, message.id);
-  const { sender_user_id, sender_contact_id, ...stored } = message;
-  const row: MessageRow = {
-    ...stored,
-    user_id: sender_user_id,
-    user_name: sender_user_id ? ((conversation.author_name as string | null) ?? '') : null,
-    user_avatar: sender_user_id ? ((conversation.author_avatar as string | null) ?? null) : null,
-    contact_id: sender_contact_id,
-    contact_name: sender_contact_id ? ((conversation.author_name as string | null) ?? '') : null,
+      content_attributes: contentAttributes,
+      created_at: new Date(),
+      user_id: input.author.type === 'user' ? input.author.id : input.author.type === 'system' ? (input.author.id ?? null) : null,
+      user_name: null,
+      user_avatar: null,
+      contact_id: input.author.type === 'contact' ? input.author.id : null,
+      contact_name: null,
+    },
   };
-  // contact_id lets the visitors' gateway find that customer's sockets without a query.
-  await recordEvent(trx, accountId, 'message.created', { message: presentMessage(row), contact_id: conversation.contact_id }, { conversationId: input.conversationId, inboxId: conversation.inbox_id });
+}
+
+/** $1: the messages as a JSON array; $2: their conversations' ids; $3: whether the events are written as sent. */
+const WRITE_MESSAGES = `
+    with i as (
+      select * from jsonb_to_recordset($1::jsonb) as x(
+        ord int, id uuid, account_id uuid, conversation_id uuid, kind text, direction text, private boolean, content text,
+        user_id uuid, contact_id uuid, client_message_id text, content_attributes jsonb, created_at timestamptz,
+        incoming boolean, public_reply boolean, event jsonb)
+    ), c as (
+      update conversations cv set
+        last_seq = cv.last_seq + 1,
+        last_message_at = case when i.incoming or i.public_reply then i.created_at else cv.last_message_at end,
+        unread_count = case when i.incoming then cv.unread_count + 1 when i.public_reply then 0 else cv.unread_count end,
+        waiting_since = case when i.incoming then coalesce(cv.waiting_since, i.created_at) when i.public_reply then null else cv.waiting_since end,
+        -- A customer writing again reopens a resolved or snoozed conversation.
+        status = case when i.incoming and cv.status in ('resolved', 'snoozed') then 'open' else cv.status end,
+        resolved_at = case when i.incoming and cv.status = 'resolved' then null else cv.resolved_at end,
+        snoozed_until = case when i.incoming and cv.status = 'snoozed' then null else cv.snoozed_until end,
+        first_response_at = case when i.public_reply then coalesce(cv.first_response_at, i.created_at) else cv.first_response_at end
+      from i
+      -- The list of ids as well as the join: the planner then knows how few rows to fetch by key.
+      where cv.id = i.conversation_id and cv.account_id = i.account_id and cv.id = any($2::uuid[])
+      returning i.id, i.conversation_id, cv.last_seq, cv.inbox_id, cv.contact_id
+    ), a as (
+      select i.id,
+        (select name from users where id = i.user_id) as user_name,
+        (select avatar_url from users where id = i.user_id) as user_avatar,
+        (select name from contacts where id = i.contact_id and account_id = i.account_id) as contact_name
+      from i
+    ), m as (
+      insert into messages (id, account_id, conversation_id, seq, kind, direction, private, content, sender_user_id, sender_contact_id, client_message_id, content_attributes, created_at)
+      select i.id, i.account_id, i.conversation_id, c.last_seq, i.kind, i.direction, i.private, i.content, i.user_id, i.contact_id, i.client_message_id, i.content_attributes, i.created_at
+      from i join c on c.id = i.id
+      returning id
+    ), o as (
+      insert into outbox_events (account_id, event, conversation_id, inbox_id, published_at, payload)
+      select i.account_id, 'message.created', i.conversation_id, c.inbox_id, case when $3::boolean then now() end, case
+          when i.user_id is not null then jsonb_set(jsonb_set(p.doc, '{message,author,name}', to_jsonb(coalesce(a.user_name, ''))), '{message,author,avatar_url}', coalesce(to_jsonb(a.user_avatar), 'null'::jsonb))
+          when i.contact_id is not null then jsonb_set(p.doc, '{message,author,name}', to_jsonb(coalesce(a.contact_name, '')))
+          else p.doc end
+      from i join c on c.id = i.id join a on a.id = i.id join m on m.id = i.id,
+        lateral (select jsonb_set(jsonb_set(i.event, '{message,seq}', to_jsonb(c.last_seq)), '{contact_id}', to_jsonb(c.contact_id)) as doc) p
+      order by i.ord
+      returning id, conversation_id, payload
+    )
+    select c.id, c.last_seq, c.inbox_id, a.user_name, a.user_avatar, a.contact_name, o.id as event_id, case when $3::boolean then o.payload end as payload
+    from c join a on a.id = c.id join m on m.id = c.id join o on o.conversation_id = c.conversation_id`;
+
+/**
+ * Writes messages, at most one per conversation, in one statement: each conversation's next
+ * number and state, the messages, and their outbox events, as data-modifying CTEs over the rows
+ * passed as one JSON parameter. Every event is built here from what its message will be and
+ * completed in SQL with what only the database knows (the number, the author's current name, the
+ * conversation's customer). Written in SQL because the query builder has no update…from a record
+ * set; every table is matched on account_id by hand, as scoped() would, and every value is a
+ * parameter. Answers the stored messages by id; a message whose conversation does not exist (in
+ * its workspace) is not written and is missing from the answer.
+ */
+async function writeDrafts(db: Kysely<DB> | Transaction<DB>, drafts: Draft[], claim: boolean): Promise<{ written: Map<string, MessageRow>; events: OutboxRow[] }> {
+  const rows = drafts.map((d, ord) => ({
+    ord,
+    id: d.row.id,
+    account_id: d.accountId,
+    conversation_id: d.row.conversation_id,
+    kind: d.row.kind,
+    direction: d.row.direction,
+    private: d.row.private,
+    content: d.row.content,
+    user_id: d.row.user_id,
+    contact_id: d.row.contact_id,
+    client_message_id: d.row.client_message_id,
+    content_attributes: d.row.content_attributes,
+    created_at: d.row.created_at.toISOString(),
+    incoming: d.incoming,
+    public_reply: d.publicReply,
+    event: { message: presentMessage(d.row), contact_id: null },
+  }));
+  const result = await executePrepared<{ id: string; last_seq: number; user_name: string | null; user_avatar: string | null; contact_name: string | null; event_id: number; inbox_id: string; payload: Record<string, unknown> }>(db, 'rapport_write_messages', WRITE_MESSAGES, [
+    JSON.stringify(rows),
+    drafts.map((d) => d.row.conversation_id),
+    claim,
+  ]);
+  const byId = new Map(drafts.map((d) => [d.row.id, d.row]));
+  const byDraft = new Map(drafts.map((d) => [d.row.id, d]));
+  const written = new Map<string, MessageRow>();
+  const events: OutboxRow[] = [];
+  for (const r of result) {
+    const draft = byId.get(r.id)!;
+    if (claim) events.push({ id: r.event_id, account_id: byDraft.get(r.id)!.accountId, event: 'message.created', conversation_id: draft.conversation_id, inbox_id: r.inbox_id, payload: r.payload });
+    written.set(r.id, {
+      ...draft,
+      seq: r.last_seq,
+      user_name: draft.user_id ? (r.user_name ?? '') : null,
+      user_avatar: draft.user_id ? r.user_avatar : null,
+      contact_name: draft.contact_id ? (r.contact_name ?? '') : null,
+    });
+  }
+  return { written, events };
+}
+
+/** Writes the message inside `trx` (the caller's transaction), with its files; returns it as stored. */
+export async function insertMessage(trx: Transaction<DB>, accountId: string, input: NewMessageInput): Promise<MessageRow> {
+  const conversation = await scoped(trx, accountId).selectFrom('conversations').select(['id', 'inbox_id']).where('id', '=', input.conversationId).executeTakeFirst();
+  if (!conversation) throw notFound('Conversation');
+  const attachments = input.author.type === 'system' ? [] : await lockUploads(trx, accountId, input.attachmentIds ?? [], input.author, conversation);
+  const draft = draftOf(accountId, input, { ...input.contentAttributes, ...(attachments.length ? { attachments } : {}) });
+  // The caller's transaction may hold more events: its flush after the commit publishes them all.
+  const row = (await writeDrafts(trx, [draft], false)).written.get(draft.row.id);
+  if (!row) throw notFound('Conversation');
+  await claimUploads(trx, accountId, attachments.map((a) => a.id), input.conversationId, row.id);
   await input.afterInsert?.(trx, row);
   return row;
 }
 
 /**
- * The common case in one statement (no transaction round trips): the conversation's next number
- * and state, the message and its outbox event, as data-modifying CTEs. The event is built here
- * from what the message will be, and completed in SQL with what only the database knows (its
- * sequence number, the author's current name, the conversation's customer). Written in SQL
- * because the query builder has no insert…select of a patched document; every table is filtered on
- * account_id by hand, as scoped() would, and every value is a parameter.
+ * Plain messages (no files, nothing more to write) from concurrent requests are written together:
+ * while one statement runs, the messages that arrive wait and go in the next, one statement for
+ * many. Nothing waits for a timer, so a message alone is written at once; under load the database
+ * makes one commit for many messages instead of one each. A statement takes at most one message
+ * per conversation (the others wait for the next), so each conversation's numbers and state move
+ * one message at a time.
  */
-async function writeAlone(db: Kysely<DB>, accountId: string, input: NewMessageInput): Promise<MessageRow> {
-  const incoming = input.author.type === 'contact';
-  const note = input.private === true && input.author.type === 'user';
-  const system = input.author.type === 'system';
-  const publicReply = input.author.type === 'user' && !note;
-  const userId = input.author.type === 'user' ? input.author.id : input.author.type === 'system' ? (input.author.id ?? null) : null;
-  const contactId = input.author.type === 'contact' ? input.author.id : null;
-  const createdAt = new Date();
-  const draft: MessageRow = {
-    id: randomUUID(),
-    conversation_id: input.conversationId,
-    seq: 0,
-    kind: system ? 'system' : 'text',
-    direction: incoming ? 'incoming' : 'outgoing',
-    private: note,
-    content: input.content,
-    status: 'sent',
-    client_message_id: input.clientMessageId ?? null,
-    content_attributes: input.contentAttributes ?? {},
-    created_at: createdAt,
-    user_id: userId,
-    user_name: '',
-    user_avatar: null,
-    contact_id: contactId,
-    contact_name: '',
-  };
-  const sets = [sql`last_seq = last_seq + 1`];
-  if (incoming || publicReply) sets.push(sql`last_message_at = ${createdAt}`);
-  if (incoming) {
-    sets.push(
-      sql`unread_count = unread_count + 1`,
-      sql`waiting_since = coalesce(waiting_since, ${createdAt})`,
-      // A customer writing again reopens a resolved or snoozed conversation.
-      sql`status = case when status in ('resolved', 'snoozed') then 'open' else status end`,
-      sql`resolved_at = case when status = 'resolved' then null else resolved_at end`,
-      sql`snoozed_until = case when status = 'snoozed' then null else snoozed_until end`,
-    );
-  }
-  if (publicReply) sets.push(sql`first_response_at = coalesce(first_response_at, ${createdAt})`, sql`waiting_since = null`, sql`unread_count = 0`);
-  // The event's message, completed with the number, the author as now named, and the customer.
-  let payload = sql`jsonb_set(${JSON.stringify({ message: presentMessage(draft), contact_id: null })}::jsonb, '{message,seq}', to_jsonb(c.last_seq))`;
-  payload = sql`jsonb_set(${payload}, '{contact_id}', to_jsonb(c.contact_id))`;
-  if (userId) payload = sql`jsonb_set(jsonb_set(${payload}, '{message,author,name}', to_jsonb(coalesce(a.user_name, ''))), '{message,author,avatar_url}', coalesce(to_jsonb(a.user_avatar), 'null'::jsonb))`;
-  else if (contactId) payload = sql`jsonb_set(${payload}, '{message,author,name}', to_jsonb(coalesce(a.contact_name, '')))`;
-
-  const result = await sql<{ last_seq: number; user_name: string | null; user_avatar: string | null; contact_name: string | null }>`
-    with c as (
-      update conversations set ${sql.join(sets)}
-      where id = ${input.conversationId} and account_id = ${accountId}
-      returning last_seq, inbox_id, contact_id
-    ), a as (
-      select (select name from users where id = ${userId}) as user_name,
-             (select avatar_url from users where id = ${userId}) as user_avatar,
-             (select name from contacts where id = ${contactId} and account_id = ${accountId}) as contact_name
-    ), m as (
-      insert into messages (id, account_id, conversation_id, seq, kind, direction, private, content, sender_user_id, sender_contact_id, client_message_id, content_attributes, created_at)
-      select ${draft.id}, ${accountId}, ${input.conversationId}, c.last_seq, ${draft.kind}, ${draft.direction}, ${note}, ${input.content}, ${userId}, ${contactId}, ${draft.client_message_id}, ${JSON.stringify(draft.content_attributes)}::jsonb, ${createdAt}
-      from c
-      returning id
-    ), o as (
-      insert into outbox_events (account_id, event, conversation_id, inbox_id, payload)
-      select ${accountId}, 'message.created', ${input.conversationId}, c.inbox_id, ${payload}
-      from c, a, m
-    )
-    select c.last_seq, a.user_name, a.user_avatar, a.contact_name from c, a, m`.execute(db);
-  const row = result.rows[0];
-  if (!row) throw notFound('Conversation');
-  return {
-    ...draft,
-    seq: row.last_seq,
-    user_name: userId ? (row.user_name ?? '') : null,
-    user_avatar: userId ? row.user_avatar : null,
-    contact_name: contactId ? (row.contact_name ?? '') : null,
-  };
+interface Pending {
+  draft: Draft;
+  resolve: (row: MessageRow | undefined) => void;
+  reject: (err: unknown) => void;
 }
 
-export async function postMessage(db: Kysely<DB>, accountId: string, input: NewMessageInput): Promise<{ message: MessageRow; created: boolean }> {
+const BATCH_MAX = 100;
+/** Statements in flight at once: the database works on one while the next is being sent. */
+const PARALLEL = 2;
+
+function createWriter(db: Kysely<DB>, outbox: Outbox) {
+  const queue: Pending[] = [];
+  let active = 0;
+
+  function take(): Pending[] {
+    const batch: Pending[] = [];
+    const conversations = new Set<string>();
+    for (let i = 0; i < queue.length && batch.length < BATCH_MAX; ) {
+      const p = queue[i];
+      if (conversations.has(p.draft.row.conversation_id)) {
+        i++;
+        continue;
+      }
+      conversations.add(p.draft.row.conversation_id);
+      batch.push(p);
+      queue.splice(i, 1);
+    }
+    return batch;
+  }
+
+  /** Pushes the batch's events (written marked as sent, so nobody reads them back) and answers its callers. */
+  function settle(batch: Pending[], { written, events }: Awaited<ReturnType<typeof writeDrafts>>): void {
+    void outbox.publishClaimed(events);
+    for (const p of batch) p.resolve(written.get(p.draft.row.id));
+  }
+
+  async function run(batch: Pending[]): Promise<void> {
+    let result;
+    try {
+      result = await writeDrafts(
+        db,
+        batch.map((p) => p.draft),
+        true,
+      );
+    } catch (err) {
+      release();
+      if (batch.length === 1) return batch[0].reject(err);
+      // One message spoiled the statement (a retry meeting its first copy, say): write each alone,
+      // so each gets its own answer.
+      await Promise.all(batch.map((p) => writeDrafts(db, [p.draft], true).then((r) => settle([p], r), p.reject)));
+      return;
+    }
+    // The next batch goes to the database before this one's push and answers are made.
+    release();
+    settle(batch, result);
+  }
+
+  function release(): void {
+    active--;
+    pump();
+  }
+
+  function pump(): void {
+    while (active < PARALLEL && queue.length > 0) {
+      const batch = take();
+      active++;
+      void run(batch);
+    }
+  }
+
+  return (draft: Draft) =>
+    new Promise<MessageRow | undefined>((resolve, reject) => {
+      queue.push({ draft, resolve, reject });
+      pump();
+    });
+}
+
+/** What writing a message needs from the running server. */
+export interface MessageContext {
+  db: Kysely<DB>;
+  outbox: Outbox;
+}
+
+const writers = new WeakMap<Outbox, ReturnType<typeof createWriter>>();
+function writerFor(ctx: MessageContext) {
+  let writer = writers.get(ctx.outbox);
+  if (!writer) writers.set(ctx.outbox, (writer = createWriter(ctx.db, ctx.outbox)));
+  return writer;
+}
+
+async function writeAlone(ctx: MessageContext, accountId: string, input: NewMessageInput): Promise<MessageRow> {
+  const row = await writerFor(ctx)(draftOf(accountId, input, input.contentAttributes ?? {}));
+  if (!row) throw notFound('Conversation');
+  return row;
+}
+
+/**
+ * Adds a message and pushes its event (the answer does not wait for the push). Idempotent on the
+ * client message id: a retry answers the message stored first, with created false.
+ */
+export async function postMessage(ctx: MessageContext, accountId: string, input: NewMessageInput): Promise<{ message: MessageRow; created: boolean }> {
+  const { db } = ctx;
   try {
     // Files to claim or more writes to make need a transaction; a plain message needs one statement.
     const alone = !input.attachmentIds?.length && !input.afterInsert;
-    const message = alone ? await writeAlone(db, accountId, input) : await db.transaction().execute((trx) => insertMessage(trx, accountId, input));
+    if (alone) return { message: await writeAlone(ctx, accountId, input), created: true };
+    const message = await db.transaction().execute((trx) => insertMessage(trx, accountId, input));
+    ctx.outbox.kick();
     return { message, created: true };
   } catch (err) {
     // A retry of a message already stored (or two deliveries of it at once): the unique index on
