@@ -242,6 +242,32 @@ describe('messages written together', () => {
     }
   });
 
+  // The embedded engine has one connection: a transaction left open there holds every query, so
+  // this can only be shown on a PostgreSQL server.
+  it.runIf(!!process.env.TEST_DATABASE_URL)('a message stuck behind a locked conversation does not hold the others back', async () => {
+    const [stuck, free] = await Promise.all([newConversation(), newConversation()]);
+    let unlock!: () => void;
+    const held = new Promise<void>((r) => (unlock = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = t.ctx.db.transaction().execute(async (trx) => {
+      await sql`select id from conversations where id = ${stuck} for update`.execute(trx);
+      locked();
+      await held;
+    });
+    await isLocked;
+    const waiting = post(stuck, { content: 'behind the lock' });
+    const others = await Promise.race([
+      Promise.all([post(free, { content: 'not held' }), post(free, { content: 'nor this' })]),
+      new Promise<'held'>((r) => setTimeout(() => r('held'), 3000)),
+    ]);
+    expect(others).not.toBe('held');
+    expect((others as Array<{ statusCode: number }>).map((r) => r.statusCode)).toEqual([201, 201]);
+    unlock();
+    await holder;
+    expect((await waiting).statusCode).toBe(201);
+  });
+
   it('published events are kept an hour, then purged; unpublished ones never are', async () => {
     const box = scoped(t.ctx.db, ws.accountId);
     const payload = JSON.stringify({ note: 'purge test' });
