@@ -467,7 +467,10 @@ async function main(): Promise<void> {
     console.log(`| messages sent / lost (> 5 s or missing at some agent) | ${relay.sent} / ${relay.lost} | ${r.steady.sent} / ${r.steady.lost} | 0 lost | ${pass(r.steady.lost === 0)} |`);
     console.log(`| sustained persisted + delivered (msg/s) | ${f(inserts, 0)} (bare single-row INSERTs/s) | ${f(r.sustainedPerS, 0)} (${f(ratio, 0)} %) | ≥ 50 % of bare INSERT rate | ${pass(ratio >= 50)} |`);
     console.log(`| (for scale) the same POST → ${A} agent sockets path, nothing stored (msg/s) | ${f(httpRelay, 0)} (bare HTTP → ws relay) | ${f(r.sustainedPerS, 0)} (${f((r.sustainedPerS / httpRelay) * 100, 0)} %) | | |`);
-    console.log(`| server RSS per idle visitor socket (KB) | | ${f(r.kbPerVisitor)} (${f(r.rssBeforeKb / 1024, 0)} → ${f(r.rssAfterKb / 1024, 0)} MB) | ≤ 20 KB | ${pass(r.kbPerVisitor <= 20)} |`);
+    // A server whose memory shrank while the sockets opened (its garbage collector or the embedded
+    // database gave memory back) says nothing about the sockets: no verdict then.
+    const memory = r.kbPerVisitor < 0 ? 'n/a: RSS fell (collector noise); measure on PostgreSQL' : pass(r.kbPerVisitor <= 20);
+    console.log(`| server RSS per idle visitor socket (KB) | | ${f(r.kbPerVisitor)} (${f(r.rssBeforeKb / 1024, 0)} → ${f(r.rssAfterKb / 1024, 0)} MB) | ≤ 20 KB | ${memory} |`);
     console.log(`\nHTTP results: ${[...r.statuses].map(([k, v]) => `${k}: ${v}`).join(', ')}; sustained phase sent ${r.sustainedSent} in ${SUSTAIN_S} s`);
     const warnings = serverLog.filter((l) => l.trim());
     console.log(`Server log lines at warn or above: ${warnings.length}${warnings.length ? '\n' + warnings.slice(0, 10).map((l) => '    ' + l.slice(0, 300)).join('\n') : ''}`);
