@@ -96,6 +96,27 @@ describe('the agent app and a live customer', () => {
     await reply.getByText('Seen', { exact: true }).waitFor();
   });
 
+  it('opening the conversation marks it read: the customer sees "Seen" and the unread count clears', async () => {
+    const visitor = await customer();
+    await visitor.say('Is my order shipped?');
+    const log = visitor.chat.getByRole('log');
+    await log.getByText('Sent', { exact: true }).waitFor();
+    const id = await conversationOf(visitor.inboxId);
+    const page = await agent();
+    await page.getByRole('link', { name: /Is my order shipped\?/ }).getByLabel('1 unread').waitFor();
+    await page.goto(`/inbox/${id}`);
+    await thread(page).getByText('Is my order shipped?').waitFor();
+    await log.getByText('Seen', { exact: true }).waitFor();
+    await expect.poll(async () => (await api.call<{ unread_count: number }>('GET', `/api/v1/conversations/${id}`)).unread_count).toBe(0);
+
+    // A message that comes in while the conversation is open is read at once too.
+    await visitor.say('It was due yesterday.');
+    await thread(page).getByText('It was due yesterday.').waitFor();
+    await expect.poll(async () => (await api.call<{ data: { content: string; status: string }[] }>('GET', `/api/v1/conversations/${id}/messages`)).data.find((m) => m.content === 'It was due yesterday.')?.status).toBe('read');
+    // "Seen" moves to the newest message the agents have read.
+    await log.locator('.rp-row', { hasText: 'It was due yesterday.' }).getByText('Seen', { exact: true }).waitFor();
+  });
+
   it('notifies and chimes for a customer message when its conversation is not open, if the agent opted in', async () => {
     const page = await agent(() => {
       // Record notices and tones instead of showing and playing them.

@@ -10,6 +10,7 @@ import { ConversationHeader } from './ConversationHeader';
 import classes from './Inbox.module.css';
 import { contactName } from './inbox';
 import { MessageItem } from './MessageItem';
+import { useMarkRead } from './useMarkRead';
 
 interface Props {
   conversation: Conversation;
@@ -28,6 +29,8 @@ export function ConversationThread({ conversation, onChange, saving, composerRef
   const lastTop = useRef(0);
   const count = messages.data?.length ?? 0;
   const { viewers, typers } = useCollision(conversation.id);
+  const unreadSeq = (messages.data ?? []).reduce((newest, m) => (m.direction === 'incoming' && !m.private && m.kind !== 'system' && m.status !== 'read' ? Math.max(newest, m.seq) : newest), 0);
+  useMarkRead(conversation.id, unreadSeq, conversation.unread_count);
 
   // Keep the newest message in view as the thread grows.
   useEffect(() => {
