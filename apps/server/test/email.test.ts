@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyBaseLogger } from 'fastify';
 import { startChannelWorkers, type ChannelWorkers } from '../src/features/channels/workers.js';
 import { ingestEmail } from '../src/features/channels/email/ingest.js';
+import { sendEmailReply } from '../src/features/channels/email/send.js';
+import { scoped } from '../src/core/db/tenant.js';
 import { json, makeWorkspace, sessionFor, startTestApp, type TestApp } from './helpers.js';
 import { startDovecot, type Dovecot } from './support/dovecot.js';
 
@@ -283,6 +285,51 @@ describe('email channel', () => {
     expect(failed.delivery_error).toMatch(/could not deliver this reply to cleo@customer\.example.*mailbox unavailable/);
     // The bounce itself opens no conversation.
     expect((await conversationsOf()).some((c) => c.subject.includes('Undelivered'))).toBe(false);
+  });
+
+  it('never lets an address or a name add a header: checked before sending (SECURITY 17)', async () => {
+    const conversation = (await conversationsOf()).find((c) => c.subject === 'Another question')!;
+    const ws = scoped(t.ctx.db, accountId);
+    const { contact_id } = await ws.selectFrom('conversations').select('contact_id').where('id', '=', conversation.id).executeTakeFirstOrThrow();
+    // An address that smuggles a second header, or hides another domain in a quoted local part.
+    for (const bad of ['ana@customer.example\r\nBcc: all@victims.example', '"a@evil.example"@customer.example']) {
+      await ws.updateTable('contacts').set({ email: bad }).where('id', '=', contact_id).execute();
+      const before = sink.raw.length;
+      const id = json<{ id: string }>(await api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: 'Yes, we ship to Norway.' })).id;
+      const failed = await until('the refusal', async () => (await messagesOf(conversation.id)).find((m) => m.id === id && m.status === 'failed'));
+      expect(failed.delivery_error).toMatch(/customer's address .* cannot be used/);
+      expect(sink.raw.length).toBe(before);
+    }
+    await ws.updateTable('contacts').set({ email: 'ana@customer.example' }).where('id', '=', contact_id).execute();
+    // An agent whose name holds a line break: it stays in the From name, on one line.
+    const { user_id } = await ws.selectFrom('memberships').select('user_id').where('role', '=', 'owner').executeTakeFirstOrThrow();
+    await t.ctx.db.updateTable('users').set({ name: 'Sam\r\nBcc: all@victims.example' }).where('id', '=', user_id).execute();
+    await api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: 'Shipping to Norway takes 3 days.' });
+    const sent = await until('the reply', async () => sink.received.find((m) => m.text?.includes('Shipping to Norway')));
+    const raw = sink.raw.find((r) => r.includes('Shipping to Norway'))!;
+    expect(raw.slice(0, raw.indexOf('\r\n\r\n'))).not.toMatch(/^bcc:/im);
+    expect(sent.headers.has('bcc')).toBe(false);
+    expect(sent.from?.value[0]).toMatchObject({ address: SUPPORT, name: 'Sam Bcc: all@victims.example · Support' });
+    await t.ctx.db.updateTable('users').set({ name: 'Sam' }).where('id', '=', user_id).execute();
+  });
+
+  it('sends a reply once, also when its job runs twice at the same time or after a worker died (SECURITY 33)', async () => {
+    const conversation = (await conversationsOf()).find((c) => c.subject === 'Another question')!;
+    // No worker: the reply is committed with its job, and nothing sends it yet (a dead worker).
+    await workers.stop();
+    const id = json<{ id: string }>(await api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: 'Sent exactly once.' })).id;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(sink.received.some((m) => m.text?.includes('Sent exactly once'))).toBe(false);
+    expect((await messagesOf(conversation.id)).find((m) => m.id === id)?.status).toBe('pending');
+    // Two attempts of the job at once: one email.
+    const job = { id, data: { accountId, messageId: id }, retryCount: 0, lastAttempt: false };
+    await Promise.all([sendEmailReply(t.ctx, job), sendEmailReply(t.ctx, job), sendEmailReply(t.ctx, { ...job, id: 'another-attempt' })]);
+    // And the worker, back, finds nothing left to send.
+    workers = await startChannelWorkers(t.ctx, log, { fetch: true, receiver: false });
+    await until('the reply sent', async () => (await messagesOf(conversation.id)).find((m) => m.id === id && m.status === 'sent'));
+    await new Promise((r) => setTimeout(r, 1500));
+    const copies = sink.received.filter((m) => m.text?.includes('Sent exactly once'));
+    expect(copies).toHaveLength(1);
   });
 
   it('stores one message when the same email arrives twice at the same instant (SECURITY 36)', async () => {

@@ -35,7 +35,10 @@ export async function queueDelivery(ctx: AppContext, trx: Transaction<DB>, chann
 export async function markDelivery(ctx: AppContext, accountId: string, messageId: string, to: { status: 'sent' | 'failed' | 'pending'; error?: string }): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
     const ws = scoped(trx, accountId);
-    const attrs = to.status === 'failed' ? sql<string>`content_attributes || jsonb_build_object('delivery_error', ${to.error ?? 'The reply could not be sent.'}::text)` : sql<string>`content_attributes - 'delivery_error'`;
+    const attrs =
+      to.status === 'failed'
+        ? sql<string>`(content_attributes - 'delivery_claim') || jsonb_build_object('delivery_error', ${to.error ?? 'The reply could not be sent.'}::text)`
+        : sql<string>`content_attributes - 'delivery_error' - 'delivery_claim'`;
     const row = await ws.updateTable('messages').set({ status: to.status, content_attributes: attrs }).where('id', '=', messageId).returning(['conversation_id']).executeTakeFirst();
     if (!row) return;
     const message = await findMessage(trx, accountId, messageId);
@@ -48,7 +51,7 @@ export async function markDelivery(ctx: AppContext, accountId: string, messageId
 /** Sends a failed reply again: pending, and a new job (the old one has ended). */
 export async function retryDelivery(ctx: AppContext, accountId: string, channel: string, messageId: string): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    await scoped(trx, accountId).updateTable('messages').set({ status: 'pending', content_attributes: sql<string>`content_attributes - 'delivery_error'` }).where('id', '=', messageId).execute();
+    await scoped(trx, accountId).updateTable('messages').set({ status: 'pending', content_attributes: sql<string>`content_attributes - 'delivery_error' - 'delivery_claim'` }).where('id', '=', messageId).execute();
     const message = await findMessage(trx, accountId, messageId);
     const conversation = await scoped(trx, accountId).selectFrom('conversations').select(['inbox_id']).where('id', '=', message.conversation_id).executeTakeFirstOrThrow();
     await recordEvent(trx, accountId, 'message.updated', { message: presentMessage(message) }, { conversationId: message.conversation_id, inboxId: conversation.inbox_id });
