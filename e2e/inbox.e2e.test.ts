@@ -250,7 +250,7 @@ describe('an agent', () => {
     expect(await page.getByText('Identity verification').count()).toBe(0);
     await page.getByRole('link', { name: 'All inboxes' }).click();
     await page.getByRole('row', { name: /Website chat/ }).waitFor();
-    expect(await page.getByRole('row', { name: /support@northwind\.example/ }).count()).toBe(0);
+    expect(await page.getByRole('row', { name: /Support email/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'New inbox' }).count()).toBe(0);
     await context.close();
   });

@@ -127,6 +127,8 @@ export const accessMatrix: Record<string, RouteCase> = {
   'POST /api/v1/conversations/:id/messages': { expect: e(401, 404, 404, 201, 201, 201, 201), params: (f) => ({ id: f.a.conversationId }), body: () => ({ content: 'We are on it.' }) },
   // No such message in the conversation: the ones who may see the conversation learn only that.
   'POST /api/v1/conversations/:id/messages/:message_id/retry': { expect: e(401, 404, 404, 404, 404, 404, 404), params: (f) => ({ id: f.a.conversationId, message_id: '00000000-0000-4000-8000-000000000000' }) },
+  // Into the conversation's own inbox: nothing to move, the conversation is answered.
+  'POST /api/v1/conversations/:id/move': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }), body: (f) => ({ inbox_id: f.a.inboxId }) },
   'POST /api/v1/conversations/:id/read': { expect: e(401, 404, 404, 204, 204, 204, 204), params: (f) => ({ id: f.a.conversationId }) },
   'GET /api/v1/tags': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/attachments/limits': { expect: e(401, 200, 200, 200, 200, 200, 200) },

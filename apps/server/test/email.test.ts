@@ -332,6 +332,30 @@ describe('email channel', () => {
     expect(copies).toHaveLength(1);
   });
 
+  it('continues a chat by email: the conversation moves, and the next reply goes by email', async () => {
+    const ws = scoped(t.ctx.db, accountId);
+    const chat = await ws.insertInto('inboxes', { name: 'Website chat', channel: 'webchat', widget_key: `wk_${Date.now()}` }).returning('id').executeTakeFirstOrThrow();
+    const visitor = await ws.insertInto('contacts', { name: 'Gus Visitor', email: null }).returning('id').executeTakeFirstOrThrow();
+    const conversation = await ws.insertInto('conversations', { inbox_id: chat.id, contact_id: visitor.id, subject: 'Wheel sizes' }).returning('id').executeTakeFirstOrThrow();
+    const move = () => api('POST', `/api/v1/conversations/${conversation.id}/move`, { inbox_id: inboxId });
+    // Without an address there is no email to continue by.
+    const refused = await move();
+    expect(refused.statusCode).toBe(422);
+    expect(json<{ error: { message: string } }>(refused).error.message).toMatch(/no email address/);
+    await ws.updateTable('contacts').set({ email: 'gus@customer.example' }).where('id', '=', visitor.id).execute();
+    const moved = await move();
+    expect(moved.statusCode).toBe(200);
+    expect(json<{ inbox: { id: string }; channel: string }>(moved)).toMatchObject({ inbox: { id: inboxId }, channel: 'email' });
+    expect((await messagesOf(conversation.id)).at(-1)?.content).toMatch(/moved the conversation from Website chat to Support: replies now go by email to gus@customer\.example/);
+    await api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: 'Here are the wheel sizes you asked about.' });
+    const sent = await until('the reply by email', async () => sink.received.find((m) => m.text?.includes('wheel sizes you asked')));
+    expect(sent.subject).toBe('Re: Wheel sizes');
+    expect(sent.to && 'value' in sent.to ? sent.to.value[0].address : '').toBe('gus@customer.example');
+    // An answer from Gus (a participant now) joins the conversation.
+    await dovecot.deliver(SUPPORT, mail({ from: 'Gus <gus@customer.example>', subject: 'Re: Wheel sizes', id: 'gus-1@customer.example', inReplyTo: sent.messageId!.slice(1, -1), body: 'Great, thanks.' }));
+    await until('Gus answer in the moved conversation', async () => (await messagesOf(conversation.id)).find((m) => m.content === 'Great, thanks.'));
+  });
+
   it('stores one message when the same email arrives twice at the same instant (SECURITY 36)', async () => {
     const inbox = { id: inboxId, account_id: accountId, email_address: SUPPORT };
     const raw = Buffer.from(mail({ from: 'Dora <dora@customer.example>', subject: 'Twice', id: 'twice-1@customer.example', body: 'Sent once, delivered twice.' }));

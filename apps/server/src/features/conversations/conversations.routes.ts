@@ -16,6 +16,7 @@ import { conversations, findConversation, findMessage, messages } from './conver
 import { queueDelivery, queueOf, retryDelivery, sendsReplies } from '../channels/deliveries.js';
 import { postMessage } from './commands/post-message.js';
 import { updateConversation } from './commands/update-conversation.js';
+import { moveConversation } from './commands/move-conversation.js';
 
 export function conversationsRoutes(app: Api, ctx: AppContext): void {
   const { db } = ctx;
@@ -87,6 +88,26 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
     async (request) => {
       const auth = member(request);
       await updateConversation(db, auth, request.params.id, request.body);
+      await ctx.outbox.flush();
+      return presentConversation((await findConversation(db, auth, request.params.id))!);
+    },
+  );
+
+  app.post(
+    '/api/v1/conversations/:id/move',
+    {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Move the conversation to another inbox, to go on with the customer on another channel (continue by email when a chat visitor has left)',
+        params: IdParams,
+        body: Obj({ inbox_id: Uuid }),
+        response: { 200: Conversation, ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const auth = member(request);
+      await moveConversation(db, auth, request.params.id, request.body.inbox_id);
       await ctx.outbox.flush();
       return presentConversation((await findConversation(db, auth, request.params.id))!);
     },

@@ -57,6 +57,30 @@ const customers: Array<{ name: string; email: string; phone?: string; company?: 
   },
 ];
 
+const DEMO_SUPPORT = 'support@northwind.example';
+
+/** What an email from a demo customer shows (as the email channel stores it); one has an image the agent must allow. */
+function demoEmail(c: (typeof customers)[number], text: string) {
+  const photo = c.subject.includes('damaged') && text.includes('cracked');
+  const html = photo
+    ? `<p>${text}</p><p><img data-remote-src="https://images.example/photos/frame-crack.jpg" alt="Photo of the cracked frame" width="320"></p><p>Tom</p>`
+    : null;
+  return {
+    subject: c.subject,
+    from: { address: c.email, name: c.name },
+    to: [{ address: DEMO_SUPPORT, name: 'Northwind Cycles' }],
+    cc: [],
+    html,
+    html_visible: html,
+    text,
+    has_quoted: false,
+    remote_images: photo ? 1 : 0,
+    suspicious: null,
+    automated: null,
+    blocked_attachments: [],
+  };
+}
+
 export interface DemoCredentials {
   email: string;
   password: string;
@@ -100,7 +124,8 @@ export async function seedDemo(db: Kysely<DB>, options: { box: SecretBox; public
           identity_secret: options.box.seal(randomBytes(32).toString('base64url')),
           greeting: 'Hi there! Ask us anything about your order or our bikes.',
         },
-        { name: 'support@northwind.example', channel: 'email' },
+        // No mail servers yet: the settings page asks for them, and a reply says so until then.
+        { name: 'Support email', channel: 'email', email_address: DEMO_SUPPORT, forward_key: `inbox-${randomBytes(12).toString('hex')}` },
       ])
       .returning('id')
       .execute();
@@ -139,6 +164,7 @@ export async function seedDemo(db: Kysely<DB>, options: { box: SecretBox; public
         .returning('id')
         .executeTakeFirstOrThrow();
       const agent = c.assignee ? people[c.assignee] : ownerId;
+      if (c.inbox === 'email') await ws.insertInto('contact_identities', { contact_id: contact.id, kind: 'email', value: c.email, inbox_id: null, verified: false }).execute();
       await ws
         .insertInto(
           'messages',
@@ -150,6 +176,7 @@ export async function seedDemo(db: Kysely<DB>, options: { box: SecretBox; public
             content: text,
             sender_contact_id: from === 'customer' ? contact.id : null,
             sender_user_id: from === 'customer' ? null : agent,
+            content_attributes: JSON.stringify(c.inbox === 'email' && from === 'customer' ? { email: demoEmail(c, text) } : {}),
             created_at: new Date(Date.now() - minutesAgo * 60_000),
           })),
         )
