@@ -22,7 +22,9 @@ export type AuditAction =
   | 'invitation.accepted'
   | 'workspace.created'
   | 'workspace.renamed'
-  | 'inbox.identity_secret_rotated';
+  | 'inbox.identity_secret_rotated'
+  | 'contact.merged'
+  | 'inbox.webhook_secret_rotated';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -4,7 +4,8 @@ import type { AppContext } from '../../core/context.js';
 import { notFound } from '../../core/errors.js';
 import { member } from '../../core/http/auth.js';
 import { decodeCursor, page } from '../../core/http/pagination.js';
-import { IdParams, Nullable, Page, PageQuery, Timestamp, Uuid, errors } from '../../core/http/schema.js';
+import { IdParams, Nullable, Obj, Page, PageQuery, Timestamp, Uuid, errors } from '../../core/http/schema.js';
+import { findDuplicates, mergeContacts } from './commands/merge-contacts.js';
 import type { Api } from '../../core/http/types.js';
 import { scoped } from '../../core/db/tenant.js';
 import { Conversation } from '../conversations/conversations.schema.js';
@@ -124,6 +125,40 @@ export function contactsRoutes(app: Api, ctx: AppContext): void {
       if (!contact) throw notFound('Contact');
       const rows = (await conversations(ctx.db, auth).where('conversations.contact_id', '=', contact.id).orderBy('conversations.last_message_at', 'desc').limit(100).execute()) as ConversationRow[];
       return { data: rows.map(presentConversation), next_cursor: null };
+    },
+  );
+
+  app.get(
+    '/api/v1/contacts/:id/duplicates',
+    {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['contacts'],
+        summary: 'Other contacts that are probably the same person (the same email or phone, or the same full name), with the reasons, to merge',
+        params: IdParams,
+        response: { 200: Type.Object({ data: Type.Array(Type.Object({ id: Uuid, name: Type.String(), email: Nullable(Type.String()), phone: Nullable(Type.String()), reasons: Type.Array(Type.String()) })) }), ...errors(401, 403, 404) },
+      },
+    },
+    async (request) => ({ data: await findDuplicates(ctx.db, member(request).accountId, request.params.id) }),
+  );
+
+  app.post(
+    '/api/v1/contacts/:id/merge',
+    {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['contacts'],
+        summary: 'Merge another contact into this one: its conversations, messages, files and identities move here, empty fields are filled from it, and it is deleted',
+        params: IdParams,
+        body: Obj({ contact_id: Uuid }),
+        response: { 200: Contact, ...errors(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const auth = member(request);
+      await mergeContacts(ctx.db, auth.accountId, request.params.id, request.body.contact_id, request);
+      const row = await scoped(ctx.db, auth.accountId).selectFrom('contacts').select(columns).where('id', '=', request.params.id).executeTakeFirstOrThrow();
+      return presentContact(row);
     },
   );
 }

@@ -32,6 +32,7 @@ const actionLabels: Record<string, string> = {
   'workspace.created': 'Created the workspace',
   'workspace.renamed': 'Renamed the workspace',
   'inbox.identity_secret_rotated': 'Generated a new identity secret for an inbox',
+  'contact.merged': 'Merged two contacts into one',
 };
 
 function actionColor(action: string): string {
