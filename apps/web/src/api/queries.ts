@@ -60,11 +60,12 @@ export function useMe() {
   });
 }
 
-function useList<T>(key: readonly unknown[], path: string, enabled = true) {
+function useList<T>(key: readonly unknown[], path: string, enabled = true, refetchInterval?: number) {
   return useQuery({
     queryKey: key,
     queryFn: async () => (await api.get<Page<T>>(path)).data,
     enabled,
+    refetchInterval,
   });
 }
 
@@ -108,6 +109,12 @@ export function mergeMessages(current: Message[], incoming: Message[]): Message[
   const added = incoming.filter((m) => !seen.has(m.id));
   if (added.length === 0) return current;
   return [...current, ...added].sort((a, b) => a.seq - b.seq);
+}
+
+/** Puts the newer copy of a message (its status changed, say) in place of the held one, or adds it. */
+export function replaceMessage(current: Message[], message: Message): Message[] {
+  if (!current.some((m) => m.id === message.id)) return mergeMessages(current, [message]);
+  return current.map((m) => (m.id === message.id ? message : m));
 }
 
 /**
@@ -158,7 +165,8 @@ export function useMessages(id: string | undefined) {
   });
 }
 
-export const useInboxes = () => useList<Inbox>(keys.inboxes, '/inboxes');
+/** `refetchEvery` (ms) asks again on a timer: an email inbox's connection state changes unannounced. */
+export const useInboxes = (refetchEvery?: number) => useList<Inbox>(keys.inboxes, '/inboxes', true, refetchEvery);
 export const useInbox = (id: string | undefined) =>
   useQuery({
     queryKey: keys.inbox(id ?? ''),
