@@ -213,7 +213,13 @@ export function Composer({ conversationId, inboxId, contactName, emailTo, ref }:
           {!note && emailTo && (
             <Text size="xs" c="dimmed" truncate title={`Reply goes by email to ${emailTo}`} style={{ display: 'flex', alignItems: 'center', gap: 4, minWidth: 0 }}>
               <IconMail size={12} style={{ flexShrink: 0 }} aria-hidden />
-              <span style={{ minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' }}>Reply goes by email to {emailTo}</span>
+              {/* Phones have room for the address only. */}
+              <Text span inherit visibleFrom="sm" style={{ minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                Reply goes by email to {emailTo}
+              </Text>
+              <Text span inherit hiddenFrom="sm" style={{ minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                To {emailTo}
+              </Text>
             </Text>
           )}
           {length >= MESSAGE_MAX * 0.9 && (
