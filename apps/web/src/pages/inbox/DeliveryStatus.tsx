@@ -5,19 +5,21 @@ import { useRetryMessage } from './useConversationActions';
 
 /** Under a reply to the customer: "Sending…" until the mail server takes it, or why it was not sent, with Retry. */
 export function DeliveryStatus({ message, conversationId }: { message: Message; conversationId: string }) {
-  const retry = useRetryMessage(conversationId);
   if (message.direction !== 'outgoing' || message.private) return null;
-  if (message.status === 'pending') {
-    return (
-      <Group gap={6} wrap="nowrap" role="status">
-        <Loader size={10} color="gray" />
-        <Text size="xs" c="dimmed">
-          Sending…
-        </Text>
-      </Group>
-    );
-  }
-  if (message.status !== 'failed') return null;
+  if (message.status === 'failed') return <NotSent message={message} conversationId={conversationId} />;
+  if (message.status !== 'pending') return null;
+  return (
+    <Group gap={6} wrap="nowrap" role="status">
+      <Loader size={10} color="gray" />
+      <Text size="xs" c="dimmed">
+        Sending…
+      </Text>
+    </Group>
+  );
+}
+
+function NotSent({ message, conversationId }: { message: Message; conversationId: string }) {
+  const retry = useRetryMessage(conversationId);
   return (
     <Group gap="xs" wrap="nowrap" align="flex-start" justify="flex-end">
       <Text size="xs" c="red" role="alert" style={{ display: 'flex', gap: 4, overflowWrap: 'anywhere' }}>
