@@ -10,7 +10,9 @@ import { TenantGuardPlugin } from './core/db/tenant.js';
 import { seedDemo } from './features/demo/seed-demo.js';
 import { inProcessBus, redisBus, type Bus } from './core/bus.js';
 import { createOutbox } from './core/outbox.js';
+import { createJobs } from './core/jobs.js';
 import { wakeSnoozed } from './features/conversations/commands/wake-snoozed.js';
+import { startChannelWorkers, type ChannelWorkers } from './features/channels/workers.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -46,6 +48,7 @@ export async function openRuntime(config: Config = loadConfig()): Promise<Runtim
     box: secretBox(secretKey),
     bus,
     outbox: createOutbox(db, bus),
+    jobs: createJobs(db),
     limiters: createLimiters(config, redis),
   };
   return {
@@ -53,6 +56,7 @@ export async function openRuntime(config: Config = loadConfig()): Promise<Runtim
     handle,
     async close() {
       ctx.outbox.stop();
+      await ctx.jobs.stop();
       await bus.close();
       await handle.close();
       if (redis) await redis.quit().catch(() => redis?.disconnect());
@@ -66,6 +70,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
   const { ctx } = runtime;
   let app: Awaited<ReturnType<typeof build>> | undefined;
   let snoozeTimer: NodeJS.Timeout | undefined;
+  let workers: ChannelWorkers | undefined;
   try {
     const applied = await migrate(ctx.db);
     app = await build(ctx);
@@ -79,6 +84,8 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     }
     await app.listen({ port: config.port, host: config.host });
     ctx.outbox.startSweeping();
+    await ctx.jobs.start();
+    workers = await startChannelWorkers(ctx, app.log);
     snoozeTimer = setInterval(() => {
       wakeSnoozed(ctx.db)
         .then((woken) => (woken ? ctx.outbox.flush() : 0))
@@ -86,6 +93,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     }, 30_000);
     snoozeTimer.unref();
   } catch (err) {
+    await workers?.stop().catch(() => {});
     await app?.close().catch(() => {});
     await runtime.close().catch(() => {});
     throw err;
@@ -109,6 +117,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     try {
       await app!.close();
       clearInterval(sweep);
+      await workers?.stop();
       await runtime.close();
       process.exit(0);
     } catch (err) {

@@ -113,6 +113,7 @@ export const accessMatrix: Record<string, RouteCase> = {
   'GET /api/v1/inboxes/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.inboxId }) },
   'POST /api/v1/inboxes': { expect: e(401, 201, 403, 403, 403, 201, 201), body: () => ({ channel: 'webchat', name: 'Website', allowed_origins: ['https://shop.example'] }) },
   'PATCH /api/v1/inboxes/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.inbox() }), body: () => ({ name: 'Renamed inbox', allowed_origins: ['https://www.shop.example'] }) },
+  'POST /api/v1/inboxes/connection-test': { expect: e(401, 200, 403, 403, 403, 200, 200), body: () => ({ smtp: { host: '127.0.0.1', port: 1, secure: false, user: 'someone', password: 'not-a-real-password' } }) },
   'POST /api/v1/inboxes/:id/identity-secret': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.inboxId }) },
   'DELETE /api/v1/inboxes/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.inbox() }) },
 
@@ -124,6 +125,8 @@ export const accessMatrix: Record<string, RouteCase> = {
   'GET /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
   'PATCH /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }), body: () => ({ tags: ['vip'], priority: 'high' }) },
   'POST /api/v1/conversations/:id/messages': { expect: e(401, 404, 404, 201, 201, 201, 201), params: (f) => ({ id: f.a.conversationId }), body: () => ({ content: 'We are on it.' }) },
+  // No such message in the conversation: the ones who may see the conversation learn only that.
+  'POST /api/v1/conversations/:id/messages/:message_id/retry': { expect: e(401, 404, 404, 404, 404, 404, 404), params: (f) => ({ id: f.a.conversationId, message_id: '00000000-0000-4000-8000-000000000000' }) },
   'POST /api/v1/conversations/:id/read': { expect: e(401, 404, 404, 204, 204, 204, 204), params: (f) => ({ id: f.a.conversationId }) },
   'GET /api/v1/tags': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/attachments/limits': { expect: e(401, 200, 200, 200, 200, 200, 200) },

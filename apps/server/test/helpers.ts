@@ -16,6 +16,7 @@ import { openDatabase } from '../src/core/db/index.js';
 import { migrate } from '../src/core/db/migrate.js';
 import { inProcessBus, redisBus } from '../src/core/bus.js';
 import { createOutbox } from '../src/core/outbox.js';
+import { createJobs } from '../src/core/jobs.js';
 import { TenantGuardPlugin, scoped } from '../src/core/db/tenant.js';
 import type { Role } from '../src/core/db/schema.js';
 import { hashPassword, hashToken, newToken } from '../src/core/auth/secrets.js';
@@ -56,6 +57,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     redis,
     bus,
     outbox: createOutbox(db, bus),
+    jobs: createJobs(db),
     box: secretBox('test-secret-key-of-at-least-32-characters'),
     limiters: createLimiters(config, redis),
   };
@@ -70,6 +72,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     routes,
     async close() {
       await app.close();
+      await ctx.jobs.stop();
       await bus.close();
       await handle.close();
       if (redis) await redis.quit();

@@ -44,6 +44,11 @@ export const configVariables: readonly ConfigVariable[] = [
   { name: 'LOGIN_MAX_FAILURES_PER_ACCOUNT', description: 'Failed sign-ins allowed per email address per 15 minutes', default: '10', kind: 'integer' },
   { name: 'ATTACHMENT_MAX_MB', description: 'Largest file an agent or a visitor may upload, in megabytes', default: '25', kind: 'integer' },
   { name: 'WORKSPACE_STORAGE_QUOTA_MB', description: 'Total size of the files one workspace may store, in megabytes', default: '10240', kind: 'integer' },
+  { name: 'EMAIL_FETCH', description: 'Fetch mail of email inboxes by IMAP on this node (one node at a time holds each mailbox)', default: 'true', kind: 'boolean' },
+  { name: 'EMAIL_MAX_MB', description: 'Largest email accepted (fetched or received), in megabytes; a larger one is kept aside with the reason', default: '40', kind: 'integer' },
+  { name: 'SMTP_RECEIVER_PORT', description: 'Port of the built-in SMTP receiver for mail forwarded to an inbox\'s forwarding address; off when unset', default: undefined, kind: 'port' },
+  { name: 'SMTP_RECEIVER_HOST', description: 'Interface the SMTP receiver binds to', default: '0.0.0.0', kind: 'string' },
+  { name: 'EMAIL_FORWARD_DOMAIN', description: 'Domain of the forwarding addresses (inbox-…@domain) the SMTP receiver accepts; defaults to the host of PUBLIC_URL', default: undefined, kind: 'string' },
 ];
 
 export interface Config {
@@ -64,6 +69,11 @@ export interface Config {
   storageQuotaBytes: number;
   loginMaxPerIp: number;
   loginMaxFailuresPerAccount: number;
+  emailFetch: boolean;
+  emailMaxBytes: number;
+  smtpReceiverPort: number | undefined;
+  smtpReceiverHost: string;
+  emailForwardDomain: string;
 }
 
 function read(env: NodeJS.ProcessEnv, v: ConfigVariable): string | undefined {
@@ -129,6 +139,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     storageQuotaBytes: Number(get('WORKSPACE_STORAGE_QUOTA_MB')) * 1024 * 1024,
     loginMaxPerIp: Number(get('LOGIN_MAX_PER_IP')),
     loginMaxFailuresPerAccount: Number(get('LOGIN_MAX_FAILURES_PER_ACCOUNT')),
+    emailFetch: truthy(get('EMAIL_FETCH')),
+    emailMaxBytes: Number(get('EMAIL_MAX_MB')) * 1024 * 1024,
+    smtpReceiverPort: get('SMTP_RECEIVER_PORT') === undefined ? undefined : Number(get('SMTP_RECEIVER_PORT')),
+    smtpReceiverHost: get('SMTP_RECEIVER_HOST')!,
+    emailForwardDomain: (get('EMAIL_FORWARD_DOMAIN') ?? new URL(publicUrl).hostname).toLowerCase(),
   };
 }
 

@@ -7,6 +7,7 @@ import { createLimiter, type Limiter } from './rate-limit.js';
 import type { SecretBox } from './crypto-box.js';
 import type { Bus } from './bus.js';
 import type { Outbox } from './outbox.js';
+import type { Jobs } from './jobs.js';
 
 export interface AppContext {
   config: Config;
@@ -15,6 +16,9 @@ export interface AppContext {
   box: SecretBox;
   bus: Bus;
   outbox: Outbox;
+  jobs: Jobs;
+  /** Tells this node's channel workers (the IMAP fetcher) that an inbox was created or changed. */
+  inboxChanged?: (accountId: string, inboxId: string) => void;
   limiters: {
     loginPerIp: Limiter;
     loginFailuresPerEmail: Limiter;
@@ -27,6 +31,8 @@ export interface AppContext {
     widgetEmailPerVisitor: Limiter;
     widgetUploadsPerVisitor: Limiter;
     uploadsPerUser: Limiter;
+    newEmailConversationsPerSender: Limiter;
+    connectionTestsPerUser: Limiter;
   };
 }
 
@@ -46,6 +52,9 @@ export function createLimiters(config: Config, redis?: Redis): AppContext['limit
     widgetUploadsPerVisitor: createLimiter(`${namespace}widget-upload`, 10, 60, redis),
     uploadsPerUser: createLimiter(`${namespace}upload-user`, 60, 60, redis),
     widgetEmailPerVisitor: createLimiter(`${namespace}widget-email`, 10, 600, redis),
+    // Scripted mail from one sender (or forged in victims' names) opens at most this many conversations an hour.
+    newEmailConversationsPerSender: createLimiter(`${namespace}email-new-sender`, 10, 3600, redis),
+    connectionTestsPerUser: createLimiter(`${namespace}connection-test`, 20, 300, redis),
   };
 }
 

@@ -7,6 +7,7 @@ import m0005 from './0005_business_hours.js';
 import m0006 from './0006_attachments.js';
 import m0007 from './0007_presence_and_receipts.js';
 import m0008 from './0008_drop_duplicate_message_index.js';
+import m0009 from './0009_email_channel.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0001_accounts', sql: m0001 },
@@ -17,4 +18,5 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0006_attachments', sql: m0006 },
   { id: '0007_presence_and_receipts', sql: m0007 },
   { id: '0008_drop_duplicate_message_index', sql: m0008 },
+  { id: '0009_email_channel', sql: m0009 },
 ];

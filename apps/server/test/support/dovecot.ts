@@ -170,6 +170,9 @@ default_login_user = dovenull
 # The mail user's uid is below the default 500 ("Mail access for users with UID 8 not permitted").
 first_valid_uid = ${mailUid}
 mail_location = maildir:~/Maildir
+# A client in IDLE hears of new mail within a second (the default looks every 30 s where inotify
+# does not tell it sooner).
+mailbox_idle_check_interval = 1 secs
 passdb {
   driver = passwd-file
   args = ${dir}/users

@@ -141,6 +141,38 @@ export interface InboxesTable {
   greeting: Generated<string>;
   /** When the inbox is staffed (features/business-hours); null: always open. */
   business_hours: ColumnType<Schedule | null, string | null | undefined, string | null>;
+  /** The support address of an email inbox. */
+  email_address: string | null;
+  /** Channel settings without secrets (for email: imap and smtp servers). */
+  channel_config: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** Sealed JSON of the channel's passwords and tokens. */
+  channel_secrets: string | null;
+  forward_key: string | null;
+  connection_status: ColumnType<'ok' | 'failing' | 'unknown', 'ok' | 'failing' | 'unknown' | undefined, 'ok' | 'failing' | 'unknown'>;
+  connection_error: string | null;
+  connection_part: 'imap' | 'smtp' | null;
+  connection_checked_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface EmailMailboxesTable {
+  inbox_id: string;
+  account_id: string;
+  mailbox: string;
+  uid_validity: number | null;
+  last_uid: Generated<number>;
+  leased_by: string | null;
+  lease_until: NullableTimestamp;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ExternalMessagesTable {
+  account_id: string;
+  inbox_id: string;
+  external_id: string;
+  conversation_id: string;
+  message_id: string | null;
+  direction: 'incoming' | 'outgoing';
   created_at: CreatedAt;
 }
 
@@ -197,6 +229,8 @@ export interface ConversationsTable {
   last_seq: Generated<number>;
   contact_last_read_seq: Generated<number>;
   agent_last_read_seq: Generated<number>;
+  /** Email addresses that may write into this conversation (its customer and those copied in). */
+  participants: ColumnType<string[], string[] | undefined, string[]>;
   created_at: CreatedAt;
 }
 
@@ -270,6 +304,8 @@ export interface DB {
   messages: MessagesTable;
   attachments: AttachmentsTable;
   attachment_blobs: AttachmentBlobsTable;
+  email_mailboxes: EmailMailboxesTable;
+  external_messages: ExternalMessagesTable;
   rapport_migrations: RapportMigrationsTable;
 }
 
@@ -290,6 +326,8 @@ export const tenantTables = [
   'outbox_events',
   'attachments',
   'attachment_blobs',
+  'email_mailboxes',
+  'external_messages',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];

@@ -29,6 +29,41 @@ export interface ConversationRow {
   preview: string | null;
 }
 
+/** The email part of a message as stored by the email channel (content_attributes.email). */
+export interface StoredEmail {
+  subject: string;
+  from: { address: string; name: string } | null;
+  to: Array<{ address: string; name: string }>;
+  cc: Array<{ address: string; name: string }>;
+  html: string | null;
+  html_visible: string | null;
+  text: string;
+  has_quoted: boolean;
+  remote_images: number;
+  suspicious: string | null;
+  automated: 'auto-reply' | 'bulk' | 'bounce' | null;
+  blocked_attachments: Array<{ file_name: string; reason: string }>;
+}
+
+function emailOf(attributes: Record<string, unknown>): StoredEmail | null {
+  const e = attributes.email as Partial<StoredEmail> | undefined;
+  if (!e || typeof e !== 'object') return null;
+  return {
+    subject: e.subject ?? '',
+    from: e.from ?? null,
+    to: e.to ?? [],
+    cc: e.cc ?? [],
+    html: e.html ?? null,
+    html_visible: e.html_visible ?? null,
+    text: e.text ?? '',
+    has_quoted: e.has_quoted ?? false,
+    remote_images: e.remote_images ?? 0,
+    suspicious: e.suspicious ?? null,
+    automated: e.automated ?? null,
+    blocked_attachments: e.blocked_attachments ?? [],
+  };
+}
+
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export function presentConversation(r: ConversationRow) {
@@ -86,6 +121,8 @@ export function presentMessage(m: MessageRow) {
     status: m.status,
     client_message_id: m.client_message_id,
     attachments: attachmentsOf(m.content_attributes).map((a) => presentAttachment(a, agentUrl(a.id))),
+    email: emailOf(m.content_attributes),
+    delivery_error: typeof m.content_attributes.delivery_error === 'string' ? m.content_attributes.delivery_error : null,
     author: m.user_id
       ? { type: 'user' as const, id: m.user_id, name: m.user_name ?? '', avatar_url: m.user_avatar }
       : m.contact_id

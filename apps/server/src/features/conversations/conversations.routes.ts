@@ -8,11 +8,12 @@ import type { AppContext } from '../../core/context.js';
 import { AppError, notFound } from '../../core/errors.js';
 import { member } from '../../core/http/auth.js';
 import { decodeCursor, page } from '../../core/http/pagination.js';
-import { IdParams, Obj, Page, errors } from '../../core/http/schema.js';
+import { IdParams, Obj, Page, Uuid, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
 import { Conversation, ConversationFilters, ConversationUpdate, Message, MessagesQuery, NewMessage } from './conversations.schema.js';
 import { presentConversation, presentMessage, type ConversationRow, type MessageRow } from './conversations.presenter.js';
-import { conversations, findConversation, messages } from './conversations.queries.js';
+import { conversations, findConversation, findMessage, messages } from './conversations.queries.js';
+import { queueDelivery, queueOf, retryDelivery, sendsReplies } from '../channels/deliveries.js';
 import { postMessage } from './commands/post-message.js';
 import { updateConversation } from './commands/update-conversation.js';
 
@@ -174,6 +175,16 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
       const mentions = [...new Set(request.body.mentions ?? [])];
       if (mentions.length && !note) throw new AppError('validation_failed', 'Mention teammates in a private note, not in a reply to the customer.', [{ field: 'mentions', message: 'only with private: true' }]);
       await checkMentions(auth.accountId, conversation.inbox_id, mentions);
+      // A reply on a channel that sends it (email) is stored pending, with its send queued in the same transaction.
+      const outbound = !note && sendsReplies(conversation.channel);
+      const notify = async (trx: Transaction<DB>, stored: MessageRow) => {
+        // Each mentioned teammate hears it, and only they do (the event names its one reader).
+        const by = { id: auth.userId, name: stored.user_name ?? '' };
+        for (const userId of mentions.filter((id) => id !== auth.userId)) {
+          await recordEvent(trx, auth.accountId, 'mention.created', { target_user_id: userId, message: presentMessage(stored), conversation: { id: conversation.id, subject: conversation.subject }, by }, { conversationId: conversation.id, inboxId: conversation.inbox_id });
+        }
+        if (outbound) await queueDelivery(ctx, trx, conversation.channel, { accountId: auth.accountId, messageId: stored.id });
+      };
       const { message, created } = await postMessage(ctx, auth.accountId, {
         conversationId: conversation.id,
         content,
@@ -181,20 +192,36 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
         clientMessageId: request.body.client_message_id,
         attachmentIds,
         author: { type: 'user', id: auth.userId },
+        ...(outbound ? { status: 'pending' as const } : {}),
         ...(mentions.length ? { contentAttributes: { mentions } } : {}),
-        ...(mentions.length
-          ? {
-              afterInsert: async (trx: Transaction<DB>, stored: MessageRow) => {
-                // Each mentioned teammate hears it, and only they do (the event names its one reader).
-                const by = { id: auth.userId, name: stored.user_name ?? '' };
-                for (const userId of mentions.filter((id) => id !== auth.userId)) {
-                  await recordEvent(trx, auth.accountId, 'mention.created', { target_user_id: userId, message: presentMessage(stored), conversation: { id: conversation.id, subject: conversation.subject }, by }, { conversationId: conversation.id, inboxId: conversation.inbox_id });
-                }
-              },
-            }
-          : {}),
+        ...(mentions.length || outbound ? { afterInsert: notify } : {}),
       });
+      if (outbound && created) ctx.jobs.notify(queueOf(conversation.channel)!);
       return reply.code(created ? 201 : 200).send(presentMessage(message));
+    },
+  );
+
+  app.post(
+    '/api/v1/conversations/:id/messages/:message_id/retry',
+    {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['conversations'],
+        summary: 'Send a reply again whose delivery failed (an email the mail server refused, say)',
+        params: Obj({ id: Uuid, message_id: Uuid }),
+        response: { 200: Message, ...errors(401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const auth = member(request);
+      const conversation = await findConversation(db, auth, request.params.id);
+      if (!conversation) throw notFound('Conversation');
+      const found = await scoped(db, auth.accountId).selectFrom('messages').select(['id', 'status', 'direction', 'private']).where('id', '=', request.params.message_id).where('conversation_id', '=', conversation.id).executeTakeFirst();
+      if (!found) throw notFound('Message');
+      if (found.status !== 'failed' || found.direction !== 'outgoing' || found.private || !sendsReplies(conversation.channel))
+        throw new AppError('invalid_state', 'Only a reply whose sending failed can be sent again.');
+      await retryDelivery(ctx, auth.accountId, conversation.channel, found.id);
+      return presentMessage(await findMessage(db, auth.accountId, found.id));
     },
   );
 

@@ -42,6 +42,24 @@ export const Attachment = Type.Object({
   url: Type.String({ description: 'Relative to the server; add download=1 to force a download' }),
 });
 
+const EmailAddress = Type.Object({ address: Type.String(), name: Type.String() });
+
+/** What an email message shows beyond its text (null on other channels). */
+export const EmailDetails = Type.Object({
+  subject: Type.String(),
+  from: Nullable(EmailAddress),
+  to: Type.Array(EmailAddress),
+  cc: Type.Array(EmailAddress),
+  html: Nullable(Type.String({ description: 'The whole sanitised HTML; blocked remote images carry data-remote-src instead of src' })),
+  html_visible: Nullable(Type.String({ description: 'The HTML without the quoted history' })),
+  text: Type.String({ description: 'The whole plain text; `content` is the part before the quoted history and signature' }),
+  has_quoted: Type.Boolean(),
+  remote_images: Type.Integer(),
+  suspicious: Nullable(Type.String({ description: 'Why the sender may not be who they say (failed DMARC/SPF/DKIM at the receiving server)' })),
+  automated: Nullable(Type.Union([Type.Literal('auto-reply'), Type.Literal('bulk'), Type.Literal('bounce')])),
+  blocked_attachments: Type.Array(Type.Object({ file_name: Type.String(), reason: Type.String() })),
+});
+
 export const Message = Type.Object({
   id: Uuid,
   conversation_id: Uuid,
@@ -53,6 +71,8 @@ export const Message = Type.Object({
   status: Type.String(),
   client_message_id: Nullable(Type.String()),
   attachments: Type.Array(Attachment),
+  email: Nullable(EmailDetails),
+  delivery_error: Nullable(Type.String({ description: 'Why a reply could not be sent (status failed)' })),
   author: Nullable(Type.Object({ type: Type.Union([Type.Literal('contact'), Type.Literal('user')]), id: Uuid, name: Type.String(), avatar_url: Nullable(Type.String()) })),
   created_at: Timestamp,
 });

@@ -13,6 +13,8 @@ import type { DB } from '../../core/db/schema.js';
 import { BusinessHours, checkBusinessHours } from '../business-hours/business-hours.schema.js';
 import type { Schedule } from '../business-hours/schedule.js';
 import { recordAudit } from '../accounts/audit.js';
+import { ImapInput, ImapSettings, SmtpInput, SmtpSettings, mergeSettings, openSecrets, presentSettings, testImap, testSmtp, type EmailConfig, type ImapInputT, type SmtpInputT } from '../channels/email/settings.js';
+import { checkAddress } from '../channels/email/addresses.js';
 
 const Origin = Type.String({ pattern: '^https?://[^/\\s?#]+/?$', maxLength: 200, description: 'An origin such as https://shop.example (scheme, host and optional port)' });
 const Origins = Type.Array(Origin, { maxItems: 50, uniqueItems: true });
@@ -30,10 +32,41 @@ export const Inbox = Type.Object({
   business_hours: Nullable(BusinessHours),
   snippet: Nullable(Type.String({ description: 'The tag to paste on the website (web chat inboxes)' })),
   identity_secret: Type.Optional(Type.String({ description: 'Signs a signed-in visitor id (HMAC-SHA256); admins only' })),
+  email: Nullable(Type.String({ description: 'The support address of an email inbox' })),
+  forwarding_address: Nullable(Type.String({ description: 'Forward mail here when the built-in SMTP receiver is on (SMTP_RECEIVER_PORT)' })),
+  imap: Nullable(ImapSettings),
+  smtp: Nullable(SmtpSettings),
+  connection: Type.Object({
+    status: Type.Union([Type.Literal('ok'), Type.Literal('failing'), Type.Literal('unknown')]),
+    error: Nullable(Type.String()),
+    checked_at: Nullable(Timestamp),
+  }),
   created_at: Timestamp,
 });
 
-type InboxRow = { id: string; name: string; channel: string; widget_key: string | null; allowed_origins: string[]; greeting: string; identity_secret: string | null; business_hours: Schedule | null; created_at: Date };
+type InboxRow = {
+  id: string;
+  name: string;
+  channel: string;
+  widget_key: string | null;
+  allowed_origins: string[];
+  greeting: string;
+  identity_secret: string | null;
+  business_hours: Schedule | null;
+  email_address: string | null;
+  channel_config: Record<string, unknown>;
+  channel_secrets: string | null;
+  forward_key: string | null;
+  connection_status: 'ok' | 'failing' | 'unknown';
+  connection_error: string | null;
+  connection_checked_at: Date | null;
+  created_at: Date;
+};
+
+const EmailAddressField = Type.String({ minLength: 3, maxLength: 254, description: 'The support address customers write to, such as support@shop.example' });
+const WebchatInboxBody = Obj({ channel: Type.Literal('webchat'), name: InboxName, allowed_origins: Type.Optional(Origins), greeting: Type.Optional(Type.String({ maxLength: 500 })), member_ids: Type.Optional(MemberIds), business_hours: Type.Optional(Nullable(BusinessHours)) });
+const EmailInboxBody = Obj({ channel: Type.Literal('email'), name: InboxName, email: EmailAddressField, imap: Type.Optional(ImapInput), smtp: SmtpInput, member_ids: Type.Optional(MemberIds), business_hours: Type.Optional(Nullable(BusinessHours)) });
+const ConnectionResult = Type.Object({ ok: Type.Boolean(), error: Nullable(Type.String()) });
 
 const newIdentitySecret = () => randomBytes(32).toString('base64url');
 
@@ -59,12 +92,49 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
     business_hours: row.business_hours,
     snippet: row.widget_key ? snippet(row.widget_key) : null,
     ...(admin && row.identity_secret ? { identity_secret: ctx.box.open(row.identity_secret) } : {}),
+    email: row.email_address,
+    forwarding_address: row.forward_key && ctx.config.smtpReceiverPort !== undefined ? `${row.forward_key}@${ctx.config.emailForwardDomain}` : null,
+    ...(row.channel === 'email' ? presentSettings(row.channel_config as EmailConfig, openSecrets(ctx.box, row.channel_secrets)) : { imap: null, smtp: null }),
+    connection: { status: row.connection_status, error: row.connection_error, checked_at: row.connection_checked_at?.toISOString() ?? null },
     created_at: row.created_at.toISOString(),
   });
 
+  /** Settings, sealed passwords and the support address of an email inbox, checked; refuses with every problem at once. */
+  function emailColumns(current: { config: EmailConfig; sealed: string | null }, change: { email?: string; imap?: ImapInputT | null; smtp?: SmtpInputT }) {
+    const problems: Array<{ field: string; message: string }> = [];
+    let address: string | undefined;
+    if (change.email !== undefined) {
+      const checked = checkAddress(change.email);
+      if (checked.ok) address = checked.address;
+      else problems.push({ field: 'email', message: checked.message });
+    }
+    const merged = mergeSettings({ config: current.config, secrets: openSecrets(ctx.box, current.sealed) }, change);
+    problems.push(...merged.missing);
+    if (!merged.config.smtp) problems.push({ field: 'smtp', message: 'is required to send replies' });
+    if (problems.length) throw new AppError('validation_failed', `Invalid request: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
+    return {
+      ...(address !== undefined ? { email_address: address } : {}),
+      channel_config: JSON.stringify(merged.config),
+      channel_secrets: ctx.box.seal(JSON.stringify(merged.secrets)),
+      // New settings have not been tried yet.
+      connection_status: 'unknown' as const,
+      connection_error: null,
+      connection_checked_at: null,
+    };
+  }
+
+  /** A second inbox of the workspace with the same support address is refused by a unique index. */
+  const duplicateAddress = (err: unknown) =>
+    (err as { code?: string; constraint?: string; message?: string }).code === '23505' && /inboxes_email_address_key/.test(`${(err as { constraint?: string }).constraint ?? ''} ${(err as Error).message}`)
+      ? new AppError('conflict', 'Another inbox of this workspace already uses this support address.', [{ field: 'email', message: 'is already used by another inbox' }])
+      : err;
+
   async function load(accountId: string, userId: string, admin: boolean, id?: string) {
     const ws = scoped(db, accountId);
-    let q = ws.selectFrom('inboxes').select(['id', 'name', 'channel', 'widget_key', 'allowed_origins', 'greeting', 'identity_secret', 'business_hours', 'created_at']).orderBy('name');
+    let q = ws
+      .selectFrom('inboxes')
+      .select(['id', 'name', 'channel', 'widget_key', 'allowed_origins', 'greeting', 'identity_secret', 'business_hours', 'email_address', 'channel_config', 'channel_secrets', 'forward_key', 'connection_status', 'connection_error', 'connection_checked_at', 'created_at'])
+      .orderBy('name');
     if (id) q = q.where('id', '=', id);
     // Agents see the inboxes they work in; admins see them all.
     if (!admin) q = q.where('id', 'in', ws.selectFrom('inbox_members').select('inbox_members.inbox_id').where('inbox_members.user_id', '=', userId));
@@ -104,8 +174,8 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
       config: { access: 'admin' },
       schema: {
         tags: ['inboxes'],
-        summary: 'Create an inbox; a web chat inbox answers its widget key and the snippet to paste',
-        body: Obj({ channel: Type.Literal('webchat'), name: InboxName, allowed_origins: Type.Optional(Origins), greeting: Type.Optional(Type.String({ maxLength: 500 })), member_ids: Type.Optional(MemberIds), business_hours: Type.Optional(Nullable(BusinessHours)) }),
+        summary: 'Create an inbox; a web chat inbox answers its widget key and the snippet to paste, an email inbox its servers (passwords are never returned)',
+        body: Type.Union([WebchatInboxBody, EmailInboxBody]),
         response: { 201: Inbox, ...errors(400, 401, 403, 422) },
       },
     },
@@ -113,24 +183,29 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
       const auth = member(request);
       const body = request.body;
       const hours = body.business_hours ? checkBusinessHours(body.business_hours) : null;
+      const channelColumns =
+        body.channel === 'webchat'
+          ? {
+              widget_key: `wk_${randomBytes(18).toString('base64url')}`,
+              allowed_origins: JSON.stringify((body.allowed_origins ?? []).map(normaliseOrigin)),
+              identity_secret: ctx.box.seal(newIdentitySecret()),
+              greeting: body.greeting ?? '',
+            }
+          : { ...emailColumns({ config: {}, sealed: null }, body), forward_key: `inbox-${randomBytes(12).toString('hex')}` };
       const id = await db.transaction().execute(async (trx) => {
         const row = await scoped(trx, auth.accountId)
-          .insertInto('inboxes', {
-            name: body.name.trim(),
-            channel: body.channel,
-            widget_key: `wk_${randomBytes(18).toString('base64url')}`,
-            allowed_origins: JSON.stringify((body.allowed_origins ?? []).map(normaliseOrigin)),
-            identity_secret: ctx.box.seal(newIdentitySecret()),
-            greeting: body.greeting ?? '',
-            business_hours: hours ? JSON.stringify(hours) : null,
-          })
+          .insertInto('inboxes', { name: body.name.trim(), channel: body.channel, business_hours: hours ? JSON.stringify(hours) : null, ...channelColumns })
           .returning('id')
-          .executeTakeFirstOrThrow();
+          .executeTakeFirstOrThrow()
+          .catch((err: unknown) => {
+            throw duplicateAddress(err);
+          });
         // The creator works in the new inbox unless told otherwise.
         await setMembers(trx, auth.accountId, row.id, body.member_ids ?? [auth.userId]);
         return row.id;
       });
       const [inbox] = await load(auth.accountId, auth.userId, true, id);
+      ctx.inboxChanged?.(auth.accountId, id);
       return reply.code(201).send(inbox);
     },
   );
@@ -141,31 +216,86 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
       config: { access: 'admin' },
       schema: {
         tags: ['inboxes'],
-        summary: 'Rename an inbox, change its allowed origins, greeting, members or business hours (null: always open)',
+        summary: 'Rename an inbox, change its allowed origins, greeting, members or business hours (null: always open); an email inbox its address and servers (a password left out is kept)',
         params: IdParams,
-        body: Obj({ name: Type.Optional(InboxName), allowed_origins: Type.Optional(Origins), greeting: Type.Optional(Type.String({ maxLength: 500 })), member_ids: Type.Optional(MemberIds), business_hours: Type.Optional(Nullable(BusinessHours)) }),
+        body: Obj({
+          name: Type.Optional(InboxName),
+          allowed_origins: Type.Optional(Origins),
+          greeting: Type.Optional(Type.String({ maxLength: 500 })),
+          member_ids: Type.Optional(MemberIds),
+          business_hours: Type.Optional(Nullable(BusinessHours)),
+          email: Type.Optional(EmailAddressField),
+          imap: Type.Optional(Nullable(ImapInput)),
+          smtp: Type.Optional(SmtpInput),
+        }),
         response: { 200: Inbox, ...errors(400, 401, 403, 404, 422) },
       },
     },
     async (request) => {
       const auth = member(request);
-      const { name, allowed_origins, greeting, member_ids, business_hours } = request.body;
+      const { name, allowed_origins, greeting, member_ids, business_hours, email, imap, smtp } = request.body;
       const hours = business_hours ? checkBusinessHours(business_hours) : business_hours;
       await db.transaction().execute(async (trx) => {
         const ws = scoped(trx, auth.accountId);
-        const found = await ws.selectFrom('inboxes').select('id').where('id', '=', request.params.id).forUpdate().executeTakeFirst();
+        const found = await ws.selectFrom('inboxes').select(['id', 'channel', 'channel_config', 'channel_secrets']).where('id', '=', request.params.id).forUpdate().executeTakeFirst();
         if (!found) throw notFound('Inbox');
+        const emailChange = email !== undefined || imap !== undefined || smtp !== undefined;
+        if (emailChange && found.channel !== 'email') throw new AppError('validation_failed', 'Only email inboxes have an address and mail servers.', [{ field: email !== undefined ? 'email' : imap !== undefined ? 'imap' : 'smtp', message: 'only for email inboxes' }]);
         const changes = {
           ...(name !== undefined ? { name: name.trim() } : {}),
           ...(allowed_origins !== undefined ? { allowed_origins: JSON.stringify(allowed_origins.map(normaliseOrigin)) } : {}),
           ...(greeting !== undefined ? { greeting } : {}),
           ...(hours !== undefined ? { business_hours: hours && JSON.stringify(hours) } : {}),
+          ...(emailChange ? emailColumns({ config: found.channel_config as EmailConfig, sealed: found.channel_secrets }, { email, imap, smtp }) : {}),
         };
-        if (Object.keys(changes).length) await ws.updateTable('inboxes').set(changes).where('id', '=', found.id).execute();
+        if (Object.keys(changes).length)
+          await ws
+            .updateTable('inboxes')
+            .set(changes)
+            .where('id', '=', found.id)
+            .execute()
+            .catch((err: unknown) => {
+              throw duplicateAddress(err);
+            });
         if (member_ids) await setMembers(trx, auth.accountId, found.id, member_ids);
       });
       const [inbox] = await load(auth.accountId, auth.userId, true, request.params.id);
+      ctx.inboxChanged?.(auth.accountId, request.params.id);
       return inbox;
+    },
+  );
+
+  app.post(
+    '/api/v1/inboxes/connection-test',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['inboxes'],
+        summary: 'Try IMAP and/or SMTP settings before saving them: signs in and leaves. A password left out is taken from the inbox named by inbox_id',
+        body: Obj({ inbox_id: Type.Optional(Uuid), imap: Type.Optional(ImapInput), smtp: Type.Optional(SmtpInput) }),
+        response: { 200: Type.Object({ imap: Nullable(ConnectionResult), smtp: Nullable(ConnectionResult) }), ...errors(400, 401, 403, 404, 422, 429) },
+      },
+    },
+    async (request) => {
+      const auth = member(request);
+      const { inbox_id, imap, smtp } = request.body;
+      if (!imap && !smtp) throw new AppError('validation_failed', 'Give the imap or the smtp settings to try.', [{ field: 'imap', message: 'or smtp is required' }]);
+      await ctx.limiters.connectionTestsPerUser.hit(auth.userId, 'You are testing connections too fast; wait a moment.');
+      let stored = {} as ReturnType<typeof openSecrets>;
+      if (inbox_id) {
+        const row = await scoped(db, auth.accountId).selectFrom('inboxes').select(['channel_secrets']).where('id', '=', inbox_id).where('channel', '=', 'email').executeTakeFirst();
+        if (!row) throw notFound('Inbox');
+        stored = openSecrets(ctx.box, row.channel_secrets);
+      }
+      const imapPassword = imap?.password ?? stored.imap_password;
+      const smtpPassword = smtp?.password ?? stored.smtp_password;
+      const missing = [...(imap && !imapPassword ? [{ field: 'imap.password', message: 'is required' }] : []), ...(smtp && !smtpPassword ? [{ field: 'smtp.password', message: 'is required' }] : [])];
+      if (missing.length) throw new AppError('validation_failed', 'Give the password to try (it is not stored yet).', missing);
+      const [imapResult, smtpResult] = await Promise.all([
+        imap ? testImap({ ...imap, mailbox: imap.mailbox ?? 'INBOX', password: imapPassword! }) : null,
+        smtp ? testSmtp({ ...smtp, password: smtpPassword! }) : null,
+      ]);
+      return { imap: imapResult, smtp: smtpResult };
     },
   );
 

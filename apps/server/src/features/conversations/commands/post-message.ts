@@ -25,6 +25,8 @@ export interface NewMessageInput {
   content: string;
   author: Author;
   private?: boolean;
+  /** 'pending' for a reply a channel still has to send (email); 'sent' otherwise. */
+  status?: 'sent' | 'pending';
   clientMessageId?: string;
   contentAttributes?: Record<string, unknown>;
   /** Uploads of the author (see attachments) this message carries. */
@@ -63,7 +65,7 @@ function draftOf(accountId: string, input: NewMessageInput, contentAttributes: R
       direction: incoming ? 'incoming' : 'outgoing',
       private: note,
       content: input.content,
-      status: 'sent',
+      status: input.status ?? 'sent',
       client_message_id: input.clientMessageId ?? null,
       content_attributes: contentAttributes,
       created_at: new Date(),
@@ -80,7 +82,7 @@ function draftOf(accountId: string, input: NewMessageInput, contentAttributes: R
 const WRITE_MESSAGES = `
     with i as (
       select * from jsonb_to_recordset($1::jsonb) as x(
-        ord int, id uuid, account_id uuid, conversation_id uuid, kind text, direction text, private boolean, content text,
+        ord int, id uuid, account_id uuid, conversation_id uuid, kind text, direction text, private boolean, content text, status text,
         user_id uuid, contact_id uuid, client_message_id text, content_attributes jsonb, created_at timestamptz,
         incoming boolean, public_reply boolean, event jsonb)
     ), c as (
@@ -105,8 +107,8 @@ const WRITE_MESSAGES = `
         (select name from contacts where id = i.contact_id and account_id = i.account_id) as contact_name
       from i
     ), m as (
-      insert into messages (id, account_id, conversation_id, seq, kind, direction, private, content, sender_user_id, sender_contact_id, client_message_id, content_attributes, created_at)
-      select i.id, i.account_id, i.conversation_id, c.last_seq, i.kind, i.direction, i.private, i.content, i.user_id, i.contact_id, i.client_message_id, i.content_attributes, i.created_at
+      insert into messages (id, account_id, conversation_id, seq, kind, direction, private, content, status, sender_user_id, sender_contact_id, client_message_id, content_attributes, created_at)
+      select i.id, i.account_id, i.conversation_id, c.last_seq, i.kind, i.direction, i.private, i.content, i.status, i.user_id, i.contact_id, i.client_message_id, i.content_attributes, i.created_at
       from i join c on c.id = i.id
       returning id
     ), o as (
@@ -143,6 +145,7 @@ async function writeDrafts(db: Kysely<DB> | Transaction<DB>, drafts: Draft[], cl
     direction: d.row.direction,
     private: d.row.private,
     content: d.row.content,
+    status: d.row.status,
     user_id: d.row.user_id,
     contact_id: d.row.contact_id,
     client_message_id: d.row.client_message_id,

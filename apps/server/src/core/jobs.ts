@@ -1,0 +1,103 @@
+/**
+ * Durable jobs (pg-boss, in the same database as everything else, so both engines run them): work
+ * that must happen once a change is committed, such as sending a reply by email. A job is written
+ * in the transaction of the change that needs it and names a stable id, so a retried request
+ * never queues it twice; a failed attempt is retried with backoff; any node's worker may take it.
+ */
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import PgBoss from 'pg-boss';
+import type { DB } from './db/schema.js';
+
+export type JobName = 'email.send';
+
+export interface JobOptions {
+  /** A stable id (a uuid): sending the same id again adds nothing. */
+  id: string;
+  /** Written inside this transaction, so the job exists exactly when the change commits. */
+  trx?: Transaction<DB>;
+}
+
+export interface JobHandle<T> {
+  id: string;
+  data: T;
+  /** How many attempts failed before this one. */
+  retryCount: number;
+  /** True on the last attempt pg-boss will make. */
+  lastAttempt: boolean;
+}
+
+export interface Jobs {
+  /** Installs or upgrades the job tables and queues (idempotent; several nodes may call it at once). */
+  start(): Promise<void>;
+  send<T extends object>(name: JobName, data: T, options: JobOptions): Promise<void>;
+  /** Runs a handler for each job of the queue on this node; a throw makes pg-boss retry later. */
+  work<T extends object>(name: JobName, handler: (job: JobHandle<T>) => Promise<void>): Promise<void>;
+  /** Wakes this node's worker for a queue, after a commit that queued a job in its transaction. */
+  notify(name: JobName): void;
+  /** Stops this node's worker of a queue (jobs wait for another worker). */
+  offWork(name: JobName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Retry policy per queue: SMTP servers that are down for minutes are waited for, then the send is marked failed. */
+const QUEUES: Record<JobName, { retryLimit: number; retryDelay: number; retryBackoff: boolean; expireInSeconds: number }> = {
+  'email.send': { retryLimit: 6, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
+};
+
+const executor = (db: Kysely<DB> | Transaction<DB>) => ({
+  // pg-boss sends parameterless multi-statement scripts (its migrations) and parameterised queries;
+  // both engines' drivers take either through a raw compiled query.
+  executeSql: async (text: string, values: unknown[] = []) => ({ rows: (await db.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[] }),
+});
+
+export function createJobs(db: Kysely<DB>, options: { pollingIntervalSeconds?: number } = {}): Jobs {
+  const boss = new PgBoss({ db: executor(db), schema: 'rapport_jobs', supervise: true, schedule: false, migrate: true });
+  const workers = new Map<JobName, string>();
+  let started: Promise<void> | undefined;
+  boss.on('error', () => {
+    /* a poll or maintenance query failed (the database is away): pg-boss tries again on its own */
+  });
+
+  return {
+    start() {
+      started ??= (async () => {
+        await boss.start();
+        for (const [name, policy] of Object.entries(QUEUES)) {
+          if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, ...policy }).catch(async (err: unknown) => {
+            // Another node created it meanwhile.
+            if (!(await boss.getQueue(name))) throw err;
+          });
+        }
+      })();
+      return started;
+    },
+    async send(name, data, { id, trx }) {
+      await this.start();
+      await boss.send(name, data, { id, ...(trx ? { db: executor(trx) } : {}) });
+      const worker = workers.get(name);
+      // Wake this node's worker now instead of at its next poll (after the caller's commit, the job is visible).
+      if (worker && !trx) boss.notifyWorker(worker);
+    },
+    async work<T extends object>(name: JobName, handler: (job: JobHandle<T>) => Promise<void>) {
+      await this.start();
+      const workerId = await boss.work<T>(name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }, async ([job]) => {
+        await handler({ id: job.id, data: job.data, retryCount: job.retryCount, lastAttempt: job.retryCount >= job.retryLimit });
+      });
+      workers.set(name, workerId);
+    },
+    async offWork(name) {
+      if (!workers.has(name)) return;
+      workers.delete(name);
+      await boss.offWork(name);
+    },
+    notify(name) {
+      const worker = workers.get(name);
+      if (worker) boss.notifyWorker(worker);
+    },
+    async stop() {
+      if (!started) return;
+      await started.catch(() => {});
+      await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => {});
+    },
+  };
+}

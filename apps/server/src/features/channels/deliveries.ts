@@ -1,0 +1,61 @@
+/**
+ * Replies that a channel sends out (email; later SMS and the rest): a reply is stored as pending
+ * with a durable job written in the same transaction, the channel's worker sends it, and its
+ * status (sent, failed with the reason) goes back to the message and live to the agents. A failed
+ * send is visible and can be retried; nothing is silently lost.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { AppContext } from '../../core/context.js';
+import type { DB } from '../../core/db/schema.js';
+import { scoped } from '../../core/db/tenant.js';
+import type { JobName } from '../../core/jobs.js';
+import { recordEvent } from '../../core/outbox.js';
+import { findMessage } from '../conversations/conversations.queries.js';
+import { presentMessage } from '../conversations/conversations.presenter.js';
+
+/** The job queue that sends a channel's replies; channels without one (web chat) deliver over the socket. */
+const OUTBOUND: Record<string, JobName> = { email: 'email.send' };
+
+export const sendsReplies = (channel: string): boolean => channel in OUTBOUND;
+
+export interface Delivery {
+  accountId: string;
+  messageId: string;
+}
+
+/** Queues the send of a stored reply, inside the transaction that stored it. */
+export async function queueDelivery(ctx: AppContext, trx: Transaction<DB>, channel: string, delivery: Delivery, jobId: string = delivery.messageId): Promise<void> {
+  const queue = OUTBOUND[channel];
+  if (!queue) return;
+  await ctx.jobs.send(queue, delivery, { id: jobId, trx });
+}
+
+/** Sets a reply's delivery status (and the reason of a failure) and tells the agents. */
+export async function markDelivery(ctx: AppContext, accountId: string, messageId: string, to: { status: 'sent' | 'failed' | 'pending'; error?: string }): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const ws = scoped(trx, accountId);
+    const attrs = to.status === 'failed' ? sql<string>`content_attributes || jsonb_build_object('delivery_error', ${to.error ?? 'The reply could not be sent.'}::text)` : sql<string>`content_attributes - 'delivery_error'`;
+    const row = await ws.updateTable('messages').set({ status: to.status, content_attributes: attrs }).where('id', '=', messageId).returning(['conversation_id']).executeTakeFirst();
+    if (!row) return;
+    const message = await findMessage(trx, accountId, messageId);
+    const conversation = await ws.selectFrom('conversations').select(['inbox_id']).where('id', '=', row.conversation_id).executeTakeFirstOrThrow();
+    await recordEvent(trx, accountId, 'message.updated', { message: presentMessage(message) }, { conversationId: row.conversation_id, inboxId: conversation.inbox_id });
+  });
+  ctx.outbox.kick();
+}
+
+/** Sends a failed reply again: pending, and a new job (the old one has ended). */
+export async function retryDelivery(ctx: AppContext, accountId: string, channel: string, messageId: string): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    await scoped(trx, accountId).updateTable('messages').set({ status: 'pending', content_attributes: sql<string>`content_attributes - 'delivery_error'` }).where('id', '=', messageId).execute();
+    const message = await findMessage(trx, accountId, messageId);
+    const conversation = await scoped(trx, accountId).selectFrom('conversations').select(['inbox_id']).where('id', '=', message.conversation_id).executeTakeFirstOrThrow();
+    await recordEvent(trx, accountId, 'message.updated', { message: presentMessage(message) }, { conversationId: message.conversation_id, inboxId: conversation.inbox_id });
+    await queueDelivery(ctx, trx, channel, { accountId, messageId }, randomUUID());
+  });
+  ctx.outbox.kick();
+  ctx.jobs.notify(OUTBOUND[channel]);
+}
+
+export const queueOf = (channel: string): JobName | undefined => OUTBOUND[channel];

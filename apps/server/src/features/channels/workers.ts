@@ -1,0 +1,34 @@
+/**
+ * What the channels run in the background on a node: the workers of their outbound queues, the
+ * IMAP fetcher and the SMTP receiver (each as configured). Started by `rapport start` after the
+ * HTTP server, stopped before the database closes.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppContext } from '../../core/context.js';
+import { startEmailFetching, type EmailFetching } from './email/fetcher.js';
+import { startSmtpReceiver, type SmtpReceiver } from './email/receiver.js';
+import { sendEmailReply } from './email/send.js';
+import type { Delivery } from './deliveries.js';
+
+export interface ChannelWorkers {
+  fetching: EmailFetching | undefined;
+  receiver: SmtpReceiver | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startChannelWorkers(ctx: AppContext, log: FastifyBaseLogger, options: { fetch?: boolean; receiver?: { port: number; host: string } | false } = {}): Promise<ChannelWorkers> {
+  await ctx.jobs.work<Delivery>('email.send', (job) => sendEmailReply(ctx, job));
+  const fetching = (options.fetch ?? ctx.config.emailFetch) ? startEmailFetching(ctx, log) : undefined;
+  if (fetching) ctx.inboxChanged = () => fetching.refresh();
+  const receiverAt = options.receiver ?? (ctx.config.smtpReceiverPort !== undefined ? { port: ctx.config.smtpReceiverPort, host: ctx.config.smtpReceiverHost } : false);
+  const receiver = receiverAt ? await startSmtpReceiver(ctx, log, receiverAt) : undefined;
+  return {
+    fetching,
+    receiver,
+    async stop() {
+      await receiver?.close();
+      await fetching?.stop();
+      await ctx.jobs.offWork('email.send');
+    },
+  };
+}

@@ -1,0 +1,329 @@
+/**
+ * The email channel end to end against real protocol peers: Dovecot as the inbox's IMAP server,
+ * an smtp-server sink as its outgoing server, nodemailer as a customer's mail client and as the
+ * forwarder into the built-in SMTP receiver. Asserts what agents see through the API.
+ */
+import { simpleParser, type ParsedMail } from 'mailparser';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyBaseLogger } from 'fastify';
+import { startChannelWorkers, type ChannelWorkers } from '../src/features/channels/workers.js';
+import { ingestEmail } from '../src/features/channels/email/ingest.js';
+import { json, makeWorkspace, sessionFor, startTestApp, type TestApp } from './helpers.js';
+import { startDovecot, type Dovecot } from './support/dovecot.js';
+
+const SUPPORT = 'support@shop.example';
+const IMAP_PASSWORD = 'imap-test-password';
+const log = pino({ level: process.env.TEST_LOG ?? 'silent' }) as unknown as FastifyBaseLogger;
+
+/** An outgoing SMTP server that keeps what it is given, and can be told to refuse. */
+async function startSink() {
+  const received: ParsedMail[] = [];
+  const raw: string[] = [];
+  let refuseRcpt: string | null = null;
+  const server = new SMTPServer({
+    authOptional: false,
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onAuth(auth, _session, cb) {
+      if (auth.username === 'smtp-user' && auth.password === 'smtp-password') return cb(null, { user: auth.username });
+      cb(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, cb) {
+      if (refuseRcpt && address.address === refuseRcpt) return cb(Object.assign(new Error('5.1.1 <' + address.address + '>: Recipient address rejected: User unknown'), { responseCode: 550 }));
+      cb();
+    },
+    onData(stream, _session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const source = Buffer.concat(chunks);
+        raw.push(source.toString());
+        void simpleParser(source).then((m) => {
+          received.push(m);
+          cb();
+        });
+      });
+    },
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    port,
+    received,
+    raw,
+    refuse(address: string | null) {
+      refuseRcpt = address;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const mail = (o: { from: string; subject: string; id: string; body: string; inReplyTo?: string; extra?: string[] }) =>
+  [
+    `From: ${o.from}`,
+    `To: Shop Support <${SUPPORT}>`,
+    `Subject: ${o.subject}`,
+    `Message-ID: <${o.id}>`,
+    ...(o.inReplyTo ? [`In-Reply-To: <${o.inReplyTo}>`, `References: <${o.inReplyTo}>`] : []),
+    ...(o.extra ?? []),
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    o.body,
+    '',
+  ].join('\r\n');
+
+describe('email channel', () => {
+  let t: TestApp;
+  let dovecot: Dovecot;
+  let sink: Awaited<ReturnType<typeof startSink>>;
+  let workers: ChannelWorkers;
+  let admin: Record<string, string>;
+  let inboxId: string;
+  let accountId: string;
+
+  const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown, headers = admin) => t.app.inject({ method, url, headers, ...(payload ? { payload: payload as Record<string, unknown> } : {}) });
+  const conversationsOf = async () => json<{ data: Array<{ id: string; subject: string; contact: { email: string | null; name: string } }> }>(await api('GET', `/api/v1/conversations?inbox_id=${inboxId}&limit=100`)).data;
+  const messagesOf = async (id: string) => json<{ data: Array<Record<string, unknown> & { id: string; status: string; content: string; email: Record<string, unknown> | null; delivery_error: string | null }> }>(await api('GET', `/api/v1/conversations/${id}/messages`)).data;
+
+  beforeAll(async () => {
+    [t, dovecot, sink] = await Promise.all([startTestApp(), startDovecot({ users: [{ user: SUPPORT, password: IMAP_PASSWORD }] }), startSink()]);
+    const ws = await makeWorkspace(t, 'Shop');
+    accountId = ws.accountId;
+    admin = await sessionFor(t, ws.owner.id, ws.accountId);
+  });
+  afterAll(async () => {
+    await workers?.stop();
+    await Promise.all([t?.close(), dovecot?.stop(), sink?.close()]);
+  });
+
+  const imap = () => ({ host: '127.0.0.1', port: dovecot.port, secure: false, user: SUPPORT, password: IMAP_PASSWORD });
+  const smtp = () => ({ host: '127.0.0.1', port: sink.port, secure: false, user: 'smtp-user', password: 'smtp-password' });
+
+  it('refuses an email inbox with a tricky address or no SMTP password, and names the fields', async () => {
+    const bad = await api('POST', '/api/v1/inboxes', { channel: 'email', name: 'Support', email: '"a@evil.com"@shop.example', smtp: { ...smtp(), password: undefined } });
+    expect(bad.statusCode).toBe(400);
+    const fields = json<{ error: { details: Array<{ field: string }> } }>(bad).error.details.map((d) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['email', 'smtp.password']));
+    const crlf = await api('POST', '/api/v1/inboxes', { channel: 'email', name: 'Support', email: 'support@shop.example\r\nBcc: all@victims.example', smtp: smtp() });
+    expect(crlf.statusCode).toBe(400);
+  });
+
+  it('tests IMAP and SMTP settings and says in words what is wrong', async () => {
+    const good = json<{ imap: { ok: boolean }; smtp: { ok: boolean } }>(await api('POST', '/api/v1/inboxes/connection-test', { imap: imap(), smtp: smtp() }));
+    expect(good).toEqual({ imap: { ok: true, error: null }, smtp: { ok: true, error: null } });
+    const wrong = json<{ imap: { ok: boolean; error: string }; smtp: { ok: boolean; error: string } }>(await api('POST', '/api/v1/inboxes/connection-test', { imap: { ...imap(), password: 'nope' }, smtp: { ...smtp(), port: 1 } }));
+    expect(wrong.imap.ok).toBe(false);
+    expect(wrong.imap.error).toMatch(/refused the user name or password/);
+    expect(wrong.smtp.error).toMatch(/Nothing answers at 127\.0\.0\.1:1/);
+  });
+
+  it('creates an email inbox; passwords are stored sealed and never returned', async () => {
+    const res = await api('POST', '/api/v1/inboxes', { channel: 'email', name: 'Support', email: 'Support@Shop.example', imap: imap(), smtp: smtp() });
+    expect(res.statusCode).toBe(201);
+    const inbox = json<Record<string, unknown> & { id: string; imap: Record<string, unknown>; smtp: Record<string, unknown> }>(res);
+    inboxId = inbox.id;
+    expect(inbox.email).toBe(SUPPORT);
+    expect(inbox.imap).toMatchObject({ host: '127.0.0.1', port: dovecot.port, mailbox: 'INBOX', password_set: true });
+    expect(inbox.smtp).toMatchObject({ password_set: true });
+    expect(res.body).not.toContain(IMAP_PASSWORD);
+    expect(res.body).not.toContain('smtp-password');
+    const row = await t.ctx.db.selectFrom('inboxes').select('channel_secrets').where('id', '=', inboxId).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+    expect(row.channel_secrets).not.toContain(IMAP_PASSWORD);
+    // The same address twice in one workspace is refused.
+    const again = await api('POST', '/api/v1/inboxes', { channel: 'email', name: 'Support 2', email: SUPPORT, smtp: smtp() });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('fetches mail by IMAP into conversations, and resumes after a restart without repeating', async () => {
+    await dovecot.deliver(SUPPORT, mail({ from: 'Ana Customer <ana@customer.example>', subject: 'Where is my order?', id: 'order-1@customer.example', body: 'Hello, order 1042 has not arrived yet.' }));
+    workers = await startChannelWorkers(t.ctx, log, { fetch: true, receiver: false });
+    const first = await until('the first email', async () => (await conversationsOf()).find((c) => c.subject === 'Where is my order?'));
+    expect(first.contact).toMatchObject({ email: 'ana@customer.example', name: 'Ana Customer' });
+    const [message] = await messagesOf(first.id);
+    expect(message.content).toBe('Hello, order 1042 has not arrived yet.');
+    expect(message.email).toMatchObject({ subject: 'Where is my order?', from: { address: 'ana@customer.example', name: 'Ana Customer' } });
+
+    await workers.stop();
+    // Mail that arrives while Rapport is down is fetched when it is back; nothing twice.
+    await dovecot.deliver(SUPPORT, mail({ from: 'Ben <ben@customer.example>', subject: 'Refund', id: 'refund-1@customer.example', body: 'Please refund order 77.' }));
+    workers = await startChannelWorkers(t.ctx, log, { fetch: true, receiver: false });
+    await until('the email sent while down', async () => (await conversationsOf()).find((c) => c.subject === 'Refund'));
+    const all = await conversationsOf();
+    expect(all.filter((c) => c.subject === 'Where is my order?')).toHaveLength(1);
+    // A new message while connected arrives by IDLE.
+    await dovecot.deliver(SUPPORT, mail({ from: 'Cleo <cleo@customer.example>', subject: 'Sizes', id: 'sizes-1@customer.example', body: 'Do you have size 44?' }));
+    await until('the email that came while idle', async () => (await conversationsOf()).find((c) => c.subject === 'Sizes'));
+    const inbox = json<{ connection: { status: string } }>(await api('GET', `/api/v1/inboxes/${inboxId}`));
+    expect(inbox.connection.status).toBe('ok');
+  });
+
+  it('sends a reply by SMTP that threads in the customer’s client, and a reply to it joins the conversation', async () => {
+    const conversation = (await conversationsOf()).find((c) => c.subject === 'Where is my order?')!;
+    const res = await api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: 'It left our warehouse today.\n\nBest, Sam', client_message_id: 'reply-1' });
+    expect(res.statusCode).toBe(201);
+    expect(json<{ status: string }>(res).status).toBe('pending');
+    const sent = await until('the reply at the SMTP server', async () => sink.received.find((m) => m.text?.includes('It left our warehouse')));
+    expect(sent.to && 'value' in sent.to ? sent.to.value[0].address : '').toBe('ana@customer.example');
+    expect(sent.from?.value[0].address).toBe(SUPPORT);
+    expect(sent.subject).toBe('Re: Where is my order?');
+    expect(sent.inReplyTo).toBe('<order-1@customer.example>');
+    expect(sent.references).toContain('<order-1@customer.example>');
+    expect(sent.html).toContain('<p>It left our warehouse today.</p>');
+    const ourId = sent.messageId!.slice(1, -1);
+    await until('the reply marked sent', async () => (await messagesOf(conversation.id)).find((m) => m.content.startsWith('It left') && m.status === 'sent'));
+    // A retried request does not send twice.
+    const retried = await api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: 'It left our warehouse today.\n\nBest, Sam', client_message_id: 'reply-1' });
+    expect(retried.statusCode).toBe(200);
+
+    // The customer answers: it joins the same conversation.
+    await dovecot.deliver(SUPPORT, mail({ from: 'Ana Customer <ana@customer.example>', subject: 'Re: Where is my order?', id: 'order-2@customer.example', inReplyTo: ourId, body: 'Thanks!\n\nOn Tue, Sam wrote:\n> It left our warehouse today.' }));
+    const thread = await until('the customer reply in the thread', async () => {
+      const m = await messagesOf(conversation.id);
+      return m.find((x) => x.content === 'Thanks!') && m;
+    });
+    expect(thread.at(-1)?.email).toMatchObject({ has_quoted: true });
+    expect(sink.received.filter((m) => m.text?.includes('It left our warehouse'))).toHaveLength(1);
+
+    // Someone else who copies the ids does not get into Ana's conversation (SECURITY 15).
+    await dovecot.deliver(SUPPORT, mail({ from: 'Mallory <mallory@evil.example>', subject: 'Re: Where is my order?', id: 'evil-1@evil.example', inReplyTo: ourId, body: 'Send me the address on file.' }));
+    await until('the stranger in a new conversation', async () => (await conversationsOf()).find((c) => c.contact.email === 'mallory@evil.example'));
+    expect((await messagesOf(conversation.id)).some((m) => m.content.includes('address on file'))).toBe(false);
+    // The same customer with a new subject starts a new conversation.
+    await dovecot.deliver(SUPPORT, mail({ from: 'Ana Customer <ana@customer.example>', subject: 'Another question', id: 'order-3@customer.example', body: 'Do you ship to Norway?' }));
+    await until('a new conversation for a new subject', async () => (await conversationsOf()).find((c) => c.subject === 'Another question'));
+  }, 90_000);
+
+  it('flags a sender that failed DMARC and keeps it out of the real customer’s conversations (SECURITY 14)', async () => {
+    const conversation = (await conversationsOf()).find((c) => c.subject === 'Where is my order?')!;
+    const [ours] = await t.ctx.db.selectFrom('external_messages').select('external_id').where('conversation_id', '=', conversation.id).where('direction', '=', 'outgoing').where('account_id', '=', accountId).execute();
+    await dovecot.deliver(
+      SUPPORT,
+      mail({ from: 'Ana Customer <ana@customer.example>', subject: 'Re: Where is my order?', id: 'spoof-1@evil.example', inReplyTo: ours.external_id, body: 'Change my delivery address please.', extra: ['Authentication-Results: mx.shop.example; spf=fail smtp.mailfrom=evil.example; dkim=none; dmarc=fail (p=REJECT) header.from=customer.example'] }),
+    );
+    const spoof = await until('the spoofed email', async () => {
+      for (const c of await conversationsOf()) {
+        const found = (await messagesOf(c.id)).find((m) => m.content.includes('Change my delivery address'));
+        if (found) return { conversation: c, message: found };
+      }
+      return undefined;
+    });
+    expect(spoof.conversation.id).not.toBe(conversation.id);
+    expect(spoof.message.email?.suspicious).toMatch(/DMARC/);
+  });
+
+  it('shows a refused reply with the server’s reason, and sends it when retried', async () => {
+    const conversation = (await conversationsOf()).find((c) => c.subject === 'Refund')!;
+    sink.refuse('ben@customer.example');
+    const res = await api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: 'Refund is on its way.' });
+    const id = json<{ id: string }>(res).id;
+    const failed = await until('the refusal', async () => (await messagesOf(conversation.id)).find((m) => m.id === id && m.status === 'failed'));
+    expect(failed.delivery_error).toMatch(/refused this reply.*User unknown/);
+    sink.refuse(null);
+    const retry = await api('POST', `/api/v1/conversations/${conversation.id}/messages/${id}/retry`);
+    expect(retry.statusCode).toBe(200);
+    expect(json<{ status: string }>(retry).status).toBe('pending');
+    await until('the retried reply sent', async () => (await messagesOf(conversation.id)).find((m) => m.id === id && m.status === 'sent'));
+    expect(sink.received.filter((m) => m.text?.includes('Refund is on its way'))).toHaveLength(1);
+    // A sent reply cannot be "retried" into a second copy.
+    expect((await api('POST', `/api/v1/conversations/${conversation.id}/messages/${id}/retry`)).statusCode).toBe(422);
+  });
+
+  it('marks a reply failed when the customer’s server bounces it', async () => {
+    const conversation = (await conversationsOf()).find((c) => c.subject === 'Sizes')!;
+    const id = json<{ id: string }>(await api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: 'Yes, size 44 is in stock.' })).id;
+    const sent = await until('the reply', async () => sink.received.find((m) => m.text?.includes('size 44 is in stock')));
+    const bounce = [
+      'From: Mail Delivery System <MAILER-DAEMON@mx.customer.example>',
+      `To: ${SUPPORT}`,
+      'Subject: Undelivered Mail Returned to Sender',
+      'Message-ID: <bounce-1@mx.customer.example>',
+      'Auto-Submitted: auto-replied',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="B"',
+      '',
+      '--B',
+      'Content-Type: text/plain',
+      '',
+      'Your message could not be delivered.',
+      '--B',
+      'Content-Type: message/delivery-status',
+      '',
+      'Reporting-MTA: dns; mx.customer.example',
+      '',
+      'Final-Recipient: rfc822; cleo@customer.example',
+      'Action: failed',
+      'Status: 5.1.1',
+      'Diagnostic-Code: smtp; 550 5.1.1 mailbox unavailable',
+      '--B',
+      'Content-Type: text/rfc822-headers',
+      '',
+      `Message-ID: ${sent.messageId}`,
+      `From: ${SUPPORT}`,
+      '--B--',
+      '',
+    ].join('\r\n');
+    await dovecot.deliver(SUPPORT, bounce);
+    const failed = await until('the bounce to fail the reply', async () => (await messagesOf(conversation.id)).find((m) => m.id === id && m.status === 'failed'));
+    expect(failed.delivery_error).toMatch(/could not deliver this reply to cleo@customer\.example.*mailbox unavailable/);
+    // The bounce itself opens no conversation.
+    expect((await conversationsOf()).some((c) => c.subject.includes('Undelivered'))).toBe(false);
+  });
+
+  it('stores one message when the same email arrives twice at the same instant (SECURITY 36)', async () => {
+    const inbox = { id: inboxId, account_id: accountId, email_address: SUPPORT };
+    const raw = Buffer.from(mail({ from: 'Dora <dora@customer.example>', subject: 'Twice', id: 'twice-1@customer.example', body: 'Sent once, delivered twice.' }));
+    const outcomes = (await Promise.all([ingestEmail(t.ctx, inbox, raw), ingestEmail(t.ctx, inbox, raw), ingestEmail(t.ctx, inbox, raw)])).map((r) => r.outcome).sort();
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
+    const twice = (await conversationsOf()).filter((c) => c.subject === 'Twice');
+    expect(twice).toHaveLength(1);
+    expect(await messagesOf(twice[0].id)).toHaveLength(1);
+  });
+
+  it('marks the inbox failing when the IMAP password stops working, with the reason', async () => {
+    const res = await api('PATCH', `/api/v1/inboxes/${inboxId}`, { imap: { ...imap(), password: 'changed-by-someone' } });
+    expect(res.statusCode).toBe(200);
+    const failing = await until('the failing connection', async () => {
+      const inbox = json<{ connection: { status: string; error: string | null } }>(await api('GET', `/api/v1/inboxes/${inboxId}`));
+      return inbox.connection.status === 'failing' && inbox.connection;
+    }, 20_000);
+    expect(failing.error).toMatch(/IMAP server at 127\.0\.0\.1:\d+ refused the user name or password/);
+    await api('PATCH', `/api/v1/inboxes/${inboxId}`, { imap: imap() });
+  });
+
+  it('receives forwarded mail at the inbox’s forwarding address and refuses other recipients', async () => {
+    await workers.stop();
+    workers = await startChannelWorkers(t.ctx, log, { fetch: false, receiver: { port: 0, host: '127.0.0.1' } });
+    const key = (await t.ctx.db.selectFrom('inboxes').select('forward_key').where('id', '=', inboxId).where('account_id', '=', accountId).executeTakeFirstOrThrow()).forward_key!;
+    const forwarder = nodemailer.createTransport({ host: '127.0.0.1', port: workers.receiver!.port, secure: false, ignoreTLS: true });
+    await forwarder.sendMail({ from: 'Eve Buyer <eve@customer.example>', to: `${key}@${t.ctx.config.emailForwardDomain}`, subject: 'Forwarded question', text: 'Is this forwarded?', messageId: '<fwd-1@customer.example>' });
+    await until('the forwarded email', async () => (await conversationsOf()).find((c) => c.subject === 'Forwarded question'));
+    await expect(forwarder.sendMail({ from: 'eve@customer.example', to: `inbox-000000000000000000000000@${t.ctx.config.emailForwardDomain}`, subject: 'x', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
+    forwarder.close();
+  });
+
+  it('keeps another workspace out of the inbox, its settings and its mail (SECURITY 1)', async () => {
+    const other = await makeWorkspace(t, 'Other');
+    const stranger = await sessionFor(t, other.owner.id, other.accountId);
+    expect((await api('GET', `/api/v1/inboxes/${inboxId}`, undefined, stranger)).statusCode).toBe(404);
+    expect((await api('PATCH', `/api/v1/inboxes/${inboxId}`, { smtp: smtp() }, stranger)).statusCode).toBe(404);
+    expect((await api('POST', '/api/v1/inboxes/connection-test', { inbox_id: inboxId, imap: { ...imap(), password: undefined } }, stranger)).statusCode).toBe(404);
+    const conversation = (await conversationsOf())[0];
+    expect((await api('GET', `/api/v1/conversations/${conversation.id}/messages`, undefined, stranger)).statusCode).toBe(404);
+  });
+});
