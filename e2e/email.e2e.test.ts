@@ -109,8 +109,8 @@ describe('email inbox settings', () => {
     await dialog.getByRole('button', { name: 'Create inbox' }).click();
     await page.waitForURL(/\/settings\/inboxes\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { name: 'Shop support' }).waitFor();
-    await page.getByText(`127.0.0.1:${imapPort}`).waitFor();
-    await page.getByText(`127.0.0.1:${smtpPort}`).waitFor();
+    await page.getByText(`127.0.0.1:${imapPort}`, { exact: true }).waitFor();
+    await page.getByText(`127.0.0.1:${smtpPort}`, { exact: true }).waitFor();
 
     // Passwords never come back; the form says a saved one stays when left empty.
     const id = /inboxes\/([0-9a-f-]{36})$/.exec(page.url())![1];
@@ -122,6 +122,17 @@ describe('email inbox settings', () => {
     const edit = page.getByRole('dialog', { name: 'Edit email inbox' });
     expect(await edit.getByLabel('SMTP password').getAttribute('placeholder')).toBe('Saved — leave empty to keep');
     await edit.getByRole('button', { name: 'Cancel' }).click();
+
+    // The server soon finds nothing answering at the IMAP port: the page says so, with the server's sentence.
+    const failing = page.getByRole('alert').filter({ hasText: 'This inbox cannot fetch or send mail' });
+    await failing.waitFor({ timeout: 30_000 });
+    expect(await failing.innerText()).toContain(`127.0.0.1:${imapPort}`);
+    // And every teammate of the inbox sees it above their conversations.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inbox' }).click();
+    const banner = page.getByRole('alert').filter({ hasText: 'Shop support (support@shop.example) cannot fetch or send mail' });
+    await banner.waitFor();
+    await banner.getByRole('link', { name: 'Settings → Inboxes' }).click();
+    await page.waitForURL(new RegExp(`/settings/inboxes/${id}$`));
     await close();
   });
 });
@@ -130,7 +141,8 @@ describe('email inbox settings', () => {
 const canDeliver = existsSync('/usr/sbin/dovecot') && process.getuid?.() === 0;
 
 describe.skipIf(!canDeliver)('email conversations', () => {
-  const mailbox = { user: 'support@shop.example', password: 'mailbox-password' };
+  // Another address than the first test's inbox: a workspace has one inbox per support address.
+  const mailbox = { user: 'help@shop.example', password: 'mailbox-password' };
   let dovecot: Dovecot;
   let smtp: SMTPServer;
   let smtpPort = 0;
@@ -206,7 +218,7 @@ describe.skipIf(!canDeliver)('email conversations', () => {
     const email = page.getByRole('listitem', { name: 'Email from Ana Customer' });
     await email.waitFor();
     await email.getByText('<ana@customer.example>').waitFor();
-    await email.getByText('To: support@shop.example').waitFor();
+    await email.getByText('To: help@shop.example').waitFor();
 
     const frame = email.locator('iframe[title="Email from Ana Customer"]');
     expect(await frame.getAttribute('sandbox')).toBe('allow-same-origin');
@@ -260,7 +272,7 @@ describe.skipIf(!canDeliver)('email conversations', () => {
 
 const htmlEmail = [
   'From: Ana Customer <ana@customer.example>',
-  'To: support@shop.example',
+  'To: help@shop.example',
   'Subject: Bent wheel on order 1042',
   'Message-ID: <bent-wheel-1@customer.example>',
   'Date: Tue, 01 Dec 2026 09:00:00 +0000',
@@ -272,13 +284,13 @@ const htmlEmail = [
   '',
   'Hello, the front wheel is bent. Photo: https://images.example/wheel.png',
   '',
-  'On Mon, 30 Nov 2026, Shop Support <support@shop.example> wrote:',
+  'On Mon, 30 Nov 2026, Shop Support <help@shop.example> wrote:',
   '> Your order 1042 has shipped.',
   '--alt',
   'Content-Type: text/html; charset=utf-8',
   '',
   '<div dir="ltr"><p>Hello, the front wheel is bent.</p><p><img src="https://images.example/wheel.png" alt="Bent wheel" width="160" height="100"></p></div>',
-  '<div class="gmail_quote"><div class="gmail_attr">On Mon, 30 Nov 2026, Shop Support &lt;support@shop.example&gt; wrote:</div>',
+  '<div class="gmail_quote"><div class="gmail_attr">On Mon, 30 Nov 2026, Shop Support &lt;help@shop.example&gt; wrote:</div>',
   '<blockquote class="gmail_quote"><p>Your order 1042 has shipped.</p></blockquote></div>',
   '--alt--',
   '',

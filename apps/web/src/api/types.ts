@@ -200,6 +200,8 @@ export interface EmailDetails {
   /** A sentence for agents when the sender failed DMARC/SPF/DKIM checks. */
   suspicious: string | null;
   automated: 'auto-reply' | 'bulk' | 'bounce' | null;
+  /** Files of the email that were not kept, and why (absent on older servers). */
+  blocked_attachments?: Array<{ file_name: string; reason: string }>;
 }
 
 export interface Message {
@@ -276,6 +278,8 @@ export interface Inbox {
   identity_secret?: string;
   /** Email inboxes: the support address (null or absent for web chat). */
   email?: string | null;
+  /** Where mail may be forwarded when the server's SMTP receiver is on (else null). */
+  forwarding_address?: string | null;
   /** Email inboxes that fetch mail by IMAP; passwords are never returned. */
   imap?: ImapSettings | null;
   smtp?: SmtpSettings | null;

@@ -10,7 +10,7 @@ import { useSession } from '../../../lib/session';
  */
 export function ConnectionBanner() {
   const { isAdmin } = useSession();
-  const inboxes = useInboxes(60_000);
+  const inboxes = useInboxes(true);
   const failing = (inboxes.data ?? []).filter((i) => i.channel === 'email' && i.connection?.status === 'failing');
   if (failing.length === 0) return null;
   return (

@@ -1,5 +1,5 @@
 import { Alert, Avatar, Badge, Box, Group, Stack, Text } from '@mantine/core';
-import { IconLock, IconRobot, IconShieldExclamation } from '@tabler/icons-react';
+import { IconFileOff, IconLock, IconRobot, IconShieldExclamation } from '@tabler/icons-react';
 import type { EmailDetails, Message } from '../../../api/types';
 import type { Formatters } from '../../../lib/format';
 import { DeliveryStatus } from '../DeliveryStatus';
@@ -26,6 +26,7 @@ export function EmailMessage({ message, conversationId, subject, first, fmt }: P
   const address = email.from && email.from.address !== name ? email.from.address : null;
   const showSubject = Boolean(email.subject) && (first || !sameSubject(email.subject, subject));
   const attachments = message.attachments ?? [];
+  const blocked = email.blocked_attachments ?? [];
 
   return (
     <Box
@@ -94,6 +95,18 @@ export function EmailMessage({ message, conversationId, subject, first, fmt }: P
           <Box px="sm" pb="sm">
             <MessageAttachments attachments={attachments} align="flex-start" />
           </Box>
+        )}
+        {blocked.length > 0 && (
+          <Stack gap={2} px="sm" pb="sm" component="ul" aria-label="Files not kept" style={{ listStyle: 'none', margin: 0 }}>
+            {blocked.map((b, i) => (
+              <Text key={i} component="li" size="xs" c="dimmed" style={{ display: 'flex', gap: 4, overflowWrap: 'anywhere' }}>
+                <IconFileOff size={14} style={{ flexShrink: 0 }} aria-hidden />
+                <span>
+                  Not kept: {b.file_name} ({b.reason})
+                </span>
+              </Text>
+            ))}
+          </Stack>
         )}
       </Stack>
       {outgoing && (

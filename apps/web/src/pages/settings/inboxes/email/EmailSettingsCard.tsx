@@ -5,6 +5,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { keys } from '../../../../api/queries';
 import type { ImapSettings, Inbox, SmtpSettings } from '../../../../api/types';
 import { useFormat } from '../../../../lib/format';
+import { CopyValueButton } from '../../../../components/CopyValueButton';
 import { SettingsCard } from '../../SettingsCard';
 import { InboxMembers } from '../InboxMembers';
 import { ConnectionTest } from './ConnectionTest';
@@ -49,6 +50,24 @@ export function EmailSettingsCard({ inbox, editable, onEdit }: { inbox: Inbox; e
           <DataList.ItemLabel>Support address</DataList.ItemLabel>
           <DataList.ItemValue style={{ overflowWrap: 'anywhere' }}>{inbox.email ?? '—'}</DataList.ItemValue>
         </DataList.Item>
+        {inbox.forwarding_address && (
+          <DataList.Item>
+            <DataList.ItemLabel>Forwarding address</DataList.ItemLabel>
+            <DataList.ItemValue>
+              <Group gap="xs" wrap="nowrap" align="flex-start">
+                <Stack gap={2} style={{ minWidth: 0 }}>
+                  <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+                    {inbox.forwarding_address}
+                  </Text>
+                  <Text size="xs" c="dimmed">
+                    Mail forwarded here arrives in this inbox too, with or without IMAP.
+                  </Text>
+                </Stack>
+                <CopyValueButton value={inbox.forwarding_address} label="Copy forwarding address" />
+              </Group>
+            </DataList.ItemValue>
+          </DataList.Item>
+        )}
         <DataList.Item>
           <DataList.ItemLabel>Connection</DataList.ItemLabel>
           <DataList.ItemValue>

@@ -70,7 +70,8 @@ function checkServer(values: EmailInboxValues, server: MailServer, passwordSaved
   const host = values[`${server}_host`].trim();
   const port = Number(values[`${server}_port`]);
   if (!host) errors[`${server}_host`] = `Enter the ${label} server, such as ${server}.example.com`;
-  else if (/[\s/:]/.test(host)) errors[`${server}_host`] = 'Only the server name, without “https://”, a port or a path';
+  // A name or an IP address (IPv6 has colons): no scheme, no path.
+  else if (/\s|\//.test(host)) errors[`${server}_host`] = 'Only the server name, without “https://” or a path';
   if (values[`${server}_port`] === '' || !Number.isInteger(port) || port < 1 || port > 65535) errors[`${server}_port`] = 'A port from 1 to 65535';
   if (!values[`${server}_user`].trim()) errors[`${server}_user`] = 'Enter the user name (often the full address)';
   if (!passwordSaved && !values[`${server}_password`]) errors[`${server}_password`] = `Enter the ${label} password`;
