@@ -25,7 +25,7 @@ function openLink(event: MouseEvent) {
  */
 export function EmailFrame({ html, remoteImages, title }: Props) {
   const frame = useRef<HTMLIFrameElement>(null);
-  const [height, setHeight] = useState(80);
+  const [height, setHeight] = useState(48);
   const [loads, setLoads] = useState(0);
   const srcDoc = useMemo(() => emailDocument(html, remoteImages), [html, remoteImages]);
 
@@ -34,9 +34,12 @@ export function EmailFrame({ html, remoteImages, title }: Props) {
     if (!doc?.body) return;
     const measure = () => {
       const root = doc.documentElement;
+      // The body, not the root: the root is never shorter than the frame, so the frame could never shrink
+      // (a short email, or the quoted text hidden again).
+      const content = Math.max(doc.body.scrollHeight, doc.body.offsetHeight);
       // A wide layout (a 600px newsletter on a phone) scrolls sideways inside: leave room for its scrollbar.
       const scrollbar = root.scrollWidth > root.clientWidth ? 16 : 0;
-      setHeight(Math.ceil(Math.max(root.scrollHeight, doc.body.scrollHeight)) + scrollbar);
+      setHeight(Math.ceil(content) + scrollbar);
     };
     measure();
     const observer = new ResizeObserver(measure);
