@@ -41,6 +41,9 @@ describe('inboxes', () => {
     await page.getByRole('row', { name: /Website chat/ }).waitFor();
 
     await page.getByRole('button', { name: 'New inbox' }).click();
+    // First the channel: live chat is the default choice.
+    await page.getByRole('dialog', { name: 'New inbox' }).getByRole('radio', { name: 'Live chat' }).check();
+    await page.getByRole('button', { name: 'Continue' }).click();
     const dialog = page.getByRole('dialog', { name: 'New live chat inbox' });
     await dialog.getByLabel('Name').fill('Shop chat');
     const origins = dialog.getByLabel('Allowed origins');

@@ -125,6 +125,7 @@ async function desktop(ctx: BrowserContext): Promise<string> {
   await page.goto(`${baseURL}/settings/inboxes`);
   await settle(page);
   await page.getByRole('button', { name: 'New inbox' }).click();
+  await page.getByRole('button', { name: 'Continue' }).click();
   const dialog = page.getByRole('dialog', { name: 'New live chat inbox' });
   await dialog.getByLabel('Name').fill('Storefront chat');
   for (const origin of ['https://shop.example', 'shop.example']) {

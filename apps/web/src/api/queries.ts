@@ -60,11 +60,13 @@ export function useMe() {
   });
 }
 
-function useList<T>(key: readonly unknown[], path: string, enabled = true) {
+function useList<T>(key: readonly unknown[], path: string, enabled = true, live?: { every: number }) {
   return useQuery({
     queryKey: key,
     queryFn: async () => (await api.get<Page<T>>(path)).data,
     enabled,
+    // A live list is asked again on a timer and whenever it is shown.
+    ...(live ? { refetchInterval: live.every, staleTime: 0 } : {}),
   });
 }
 
@@ -108,6 +110,12 @@ export function mergeMessages(current: Message[], incoming: Message[]): Message[
   const added = incoming.filter((m) => !seen.has(m.id));
   if (added.length === 0) return current;
   return [...current, ...added].sort((a, b) => a.seq - b.seq);
+}
+
+/** Puts the newer copy of a message (its status changed, say) in place of the held one, or adds it. */
+export function replaceMessage(current: Message[], message: Message): Message[] {
+  if (!current.some((m) => m.id === message.id)) return mergeMessages(current, [message]);
+  return current.map((m) => (m.id === message.id ? message : m));
 }
 
 /**
@@ -158,14 +166,28 @@ export function useMessages(id: string | undefined) {
   });
 }
 
-export const useInboxes = () => useList<Inbox>(keys.inboxes, '/inboxes');
-export const useInbox = (id: string | undefined) =>
-  useQuery({
+/** `live`: asked again every minute and on every mount, as an email inbox's connection state changes unannounced. */
+export const useInboxes = (live = false) => useList<Inbox>(keys.inboxes, '/inboxes', true, live ? { every: 60_000 } : undefined);
+export function useInbox(id: string | undefined) {
+  const queryClient = useQueryClient();
+  return useQuery({
     queryKey: keys.inbox(id ?? ''),
-    queryFn: () => api.get<Inbox>(`/inboxes/${id ?? ''}`),
+    queryFn: async () => {
+      const inbox = await api.get<Inbox>(`/inboxes/${id ?? ''}`);
+      // The list holds the same inbox: what this answer says (a failing connection, say) holds there too.
+      queryClient.setQueryData<Inbox[]>(keys.inboxes, (list) => list?.map((i) => (i.id === inbox.id ? inbox : i)));
+      return inbox;
+    },
     enabled: Boolean(id),
     retry: false,
+    // An email inbox's connection state changes unannounced: soon after new settings, then now and then.
+    refetchInterval: (query) => {
+      const inbox = query.state.data;
+      if (inbox?.channel !== 'email') return false;
+      return inbox.connection?.status === 'unknown' ? 5_000 : 60_000;
+    },
   });
+}
 
 /** One contact with identities, what the chat learnt about the visitor, and any unverified claim. */
 export const useContact = (id: string | undefined) =>

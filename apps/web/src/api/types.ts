@@ -174,6 +174,36 @@ export interface ConversationChanges {
   snoozed_until?: string | null;
 }
 
+/** Where a message to the customer stands: an email reply is pending until the SMTP server accepts it. */
+export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface EmailAddress {
+  address: string;
+  name: string;
+}
+
+/** What an email message carries besides its visible text (`Message.content`). */
+export interface EmailDetails {
+  subject: string;
+  from: EmailAddress | null;
+  to: EmailAddress[];
+  cc: EmailAddress[];
+  /** The whole sanitised HTML; blocked remote images carry `data-remote-src` instead of `src`. */
+  html: string | null;
+  /** The same HTML without the quoted history. */
+  html_visible: string | null;
+  /** The whole plain text, quoted history and signature included. */
+  text: string;
+  has_quoted: boolean;
+  /** How many remote images were blocked. */
+  remote_images: number;
+  /** A sentence for agents when the sender failed DMARC/SPF/DKIM checks. */
+  suspicious: string | null;
+  automated: 'auto-reply' | 'bulk' | 'bounce' | null;
+  /** Files of the email that were not kept, and why (absent on older servers). */
+  blocked_attachments?: Array<{ file_name: string; reason: string }>;
+}
+
 export interface Message {
   id: string;
   conversation_id?: string;
@@ -183,7 +213,11 @@ export interface Message {
   direction: 'incoming' | 'outgoing';
   private: boolean;
   content: string;
-  status?: string;
+  status?: MessageStatus;
+  /** Why an outgoing email could not be sent (status "failed"). */
+  delivery_error?: string | null;
+  /** Null (or absent) for chat messages. */
+  email?: EmailDetails | null;
   client_message_id?: string | null;
   author: { type: 'contact' | 'user'; id: string; name: string | null } | null;
   /** Files sent with the message (absent on servers older than attachments). */
@@ -242,7 +276,53 @@ export interface Inbox {
   snippet: string | null;
   /** Signs a signed-in visitor's id (HMAC-SHA256); only admins receive it. */
   identity_secret?: string;
+  /** Email inboxes: the support address (null or absent for web chat). */
+  email?: string | null;
+  /** Where mail may be forwarded when the server's SMTP receiver is on (else null). */
+  forwarding_address?: string | null;
+  /** Email inboxes that fetch mail by IMAP; passwords are never returned. */
+  imap?: ImapSettings | null;
+  smtp?: SmtpSettings | null;
+  connection?: InboxConnection | null;
   created_at: string;
+}
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password_set: boolean;
+}
+
+export interface ImapSettings extends SmtpSettings {
+  mailbox: string;
+}
+
+/** Whether the inbox's mail servers last answered; `error` is a sentence for a person. */
+export interface InboxConnection {
+  status: 'ok' | 'failing' | 'unknown';
+  error: string | null;
+  checked_at: string | null;
+}
+
+/** A mail server's settings as written to the API; an omitted password keeps the stored one. */
+export interface MailServerInput {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  password?: string;
+}
+
+export interface ImapInput extends MailServerInput {
+  mailbox?: string;
+}
+
+/** POST /inboxes/connection-test: each server tried (null: not asked about). */
+export interface ConnectionTestResult {
+  imap: { ok: boolean; error: string | null } | null;
+  smtp: { ok: boolean; error: string | null } | null;
 }
 
 export interface TwoFactorSetup {

@@ -6,7 +6,7 @@ import { Badge, Tooltip } from '@mantine/core';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useEffectEvent, useState, type ReactNode } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { keys, mergeMessages, staleThreads } from '../api/queries';
+import { keys, mergeMessages, replaceMessage, staleThreads } from '../api/queries';
 import type { Conversation, Message, Presence, PresenceStatus } from '../api/types';
 import { useIdleReporter } from './activity';
 import { alertForMessage, alertForMention, type Mention } from './alerts';
@@ -169,6 +169,14 @@ function applyToCache(queryClient: QueryClient, event: RealtimeEvent): void {
       queryClient.setQueryData<Message[]>(keys.messages(conversationId), (current) => (current ? mergeMessages(current, [message]) : current));
       void queryClient.invalidateQueries({ queryKey: ['conversations', 'list'] });
       void queryClient.invalidateQueries({ queryKey: keys.conversation(conversationId) });
+      return;
+    }
+    case 'message.updated': {
+      // A message's status changed (an email reply was sent, or could not be): the whole message, replaced by id.
+      const message = data.message as Message | undefined;
+      const conversationId = message?.conversation_id ?? event.conversation_id;
+      if (!message || !conversationId) return;
+      queryClient.setQueryData<Message[]>(keys.messages(conversationId), (current) => (current ? replaceMessage(current, message) : current));
       return;
     }
     case 'conversation.updated': {

@@ -1,5 +1,5 @@
 import { ActionIcon, Box, Button, FileButton, Group, SegmentedControl, Text, Textarea, Tooltip } from '@mantine/core';
-import { IconLock, IconPaperclip, IconSend } from '@tabler/icons-react';
+import { IconLock, IconMail, IconPaperclip, IconSend } from '@tabler/icons-react';
 import { useImperativeHandle, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent, type Ref } from 'react';
 import { errorMessage } from '../../api/client';
 import { AttachmentChips } from './composer/AttachmentChips';
@@ -20,6 +20,8 @@ interface Props {
   conversationId: string;
   inboxId: string;
   contactName: string;
+  /** In an email conversation: where a reply goes. */
+  emailTo?: string;
   ref?: Ref<ComposerHandle>;
 }
 
@@ -29,7 +31,7 @@ const drafts = new Map<string, string>();
 const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes('Files');
 
 /** Writes a reply to the customer or a private note, with files, emoji and (in notes) @mentions. Enter sends. */
-export function Composer({ conversationId, inboxId, contactName, ref }: Props) {
+export function Composer({ conversationId, inboxId, contactName, emailTo, ref }: Props) {
   const [mode, setMode] = useState<ComposerMode>('reply');
   const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
   const [caret, setCaret] = useState(text.length);
@@ -208,6 +210,18 @@ export function Composer({ conversationId, inboxId, contactName, ref }: Props) {
               Not sent to the customer
             </Text>
           )}
+          {!note && emailTo && (
+            <Text size="xs" c="dimmed" truncate title={`Reply goes by email to ${emailTo}`} style={{ display: 'flex', alignItems: 'center', gap: 4, minWidth: 0 }}>
+              <IconMail size={12} style={{ flexShrink: 0 }} aria-hidden />
+              {/* Phones have room for the address only. */}
+              <Text span inherit visibleFrom="sm" style={{ minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                Reply goes by email to {emailTo}
+              </Text>
+              <Text span inherit hiddenFrom="sm" style={{ minWidth: 0, overflow: 'hidden', textOverflow: 'ellipsis' }}>
+                To {emailTo}
+              </Text>
+            </Text>
+          )}
           {length >= MESSAGE_MAX * 0.9 && (
             <Text size="xs" c={tooLong ? 'red' : 'dimmed'} aria-live="polite">
               {length.toLocaleString()} / {MESSAGE_MAX.toLocaleString()}
@@ -222,6 +236,7 @@ export function Composer({ conversationId, inboxId, contactName, ref }: Props) {
           color={note ? 'yellow' : undefined}
           autoContrast
           rightSection={note ? <IconLock size={16} /> : <IconSend size={16} />}
+          style={{ flexShrink: 0 }}
         >
           {note ? 'Add note' : 'Send'}
         </Button>

@@ -31,6 +31,7 @@ export function ConversationThread({ conversation, onChange, saving, composerRef
   const { viewers, typers } = useCollision(conversation.id);
   const unreadSeq = (messages.data ?? []).reduce((newest, m) => (m.direction === 'incoming' && !m.private && m.kind !== 'system' && m.status !== 'read' ? Math.max(newest, m.seq) : newest), 0);
   useMarkRead(conversation.id, unreadSeq, conversation.unread_count);
+  const firstId = messages.data?.find((m) => m.kind !== 'system')?.id;
 
   // Keep the newest message in view as the thread grows.
   useEffect(() => {
@@ -79,13 +80,21 @@ export function ConversationThread({ conversation, onChange, saving, composerRef
           )}
           {count > 0 && (
             <Stack gap="md" component="ol" style={{ listStyle: 'none', margin: 0, padding: 0 }} aria-label="Messages">
-              {messages.data?.map((m) => <MessageItem key={m.id} message={m} fmt={fmt} />)}
+              {messages.data?.map((m) => (
+                <MessageItem key={m.id} message={m} conversationId={conversation.id} subject={conversation.subject} first={m.id === firstId} fmt={fmt} />
+              ))}
             </Stack>
           )}
         </Box>
       </ScrollArea>
       <CollisionBar viewers={viewers} typers={typers} />
-      <Composer ref={composerRef} conversationId={conversation.id} inboxId={conversation.inbox.id} contactName={contactName(conversation)} />
+      <Composer
+        ref={composerRef}
+        conversationId={conversation.id}
+        inboxId={conversation.inbox.id}
+        contactName={contactName(conversation)}
+        emailTo={conversation.channel === 'email' ? (conversation.contact?.email ?? contactName(conversation)) : undefined}
+      />
     </>
   );
 }

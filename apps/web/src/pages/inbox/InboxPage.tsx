@@ -13,6 +13,7 @@ import { ConversationFilters } from './ConversationFilters';
 import { ConversationList } from './ConversationList';
 import { ConversationThread } from './ConversationThread';
 import { CustomerSidebar } from './CustomerSidebar';
+import { ConnectionBanner } from './email/ConnectionBanner';
 import { activeFilterCount, defaultFilters, filterParams, readFilters, type Filters } from './filters';
 import classes from './Inbox.module.css';
 import { ShortcutsHelp, useInboxShortcuts } from './shortcuts';
@@ -71,6 +72,7 @@ export function InboxPage() {
     <Box className={classes.layout} data-selected={conversationId ? true : undefined}>
       <Box className={classes.listPane}>
         <ConversationFilters filters={filters} onChange={setFilters} onShowShortcuts={helpModal.open} />
+        <ConnectionBanner />
         <ConversationList
           conversations={list}
           loading={conversations.isPending}
@@ -130,7 +132,7 @@ export function InboxPage() {
                 conversationId
                   ? 'It may have been removed, or it belongs to an inbox you do not work in.'
                   : empty && !filtered
-                    ? 'Your inbox is empty. Create a live chat inbox in Settings → Inboxes to start receiving conversations.'
+                    ? 'Your inbox is empty. Create a live chat or email inbox in Settings → Inboxes to start receiving conversations.'
                     : 'Pick a conversation from the list to read it. Press ? for keyboard shortcuts.'
               }
             />

@@ -2,14 +2,26 @@ import { Avatar, Badge, Box, Group, Stack, Text } from '@mantine/core';
 import { IconChecks, IconLock } from '@tabler/icons-react';
 import type { Message } from '../../api/types';
 import type { Formatters } from '../../lib/format';
+import { DeliveryStatus } from './DeliveryStatus';
+import { EmailMessage } from './email/EmailMessage';
 import classes from './Inbox.module.css';
 import { MessageAttachments } from './MessageAttachments';
 
 const isoTimestamp = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
 
-/** Message text is always rendered as text, never as HTML. */
-export function MessageItem({ message, fmt }: { message: Message; fmt: Formatters }) {
+interface Props {
+  message: Message;
+  conversationId: string;
+  /** The conversation's subject, and whether this is its first message (emails show theirs then). */
+  subject: string | null;
+  first: boolean;
+  fmt: Formatters;
+}
+
+/** Message text is always rendered as text, never as HTML (an email's HTML goes in a sandboxed frame). */
+export function MessageItem({ message, conversationId, subject, first, fmt }: Props) {
   if (message.kind === 'system') return <SystemEvent message={message} fmt={fmt} />;
+  if (message.email) return <EmailMessage message={{ ...message, email: message.email }} conversationId={conversationId} subject={subject} first={first} fmt={fmt} />;
   const outgoing = message.direction === 'outgoing';
   const name = message.author?.name || (outgoing ? 'Agent' : 'Visitor');
   const attachments = message.attachments ?? [];
@@ -46,6 +58,7 @@ export function MessageItem({ message, fmt }: { message: Message; fmt: Formatter
             </Box>
           )}
           <MessageAttachments attachments={attachments} align={outgoing ? 'flex-end' : 'flex-start'} />
+          <DeliveryStatus message={message} conversationId={conversationId} />
         </Stack>
         {outgoing && <Avatar size={28} radius="xl" color={message.private ? 'yellow' : 'indigo'} variant="filled" name={name} />}
       </Group>

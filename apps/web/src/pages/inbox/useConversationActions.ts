@@ -3,7 +3,7 @@
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../api/client';
-import { keys, mergeMessages } from '../../api/queries';
+import { keys, mergeMessages, replaceMessage, staleThreads } from '../../api/queries';
 import type { Conversation, ConversationChanges, Message } from '../../api/types';
 
 export const MESSAGE_MAX = 10_000;
@@ -39,6 +39,35 @@ export function useSendMessage(id: string) {
     onSuccess: (message) => {
       queryClient.setQueryData<Message[]>(keys.messages(message.conversation_id ?? id), (current) => mergeMessages(current ?? [], [message]));
       void queryClient.invalidateQueries({ queryKey: keys.conversations });
+    },
+  });
+}
+
+/**
+ * Sends a failed email reply again. The message shows "Sending…" at once; the server's answer only
+ * lands if no live update about the message came meanwhile (that one is newer).
+ */
+export function useRetryMessage(conversationId: string) {
+  const queryClient = useQueryClient();
+  const key = keys.messages(conversationId);
+  const held = (id: string) => queryClient.getQueryData<Message[]>(key)?.find((m) => m.id === id);
+  const put = (message: Message) => queryClient.setQueryData<Message[]>(key, (current) => (current ? replaceMessage(current, message) : current));
+  return useMutation({
+    mutationFn: (message: Message) => api.post<Message>(`/conversations/${conversationId}/messages/${message.id}/retry`),
+    onMutate: (message) => {
+      const sending: Message = { ...message, status: 'pending', delivery_error: null };
+      put(sending);
+      return { before: message, sending };
+    },
+    onSuccess: (message, _vars, context) => {
+      if (held(message.id) === context.sending) put(message);
+    },
+    onError: (err, message, context) => {
+      if (context && held(message.id) === context.sending) put(context.before);
+      notifications.show({ color: 'red', title: 'Could not send the reply again', message: errorMessage(err) });
+      // Refused as no longer failed (sent meanwhile, say): show the message as the server has it.
+      staleThreads.add(conversationId);
+      void queryClient.invalidateQueries({ queryKey: key });
     },
   });
 }

@@ -33,8 +33,11 @@ export function DeleteInboxModal({ inbox, onClose, onDeleted }: Props) {
         notifications.show({ color: 'teal', message: `Inbox “${inbox.name}” deleted` });
       }}
     >
-      Delete “{inbox?.name}” and every conversation in it? Its chat widget stops working on your website. This cannot be
-      undone.
+      Delete “{inbox?.name}” and every conversation in it?{' '}
+      {inbox?.channel === 'email'
+        ? `Rapport stops fetching and sending mail for ${inbox.email ?? 'its address'}.`
+        : 'Its chat widget stops working on your website.'}{' '}
+      This cannot be undone.
     </ConfirmModal>
   );
 }

@@ -1,20 +1,22 @@
-import { Anchor, Avatar, Badge, Button, EmptyState, Group, Paper, SimpleGrid, Stack, Text } from '@mantine/core';
+import { Anchor, Button, EmptyState, Group, Paper, Stack } from '@mantine/core';
 import { IconArrowLeft, IconInboxOff, IconPencil, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { isApiError } from '../../../api/client';
-import { useInbox, useUsers } from '../../../api/queries';
+import { useInbox } from '../../../api/queries';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, FormSkeleton } from '../../../components/QueryStates';
 import { useFormat } from '../../../lib/format';
 import { useSession } from '../../../lib/session';
-import { SettingsCard } from '../SettingsCard';
 import { channelLabel } from '../../inbox/inbox';
 import { BusinessHoursCard } from './BusinessHoursCard';
 import { DeleteInboxModal } from './DeleteInboxModal';
 import { IdentityCard } from './IdentityCard';
-import { InboxModal } from './InboxModal';
+import { ConnectionAlert } from './email/ConnectionAlert';
+import { EmailSettingsCard } from './email/EmailSettingsCard';
+import { InboxFormModal } from './InboxFormModal';
 import { InstallCard } from './InstallCard';
+import { WebChatSettingsCard } from './WebChatSettingsCard';
 
 function BackLink() {
   return (
@@ -31,11 +33,11 @@ export function InboxDetailSettings() {
   const { inboxId } = useParams();
   const { isAdmin } = useSession();
   const inbox = useInbox(inboxId);
-  const users = useUsers();
   const fmt = useFormat();
   const navigate = useNavigate();
   const [editing, setEditing] = useState({ opened: false, key: 0 });
   const [deleting, setDeleting] = useState(false);
+  const edit = () => setEditing((e) => ({ opened: true, key: e.key + 1 }));
 
   if (inbox.isPending) {
     return (
@@ -69,17 +71,16 @@ export function InboxDetailSettings() {
   }
 
   const data = inbox.data;
-  const members = data.member_ids.map((id) => users.data?.find((u) => u.id === id) ?? { id, name: 'Former teammate', avatar_url: null });
   return (
     <Stack gap="lg">
       <BackLink />
       <PageHeader
         title={data.name}
-        description={`${channelLabel(data.channel)} inbox · created ${fmt.date(data.created_at)}`}
+        description={`${channelLabel(data.channel)} inbox${data.email ? ` for ${data.email}` : ''} · created ${fmt.date(data.created_at)}`}
         actions={
           isAdmin && (
             <>
-              <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing((e) => ({ opened: true, key: e.key + 1 }))}>
+              <Button variant="default" leftSection={<IconPencil size={16} />} onClick={edit}>
                 Edit
               </Button>
               <Button variant="light" color="red" leftSection={<IconTrash size={16} />} onClick={() => setDeleting(true)}>
@@ -89,62 +90,23 @@ export function InboxDetailSettings() {
           )
         }
       />
-      <InstallCard inbox={data} />
-      <SettingsCard title="Settings" description={isAdmin ? undefined : 'Only admins can change an inbox.'}>
-        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="lg">
-          <Stack gap={6}>
-            <Text size="sm" fw={600}>
-              Allowed origins
-            </Text>
-            {data.allowed_origins.length ? (
-              <Group gap={6}>
-                {data.allowed_origins.map((o) => (
-                  <Badge key={o} variant="default" tt="none" fw={500} style={{ fontFamily: 'var(--mantine-font-family-monospace)' }}>
-                    {o}
-                  </Badge>
-                ))}
-              </Group>
-            ) : (
-              <Text size="sm" c="dimmed">
-                None set
-              </Text>
-            )}
-          </Stack>
-          <Stack gap={6}>
-            <Text size="sm" fw={600}>
-              Greeting
-            </Text>
-            <Text size="sm" c={data.greeting ? undefined : 'dimmed'} style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-              {data.greeting || 'No greeting'}
-            </Text>
-          </Stack>
-        </SimpleGrid>
-        <Stack gap={6}>
-          <Text size="sm" fw={600}>
-            Members ({members.length})
-          </Text>
-          {members.length === 0 ? (
-            <Text size="sm" c="dimmed">
-              Nobody works in this inbox yet; only admins see its conversations.
-            </Text>
-          ) : (
-            <Group gap="sm">
-              {members.map((m) => (
-                <Group key={m.id} gap={6} wrap="nowrap">
-                  <Avatar size={24} radius="xl" color="initials" name={m.name} src={m.avatar_url || null} alt="" />
-                  <Text size="sm">{m.name}</Text>
-                </Group>
-              ))}
-            </Group>
-          )}
-        </Stack>
-      </SettingsCard>
-      <BusinessHoursCard key={`${data.id}:${JSON.stringify(data.business_hours)}`} inbox={data} editable={isAdmin} />
-      {isAdmin && data.identity_secret && <IdentityCard inboxId={data.id} secret={data.identity_secret} />}
+      {data.channel === 'email' ? (
+        <>
+          <ConnectionAlert inbox={data} />
+          <EmailSettingsCard inbox={data} editable={isAdmin} onEdit={edit} />
+        </>
+      ) : (
+        <>
+          <InstallCard inbox={data} />
+          <WebChatSettingsCard inbox={data} editable={isAdmin} />
+          <BusinessHoursCard key={`${data.id}:${JSON.stringify(data.business_hours)}`} inbox={data} editable={isAdmin} />
+          {isAdmin && data.identity_secret && <IdentityCard inboxId={data.id} secret={data.identity_secret} />}
+        </>
+      )}
 
       {isAdmin && (
         <>
-          <InboxModal key={editing.key} opened={editing.opened} inbox={data} onClose={() => setEditing((e) => ({ ...e, opened: false }))} />
+          <InboxFormModal key={editing.key} opened={editing.opened} inbox={data} onClose={() => setEditing((e) => ({ ...e, opened: false }))} />
           <DeleteInboxModal
             inbox={deleting ? data : null}
             onClose={() => setDeleting(false)}

@@ -1,5 +1,5 @@
-import { ActionIcon, Anchor, Button, EmptyState, Group, Menu, Paper, Stack, Table, Text } from '@mantine/core';
-import { IconDots, IconInbox, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { ActionIcon, Anchor, Badge, Button, EmptyState, Group, Menu, Paper, Stack, Table, Text } from '@mantine/core';
+import { IconAlertTriangle, IconDots, IconInbox, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { useInboxes, useUsers } from '../../../api/queries';
@@ -10,8 +10,9 @@ import { ErrorState, TableSkeleton } from '../../../components/QueryStates';
 import { useFormat } from '../../../lib/format';
 import { useSession } from '../../../lib/session';
 import { ChannelBadge } from './ChannelBadge';
+import { ChannelChoiceModal, type NewInboxChannel } from './ChannelChoiceModal';
 import { DeleteInboxModal } from './DeleteInboxModal';
-import { InboxModal } from './InboxModal';
+import { InboxFormModal } from './InboxFormModal';
 
 export function InboxesSettings() {
   const { isAdmin } = useSession();
@@ -19,9 +20,12 @@ export function InboxesSettings() {
   const users = useUsers();
   const fmt = useFormat();
   const navigate = useNavigate();
-  const [modal, setModal] = useState({ opened: false, inbox: null as Inbox | null, key: 0 });
+  const [modal, setModal] = useState({ opened: false, inbox: null as Inbox | null, channel: 'webchat' as NewInboxChannel, key: 0 });
+  const [choosing, setChoosing] = useState({ opened: false, key: 0 });
   const [deleting, setDeleting] = useState<Inbox | null>(null);
-  const open = (inbox: Inbox | null) => setModal((m) => ({ opened: true, inbox, key: m.key + 1 }));
+  const open = (inbox: Inbox | null, channel: NewInboxChannel = 'webchat') => setModal((m) => ({ opened: true, inbox, channel, key: m.key + 1 }));
+  // A new inbox starts with its channel: live chat or email.
+  const create = () => setChoosing((c) => ({ opened: true, key: c.key + 1 }));
 
   return (
     <Stack gap="lg">
@@ -29,12 +33,12 @@ export function InboxesSettings() {
         title="Inboxes"
         description={
           isAdmin
-            ? 'Each inbox is one way customers reach you, such as the chat on your website.'
+            ? 'Each inbox is one way customers reach you, such as the chat on your website or your support address.'
             : 'The inboxes you work in. Ask an admin to change them.'
         }
         actions={
           isAdmin && (
-            <Button leftSection={<IconPlus size={16} />} onClick={() => open(null)}>
+            <Button leftSection={<IconPlus size={16} />} onClick={create}>
               New inbox
             </Button>
           )
@@ -50,13 +54,13 @@ export function InboxesSettings() {
             title={isAdmin ? 'No inboxes yet' : 'You are not in any inbox yet'}
             description={
               isAdmin
-                ? 'Create a live chat inbox, paste its snippet on your website, and conversations start arriving.'
+                ? 'Create a live chat inbox for your website or connect a support address, and conversations start arriving.'
                 : 'An admin can add you to an inbox so its conversations show up for you.'
             }
           >
             {isAdmin && (
               <EmptyState.Actions>
-                <Button variant="light" leftSection={<IconPlus size={16} />} onClick={() => open(null)}>
+                <Button variant="light" leftSection={<IconPlus size={16} />} onClick={create}>
                   Create the first inbox
                 </Button>
               </EmptyState.Actions>
@@ -84,10 +88,15 @@ export function InboxesSettings() {
                       <Anchor component={Link} to={`/settings/inboxes/${inbox.id}`} size="sm" fw={500}>
                         {inbox.name}
                       </Anchor>
-                      {inbox.allowed_origins.length > 0 && (
+                      {(inbox.email || inbox.allowed_origins.length > 0) && (
                         <Text size="xs" c="dimmed" truncate maw={280}>
-                          {inbox.allowed_origins.join(', ')}
+                          {inbox.email ?? inbox.allowed_origins.join(', ')}
                         </Text>
+                      )}
+                      {inbox.connection?.status === 'failing' && (
+                        <Badge size="xs" color="red" variant="light" mt={4} leftSection={<IconAlertTriangle size={10} />}>
+                          Connection failing
+                        </Badge>
                       )}
                       <Group gap="xs" mt={6} hiddenFrom="sm">
                         <ChannelBadge channel={inbox.channel} />
@@ -134,10 +143,20 @@ export function InboxesSettings() {
         </Paper>
       )}
 
-      <InboxModal
+      <ChannelChoiceModal
+        key={`choice-${choosing.key}`}
+        opened={choosing.opened}
+        onClose={() => setChoosing((c) => ({ ...c, opened: false }))}
+        onChoose={(channel) => {
+          setChoosing((c) => ({ ...c, opened: false }));
+          open(null, channel);
+        }}
+      />
+      <InboxFormModal
         key={modal.key}
         opened={modal.opened}
         inbox={modal.inbox}
+        channel={modal.channel}
         onClose={() => setModal((m) => ({ ...m, opened: false }))}
         onSaved={(saved, created) => created && void navigate(`/settings/inboxes/${saved.id}`)}
       />

@@ -1,0 +1,19 @@
+import type { Inbox } from '../../../api/types';
+import type { NewInboxChannel } from './ChannelChoiceModal';
+import { EmailInboxModal } from './email/EmailInboxModal';
+import { InboxModal } from './InboxModal';
+
+interface Props {
+  opened: boolean;
+  /** null creates a new inbox of `channel`; otherwise the inbox's own channel decides. */
+  inbox: Inbox | null;
+  channel?: NewInboxChannel;
+  onClose: () => void;
+  onSaved?: (inbox: Inbox, created: boolean) => void;
+}
+
+/** The create/edit form that fits the inbox's channel. */
+export function InboxFormModal({ channel, ...props }: Props) {
+  const email = (props.inbox?.channel ?? channel) === 'email';
+  return email ? <EmailInboxModal {...props} /> : <InboxModal {...props} />;
+}
