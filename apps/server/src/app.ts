@@ -36,6 +36,8 @@ import { inboxesRoutes } from './features/inboxes/inboxes.routes.js';
 import { realtimeRoutes } from './features/realtime/realtime.routes.js';
 import { widgetRoutes } from './features/widget/widget.routes.js';
 import { attachmentsRoutes } from './features/attachments/attachments.routes.js';
+import { formsRoutes } from './features/channels/forms/forms.routes.js';
+import { apiChannelRoutes } from './features/channels/api/api.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -118,7 +120,9 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   inboxesRoutes(app, ctx);
   contactsRoutes(app, ctx);
   conversationsRoutes(app, ctx);
+  apiChannelRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
+  formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);
   widgetRoutes(app, ctx);
 

@@ -11,7 +11,7 @@ import type { Caller } from './access-matrix.js';
 
 export interface Fixture {
   password: string;
-  a: { accountId: string; admin: Person; agent: Person; outsider: Person; inboxId: string; widgetKey: string; contactId: string; conversationId: string; attachmentId: string };
+  a: { accountId: string; admin: Person; agent: Person; outsider: Person; inboxId: string; widgetKey: string; contactId: string; conversationId: string; attachmentId: string; apiInboxId: string; apiConversationId: string };
   b: { accountId: string; admin: Person };
   /** Every id that belongs to workspace A: none may ever appear in an answer to another workspace. */
   idsOfA: Set<string>;
@@ -40,6 +40,14 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
   const contact = await a.insertInto('contacts', { name: 'Customer of A', email: 'customer@a.example' }).returning('id').executeTakeFirstOrThrow();
   const conversation = await a.insertInto('conversations', { inbox_id: inbox.id, contact_id: contact.id, subject: 'Help', last_seq: 1 }).returning('id').executeTakeFirstOrThrow();
   await a.insertInto('messages', { conversation_id: conversation.id, seq: 1, direction: 'incoming', content: 'Hello A', sender_contact_id: contact.id }).execute();
+  // An API inbox the agent works in, with a conversation a source started.
+  const apiInbox = await a
+    .insertInto('inboxes', { name: 'Shop app', channel: 'api', webhook_url: 'https://hooks.a.example/rapport', channel_secrets: t.ctx.box.seal(JSON.stringify({ webhook_secret: 'whsec_fixture' })) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await a.insertInto('inbox_members', { inbox_id: apiInbox.id, user_id: agent.id }).execute();
+  const apiConversation = await a.insertInto('conversations', { inbox_id: apiInbox.id, contact_id: contact.id, subject: 'From the app', last_seq: 1 }).returning('id').executeTakeFirstOrThrow();
+  await a.insertInto('messages', { conversation_id: apiConversation.id, seq: 1, direction: 'incoming', content: 'Hello from the app', sender_contact_id: contact.id }).execute();
   // B has data of its own, so B's lists are not trivially empty.
   const b = scoped(db, wb.accountId);
   const bInbox = await b.insertInto('inboxes', { name: 'B chat', channel: 'webchat' }).returning('id').executeTakeFirstOrThrow();
@@ -50,10 +58,10 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
   const file = await storeUpload(db, { accountId: wa.accountId, inboxId: inbox.id, conversationId: conversation.id, uploader: { type: 'user', id: agent.id }, fileName: 'receipt.png', bytes: png(), quotaBytes: 1e9 });
   await postMessage(t.ctx, wa.accountId, { conversationId: conversation.id, content: 'Here is the receipt', author: { type: 'user', id: agent.id }, attachmentIds: [file.id] });
 
-  const idsOfA = new Set<string>([wa.accountId, wa.owner.id, admin.id, agent.id, outsider.id, inbox.id, contact.id, conversation.id, file.id]);
+  const idsOfA = new Set<string>([wa.accountId, wa.owner.id, admin.id, agent.id, outsider.id, inbox.id, contact.id, conversation.id, file.id, apiInbox.id, apiConversation.id]);
   const fixture: Fixture = {
     password: PASSWORD,
-    a: { accountId: wa.accountId, admin, agent, outsider, inboxId: inbox.id, widgetKey: inbox.widget_key!, contactId: contact.id, conversationId: conversation.id, attachmentId: file.id },
+    a: { accountId: wa.accountId, admin, agent, outsider, inboxId: inbox.id, widgetKey: inbox.widget_key!, contactId: contact.id, conversationId: conversation.id, attachmentId: file.id, apiInboxId: apiInbox.id, apiConversationId: apiConversation.id },
     b: { accountId: wb.accountId, admin: bAdmin },
     idsOfA,
     email: () => uniqueEmail('new'),

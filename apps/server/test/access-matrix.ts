@@ -114,7 +114,11 @@ export const accessMatrix: Record<string, RouteCase> = {
   'POST /api/v1/inboxes': { expect: e(401, 201, 403, 403, 403, 201, 201), body: () => ({ channel: 'webchat', name: 'Website', allowed_origins: ['https://shop.example'] }) },
   'PATCH /api/v1/inboxes/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.inbox() }), body: () => ({ name: 'Renamed inbox', allowed_origins: ['https://www.shop.example'] }) },
   'POST /api/v1/inboxes/connection-test': { expect: e(401, 200, 403, 403, 403, 200, 200), body: () => ({ smtp: { host: '127.0.0.1', port: 1, secure: false, user: 'someone', password: 'not-a-real-password' } }) },
+  // The fixture's inbox is a live chat: forms belong to email inboxes.
+  'GET /api/v1/inboxes/:id/form': { expect: e(401, 404, 403, 403, 403, 422, 422), params: (f) => ({ id: f.a.inboxId }) },
+  'PUT /api/v1/inboxes/:id/form': { expect: e(401, 404, 403, 403, 403, 422, 422), params: (f) => ({ id: f.a.inboxId }), body: () => ({ enabled: true, title: 'Contact us', intro: '', fields: [], confirmation: false, thanks: 'Thanks!' }) },
   'POST /api/v1/inboxes/:id/identity-secret': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.inboxId }) },
+  'POST /api/v1/inboxes/:id/webhook-secret': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.apiInboxId }) },
   'DELETE /api/v1/inboxes/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.inbox() }) },
 
   // —— contacts and conversations ——
@@ -138,4 +142,15 @@ export const accessMatrix: Record<string, RouteCase> = {
   'POST /api/v1/conversations/:id/attachments': { expect: e(401, 404, 404, 201, 201, 201, 201), params: (f) => ({ id: f.a.conversationId }), raw: () => multipart('photo.png', png()) },
   'GET /api/v1/attachments/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.attachmentId }) },
   'GET /api/v1/conversations/:id/messages': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
+
+  // —— the API channel: a source starts conversations and sends the customer's messages (a fresh key each call) ——
+  'POST /api/v1/conversations': {
+    expect: e(401, 404, 404, 201, 201, 201, 201),
+    body: (f) => ({ inbox_id: f.a.apiInboxId, contact: { name: 'App customer', email: 'app.customer@a.example' }, message: { content: 'Hello from the shop app' }, idempotency_key: `key-${Math.random().toString(36).slice(2)}` }),
+  },
+  'POST /api/v1/conversations/:id/incoming-messages': {
+    expect: e(401, 404, 404, 201, 201, 201, 201),
+    params: (f) => ({ id: f.a.apiConversationId }),
+    body: () => ({ content: 'One more thing', idempotency_key: `key-${Math.random().toString(36).slice(2)}` }),
+  },
 };

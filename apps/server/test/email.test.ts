@@ -3,9 +3,7 @@
  * an smtp-server sink as its outgoing server, nodemailer as a customer's mail client and as the
  * forwarder into the built-in SMTP receiver. Asserts what agents see through the API.
  */
-import { simpleParser, type ParsedMail } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyBaseLogger } from 'fastify';
@@ -15,54 +13,11 @@ import { sendEmailReply } from '../src/features/channels/email/send.js';
 import { scoped } from '../src/core/db/tenant.js';
 import { json, makeWorkspace, sessionFor, startTestApp, type TestApp } from './helpers.js';
 import { startDovecot, type Dovecot } from './support/dovecot.js';
+import { startSink } from './support/smtp-sink.js';
 
 const SUPPORT = 'support@shop.example';
 const IMAP_PASSWORD = 'imap-test-password';
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' }) as unknown as FastifyBaseLogger;
-
-/** An outgoing SMTP server that keeps what it is given, and can be told to refuse. */
-async function startSink() {
-  const received: ParsedMail[] = [];
-  const raw: string[] = [];
-  let refuseRcpt: string | null = null;
-  const server = new SMTPServer({
-    authOptional: false,
-    allowInsecureAuth: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onAuth(auth, _session, cb) {
-      if (auth.username === 'smtp-user' && auth.password === 'smtp-password') return cb(null, { user: auth.username });
-      cb(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
-    },
-    onRcptTo(address, _session, cb) {
-      if (refuseRcpt && address.address === refuseRcpt) return cb(Object.assign(new Error('5.1.1 <' + address.address + '>: Recipient address rejected: User unknown'), { responseCode: 550 }));
-      cb();
-    },
-    onData(stream, _session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        const source = Buffer.concat(chunks);
-        raw.push(source.toString());
-        void simpleParser(source).then((m) => {
-          received.push(m);
-          cb();
-        });
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.server.address() as { port: number }).port;
-  return {
-    port,
-    received,
-    raw,
-    refuse(address: string | null) {
-      refuseRcpt = address;
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;

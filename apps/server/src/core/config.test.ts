@@ -23,7 +23,13 @@ describe('configuration', () => {
     expect(c.publicUrl).toBe('https://help.example.com');
   });
 
-  it('documents every variable in the README table', () => {
+  it('reads the webhook allow list of hosts, addresses and CIDRs, and names a wrong entry', () => {
+    expect(loadConfig({}).webhookAllowPrivateHosts).toEqual([]);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_HOSTS: '127.0.0.1, 10.0.0.0/8, Hooks.Internal, ::1' }).webhookAllowPrivateHosts).toEqual(['127.0.0.1', '10.0.0.0/8', 'hooks.internal', '::1']);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_HOSTS: 'http://hooks.internal' })).toThrow(/^WEBHOOK_ALLOW_PRIVATE_HOSTS: expected host names, IP addresses or CIDRs/);
+  });
+
+    it('documents every variable in the README table', () => {
     const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../../../README.md'), 'utf8');
     for (const v of configVariables) expect(readme, `README is missing ${v.name}`).toContain(`| \`${v.name}\` |`);
   });

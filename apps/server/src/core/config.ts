@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 
 export class ConfigError extends Error {
   constructor(public readonly variable: string, message: string) {
@@ -49,6 +50,7 @@ export const configVariables: readonly ConfigVariable[] = [
   { name: 'SMTP_RECEIVER_PORT', description: 'Port of the built-in SMTP receiver for mail forwarded to an inbox\'s forwarding address; off when unset', default: undefined, kind: 'port' },
   { name: 'SMTP_RECEIVER_HOST', description: 'Interface the SMTP receiver binds to', default: '0.0.0.0', kind: 'string' },
   { name: 'EMAIL_FORWARD_DOMAIN', description: 'Domain of the forwarding addresses (inbox-…@domain) the SMTP receiver accepts; defaults to the host of PUBLIC_URL', default: undefined, kind: 'string' },
+  { name: 'WEBHOOK_ALLOW_PRIVATE_HOSTS', description: 'Host names, addresses or CIDRs (comma separated) that webhooks may reach although they are private, loopback or link-local, and over plain http; none by default', default: '', kind: 'list' },
 ];
 
 export interface Config {
@@ -74,6 +76,8 @@ export interface Config {
   smtpReceiverPort: number | undefined;
   smtpReceiverHost: string;
   emailForwardDomain: string;
+  /** Webhook targets allowed despite the private-network rule (host names, addresses, CIDRs). */
+  webhookAllowPrivateHosts: string[];
 }
 
 function read(env: NodeJS.ProcessEnv, v: ConfigVariable): string | undefined {
@@ -144,7 +148,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpReceiverPort: get('SMTP_RECEIVER_PORT') === undefined ? undefined : Number(get('SMTP_RECEIVER_PORT')),
     smtpReceiverHost: get('SMTP_RECEIVER_HOST')!,
     emailForwardDomain: (get('EMAIL_FORWARD_DOMAIN') ?? new URL(publicUrl).hostname).toLowerCase(),
+    webhookAllowPrivateHosts: hostList('WEBHOOK_ALLOW_PRIVATE_HOSTS', get('WEBHOOK_ALLOW_PRIVATE_HOSTS')),
   };
+}
+
+/** A list of host names, IP addresses and CIDRs; anything else names the variable and the entry. */
+function hostList(variable: string, value: string | undefined): string[] {
+  const entries = (value ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const entry of entries) {
+    const ok = ipaddr.isValid(entry) || ipaddr.isValidCIDR(entry) || /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(entry);
+    if (!ok) throw new ConfigError(variable, `expected host names, IP addresses or CIDRs such as 10.0.0.0/8, got "${entry}"`);
+  }
+  return entries;
 }
 
 /** RAPPORT_SECRET_KEY, or a key kept in the data folder (made on first use, readable by us only). */

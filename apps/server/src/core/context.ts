@@ -33,6 +33,8 @@ export interface AppContext {
     uploadsPerUser: Limiter;
     newEmailConversationsPerSender: Limiter;
     connectionTestsPerUser: Limiter;
+    formsPerIp: Limiter;
+    formsPerAddress: Limiter;
   };
 }
 
@@ -55,6 +57,9 @@ export function createLimiters(config: Config, redis?: Redis): AppContext['limit
     // Scripted mail from one sender (or forged in victims' names) opens at most this many conversations an hour.
     newEmailConversationsPerSender: createLimiter(`${namespace}email-new-sender`, 10, 3600, redis),
     connectionTestsPerUser: createLimiter(`${namespace}connection-test`, 20, 300, redis),
+    // Contact forms: a person sends a few; a script aiming confirmations at victims is stopped here.
+    formsPerIp: createLimiter(`${namespace}form-ip`, 10, 3600, redis),
+    formsPerAddress: createLimiter(`${namespace}form-address`, 5, 3600, redis),
   };
 }
 

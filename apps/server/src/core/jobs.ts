@@ -8,7 +8,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { DB } from './db/schema.js';
 
-export type JobName = 'email.send';
+export type JobName = 'email.send' | 'api.deliver';
 
 export interface JobOptions {
   /** A stable id (a uuid): sending the same id again adds nothing. */
@@ -39,9 +39,23 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
-/** Retry policy per queue: SMTP servers that are down for minutes are waited for, then the send is marked failed. */
-const QUEUES: Record<JobName, { retryLimit: number; retryDelay: number; retryBackoff: boolean; expireInSeconds: number }> = {
+export interface QueuePolicy {
+  retryLimit: number;
+  /** Seconds before the first retry; with backoff each next wait doubles (with jitter). */
+  retryDelay: number;
+  retryBackoff: boolean;
+  /** An attempt running longer than this is taken for a dead worker's and tried again. */
+  expireInSeconds: number;
+}
+
+/**
+ * Retry policy per queue, applied when a database's queue is created: SMTP servers that are down
+ * for minutes are waited for, then the send is marked failed; a webhook receiver that fails is
+ * tried 8 more times over about an hour and a half. Exported so tests can shorten the waits.
+ */
+export const QUEUES: Record<JobName, QueuePolicy> = {
   'email.send': { retryLimit: 6, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
+  'api.deliver': { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
 };
 
 const executor = (db: Kysely<DB> | Transaction<DB>) => ({

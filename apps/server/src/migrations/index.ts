@@ -8,6 +8,8 @@ import m0006 from './0006_attachments.js';
 import m0007 from './0007_presence_and_receipts.js';
 import m0008 from './0008_drop_duplicate_message_index.js';
 import m0009 from './0009_email_channel.js';
+import m0010 from './0010_api_channel.js';
+import m0011 from './0011_contact_forms.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0001_accounts', sql: m0001 },
@@ -19,4 +21,6 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0007_presence_and_receipts', sql: m0007 },
   { id: '0008_drop_duplicate_message_index', sql: m0008 },
   { id: '0009_email_channel', sql: m0009 },
+  { id: '0010_api_channel', sql: m0010 },
+  { id: '0011_contact_forms', sql: m0011 },
 ];

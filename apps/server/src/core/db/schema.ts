@@ -150,10 +150,22 @@ export interface InboxesTable {
   forward_key: string | null;
   connection_status: ColumnType<'ok' | 'failing' | 'unknown', 'ok' | 'failing' | 'unknown' | undefined, 'ok' | 'failing' | 'unknown'>;
   connection_error: string | null;
-  connection_part: 'imap' | 'smtp' | null;
+  connection_part: ConnectionPart | null;
   connection_checked_at: NullableTimestamp;
+  /** Where an API inbox POSTs agents' replies (its signing secret is in channel_secrets). */
+  webhook_url: string | null;
+  /** Set when the receiver answered 410 Gone or failed too often; saving the URL again clears it. */
+  webhook_disabled_at: NullableTimestamp;
+  /** Replies in a row whose delivery failed after every attempt. */
+  webhook_failures: Generated<number>;
+  /** The public key of the inbox's contact form (features/channels/forms). */
+  form_key: string | null;
+  form_config: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: CreatedAt;
 }
+
+/** Which server of a channel a connection status is about. */
+export type ConnectionPart = 'imap' | 'smtp' | 'webhook';
 
 export interface EmailMailboxesTable {
   inbox_id: string;
@@ -173,6 +185,19 @@ export interface ExternalMessagesTable {
   conversation_id: string;
   message_id: string | null;
   direction: 'incoming' | 'outgoing';
+  created_at: CreatedAt;
+}
+
+/** A request of an API inbox's source that made a conversation or a message, by its idempotency key. */
+export interface ApiIdempotencyKeysTable {
+  account_id: string;
+  inbox_id: string;
+  idempotency_key: string;
+  request: 'conversation' | 'message';
+  /** A digest of what was asked, so a key reused for something else is refused instead of answered. */
+  request_hash: string;
+  conversation_id: string;
+  message_id: string;
   created_at: CreatedAt;
 }
 
@@ -306,6 +331,7 @@ export interface DB {
   attachment_blobs: AttachmentBlobsTable;
   email_mailboxes: EmailMailboxesTable;
   external_messages: ExternalMessagesTable;
+  api_idempotency_keys: ApiIdempotencyKeysTable;
   rapport_migrations: RapportMigrationsTable;
 }
 
@@ -328,6 +354,7 @@ export const tenantTables = [
   'attachment_blobs',
   'email_mailboxes',
   'external_messages',
+  'api_idempotency_keys',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];

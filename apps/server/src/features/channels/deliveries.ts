@@ -1,8 +1,8 @@
 /**
- * Replies that a channel sends out (email; later SMS and the rest): a reply is stored as pending
- * with a durable job written in the same transaction, the channel's worker sends it, and its
- * status (sent, failed with the reason) goes back to the message and live to the agents. A failed
- * send is visible and can be retried; nothing is silently lost.
+ * Replies that a channel sends out (email, an API inbox's webhook; later SMS and the rest): a
+ * reply is stored as pending with a durable job written in the same transaction, the channel's
+ * worker sends it, and its status (sent, failed with the reason) goes back to the message and
+ * live to the agents. A failed send is visible and can be retried; nothing is silently lost.
  */
 import { randomUUID } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
@@ -15,7 +15,7 @@ import { findMessage } from '../conversations/conversations.queries.js';
 import { presentMessage } from '../conversations/conversations.presenter.js';
 
 /** The job queue that sends a channel's replies; channels without one (web chat) deliver over the socket. */
-const OUTBOUND: Record<string, JobName> = { email: 'email.send' };
+const OUTBOUND: Record<string, JobName> = { email: 'email.send', api: 'api.deliver' };
 
 export const sendsReplies = (channel: string): boolean => channel in OUTBOUND;
 

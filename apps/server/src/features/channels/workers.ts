@@ -1,6 +1,6 @@
 /**
- * What the channels run in the background on a node: the workers of their outbound queues, the
- * IMAP fetcher and the SMTP receiver (each as configured). Started by `rapport start` after the
+ * What the channels run in the background on a node: the workers of their outbound queues (email
+ * replies, API inbox webhooks), the IMAP fetcher and the SMTP receiver (each as configured). Started by `rapport start` after the
  * HTTP server, stopped before the database closes.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -8,6 +8,7 @@ import type { AppContext } from '../../core/context.js';
 import { startEmailFetching, type EmailFetching } from './email/fetcher.js';
 import { startSmtpReceiver, type SmtpReceiver } from './email/receiver.js';
 import { sendEmailReply } from './email/send.js';
+import { deliverApiReply } from './api/deliver.js';
 import type { Delivery } from './deliveries.js';
 
 export interface ChannelWorkers {
@@ -18,6 +19,7 @@ export interface ChannelWorkers {
 
 export async function startChannelWorkers(ctx: AppContext, log: FastifyBaseLogger, options: { fetch?: boolean; receiver?: { port: number; host: string } | false } = {}): Promise<ChannelWorkers> {
   await ctx.jobs.work<Delivery>('email.send', (job) => sendEmailReply(ctx, job));
+  await ctx.jobs.work<Delivery>('api.deliver', (job) => deliverApiReply(ctx, job));
   const fetching = (options.fetch ?? ctx.config.emailFetch) ? startEmailFetching(ctx, log) : undefined;
   if (fetching) ctx.inboxChanged = () => fetching.refresh();
   const receiverAt = options.receiver ?? (ctx.config.smtpReceiverPort !== undefined ? { port: ctx.config.smtpReceiverPort, host: ctx.config.smtpReceiverHost } : false);
@@ -29,6 +31,7 @@ export async function startChannelWorkers(ctx: AppContext, log: FastifyBaseLogge
       await receiver?.close();
       await fetching?.stop();
       await ctx.jobs.offWork('email.send');
+      await ctx.jobs.offWork('api.deliver');
     },
   };
 }

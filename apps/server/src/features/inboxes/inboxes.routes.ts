@@ -1,4 +1,7 @@
-/** Inboxes: one per channel instance. This is where the web chat inbox gets its widget key and snippet. */
+/**
+ * Inboxes: one per channel instance. This is where the web chat inbox gets its widget key and
+ * snippet, an email inbox its servers and an API inbox its webhook (channels/api/api.inbox.ts).
+ */
 import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../core/context.js';
@@ -15,6 +18,7 @@ import type { Schedule } from '../business-hours/schedule.js';
 import { recordAudit } from '../accounts/audit.js';
 import { ImapInput, ImapSettings, SmtpInput, SmtpSettings, mergeSettings, openSecrets, presentSettings, testImap, testSmtp, type EmailConfig, type ImapInputT, type SmtpInputT } from '../channels/email/settings.js';
 import { checkAddress } from '../channels/email/addresses.js';
+import { ApiInboxFields, WebhookUrlField, checkedWebhookUrl, newApiInboxColumns, presentApiInbox, rotatedSecretColumns, webhookUrlColumns } from '../channels/api/api.inbox.js';
 
 const Origin = Type.String({ pattern: '^https?://[^/\\s?#]+/?$', maxLength: 200, description: 'An origin such as https://shop.example (scheme, host and optional port)' });
 const Origins = Type.Array(Origin, { maxItems: 50, uniqueItems: true });
@@ -36,9 +40,11 @@ export const Inbox = Type.Object({
   forwarding_address: Nullable(Type.String({ description: 'Forward mail here when the built-in SMTP receiver is on (SMTP_RECEIVER_PORT)' })),
   imap: Nullable(ImapSettings),
   smtp: Nullable(SmtpSettings),
+  ...ApiInboxFields,
   connection: Type.Object({
     status: Type.Union([Type.Literal('ok'), Type.Literal('failing'), Type.Literal('unknown')]),
     error: Nullable(Type.String()),
+    part: Nullable(Type.String({ description: 'Which server a failure is about: imap, smtp or webhook' })),
     checked_at: Nullable(Timestamp),
   }),
   created_at: Timestamp,
@@ -59,13 +65,17 @@ type InboxRow = {
   forward_key: string | null;
   connection_status: 'ok' | 'failing' | 'unknown';
   connection_error: string | null;
+  connection_part: string | null;
   connection_checked_at: Date | null;
+  webhook_url: string | null;
+  webhook_disabled_at: Date | null;
   created_at: Date;
 };
 
 const EmailAddressField = Type.String({ minLength: 3, maxLength: 254, description: 'The support address customers write to, such as support@shop.example' });
 const WebchatInboxBody = Obj({ channel: Type.Literal('webchat'), name: InboxName, allowed_origins: Type.Optional(Origins), greeting: Type.Optional(Type.String({ maxLength: 500 })), member_ids: Type.Optional(MemberIds), business_hours: Type.Optional(Nullable(BusinessHours)) });
 const EmailInboxBody = Obj({ channel: Type.Literal('email'), name: InboxName, email: EmailAddressField, imap: Type.Optional(ImapInput), smtp: SmtpInput, member_ids: Type.Optional(MemberIds), business_hours: Type.Optional(Nullable(BusinessHours)) });
+const ApiInboxBody = Obj({ channel: Type.Literal('api'), name: InboxName, webhook_url: WebhookUrlField, member_ids: Type.Optional(MemberIds), business_hours: Type.Optional(Nullable(BusinessHours)) });
 const ConnectionResult = Type.Object({ ok: Type.Boolean(), error: Nullable(Type.String()) });
 
 const newIdentitySecret = () => randomBytes(32).toString('base64url');
@@ -95,7 +105,8 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
     email: row.email_address,
     forwarding_address: row.forward_key && ctx.config.smtpReceiverPort !== undefined ? `${row.forward_key}@${ctx.config.emailForwardDomain}` : null,
     ...(row.channel === 'email' ? presentSettings(row.channel_config as EmailConfig, openSecrets(ctx.box, row.channel_secrets)) : { imap: null, smtp: null }),
-    connection: { status: row.connection_status, error: row.connection_error, checked_at: row.connection_checked_at?.toISOString() ?? null },
+    ...presentApiInbox(ctx.box, row, admin),
+    connection: { status: row.connection_status, error: row.connection_error, part: row.connection_part, checked_at: row.connection_checked_at?.toISOString() ?? null },
     created_at: row.created_at.toISOString(),
   });
 
@@ -133,7 +144,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
     const ws = scoped(db, accountId);
     let q = ws
       .selectFrom('inboxes')
-      .select(['id', 'name', 'channel', 'widget_key', 'allowed_origins', 'greeting', 'identity_secret', 'business_hours', 'email_address', 'channel_config', 'channel_secrets', 'forward_key', 'connection_status', 'connection_error', 'connection_checked_at', 'created_at'])
+      .select(['id', 'name', 'channel', 'widget_key', 'allowed_origins', 'greeting', 'identity_secret', 'business_hours', 'email_address', 'channel_config', 'channel_secrets', 'forward_key', 'connection_status', 'connection_error', 'connection_part', 'connection_checked_at', 'webhook_url', 'webhook_disabled_at', 'created_at'])
       .orderBy('name');
     if (id) q = q.where('id', '=', id);
     // Agents see the inboxes they work in; admins see them all.
@@ -158,7 +169,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
   app.get('/api/v1/inboxes', { config: { access: 'agent' }, schema: { tags: ['inboxes'], summary: 'Inboxes I work in (admins: all)', querystring: PageQuery, response: { 200: Page(Inbox), ...errors(401, 403) } } }, async (request) => {
     const auth = member(request);
     const inboxes = await load(auth.accountId, auth.userId, atLeast(auth.role, 'admin'));
-    return { data: inboxes.map(({ identity_secret: _secret, ...inbox }) => inbox), next_cursor: null };
+    return { data: inboxes.map(({ identity_secret: _secret, webhook_secret: _webhook, ...inbox }) => inbox), next_cursor: null };
   });
 
   app.get('/api/v1/inboxes/:id', { config: { access: 'agent' }, schema: { tags: ['inboxes'], summary: 'One inbox', params: IdParams, response: { 200: Inbox, ...errors(401, 403, 404) } } }, async (request) => {
@@ -174,8 +185,8 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
       config: { access: 'admin' },
       schema: {
         tags: ['inboxes'],
-        summary: 'Create an inbox; a web chat inbox answers its widget key and the snippet to paste, an email inbox its servers (passwords are never returned)',
-        body: Type.Union([WebchatInboxBody, EmailInboxBody]),
+        summary: 'Create an inbox; a web chat inbox answers its widget key and the snippet to paste, an email inbox its servers (passwords are never returned), an API inbox its webhook secret',
+        body: Type.Union([WebchatInboxBody, EmailInboxBody, ApiInboxBody]),
         response: { 201: Inbox, ...errors(400, 401, 403, 422) },
       },
     },
@@ -191,7 +202,9 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
               identity_secret: ctx.box.seal(newIdentitySecret()),
               greeting: body.greeting ?? '',
             }
-          : { ...emailColumns({ config: {}, sealed: null }, body), forward_key: `inbox-${randomBytes(12).toString('hex')}` };
+          : body.channel === 'email'
+            ? { ...emailColumns({ config: {}, sealed: null }, body), forward_key: `inbox-${randomBytes(12).toString('hex')}` }
+            : newApiInboxColumns(ctx.box, await checkedWebhookUrl(ctx, body.webhook_url));
       const id = await db.transaction().execute(async (trx) => {
         const row = await scoped(trx, auth.accountId)
           .insertInto('inboxes', { name: body.name.trim(), channel: body.channel, business_hours: hours ? JSON.stringify(hours) : null, ...channelColumns })
@@ -216,7 +229,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
       config: { access: 'admin' },
       schema: {
         tags: ['inboxes'],
-        summary: 'Rename an inbox, change its allowed origins, greeting, members or business hours (null: always open); an email inbox its address and servers (a password left out is kept)',
+        summary: 'Rename an inbox, change its allowed origins, greeting, members or business hours (null: always open); an email inbox its address and servers (a password left out is kept); an API inbox its webhook URL (saving it switches a disabled webhook back on)',
         params: IdParams,
         body: Obj({
           name: Type.Optional(InboxName),
@@ -227,26 +240,32 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
           email: Type.Optional(EmailAddressField),
           imap: Type.Optional(Nullable(ImapInput)),
           smtp: Type.Optional(SmtpInput),
+          webhook_url: Type.Optional(WebhookUrlField),
         }),
         response: { 200: Inbox, ...errors(400, 401, 403, 404, 422) },
       },
     },
     async (request) => {
       const auth = member(request);
-      const { name, allowed_origins, greeting, member_ids, business_hours, email, imap, smtp } = request.body;
+      const { name, allowed_origins, greeting, member_ids, business_hours, email, imap, smtp, webhook_url } = request.body;
       const hours = business_hours ? checkBusinessHours(business_hours) : business_hours;
+      // Checked (and resolved) before the transaction, which must not wait on DNS; an inbox the caller cannot see is a 404 first.
+      if (webhook_url !== undefined && !(await scoped(db, auth.accountId).selectFrom('inboxes').select('id').where('id', '=', request.params.id).executeTakeFirst())) throw notFound('Inbox');
+      const webhookUrl = webhook_url === undefined ? undefined : await checkedWebhookUrl(ctx, webhook_url);
       await db.transaction().execute(async (trx) => {
         const ws = scoped(trx, auth.accountId);
         const found = await ws.selectFrom('inboxes').select(['id', 'channel', 'channel_config', 'channel_secrets']).where('id', '=', request.params.id).forUpdate().executeTakeFirst();
         if (!found) throw notFound('Inbox');
         const emailChange = email !== undefined || imap !== undefined || smtp !== undefined;
         if (emailChange && found.channel !== 'email') throw new AppError('validation_failed', 'Only email inboxes have an address and mail servers.', [{ field: email !== undefined ? 'email' : imap !== undefined ? 'imap' : 'smtp', message: 'only for email inboxes' }]);
+        if (webhookUrl !== undefined && found.channel !== 'api') throw new AppError('validation_failed', 'Only API inboxes have a webhook URL.', [{ field: 'webhook_url', message: 'only for API inboxes' }]);
         const changes = {
           ...(name !== undefined ? { name: name.trim() } : {}),
           ...(allowed_origins !== undefined ? { allowed_origins: JSON.stringify(allowed_origins.map(normaliseOrigin)) } : {}),
           ...(greeting !== undefined ? { greeting } : {}),
           ...(hours !== undefined ? { business_hours: hours && JSON.stringify(hours) } : {}),
           ...(emailChange ? emailColumns({ config: found.channel_config as EmailConfig, sealed: found.channel_secrets }, { email, imap, smtp }) : {}),
+          ...(webhookUrl !== undefined ? webhookUrlColumns(webhookUrl) : {}),
         };
         if (Object.keys(changes).length)
           await ws
@@ -319,6 +338,32 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
         if (found.channel !== 'webchat') throw new AppError('invalid_state', 'Only web chat inboxes have an identity secret.');
         await ws.updateTable('inboxes').set({ identity_secret: ctx.box.seal(newIdentitySecret()) }).where('id', '=', found.id).execute();
         await recordAudit(trx, auth.accountId, { action: 'inbox.identity_secret_rotated', targetType: 'inbox', targetId: found.id }, request);
+      });
+      const [inbox] = await load(auth.accountId, auth.userId, true, request.params.id);
+      return inbox;
+    },
+  );
+
+  app.post(
+    '/api/v1/inboxes/:id/webhook-secret',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: ['inboxes'],
+        summary: 'Replace the webhook secret of an API inbox (when it may have leaked): deliveries from now on are signed with the new one',
+        params: IdParams,
+        response: { 200: Inbox, ...errors(401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const auth = member(request);
+      await db.transaction().execute(async (trx) => {
+        const ws = scoped(trx, auth.accountId);
+        const found = await ws.selectFrom('inboxes').select(['id', 'channel']).where('id', '=', request.params.id).forUpdate().executeTakeFirst();
+        if (!found) throw notFound('Inbox');
+        if (found.channel !== 'api') throw new AppError('invalid_state', 'Only API inboxes have a webhook secret.');
+        await ws.updateTable('inboxes').set(rotatedSecretColumns(ctx.box)).where('id', '=', found.id).execute();
+        await recordAudit(trx, auth.accountId, { action: 'inbox.webhook_secret_rotated', targetType: 'inbox', targetId: found.id }, request);
       });
       const [inbox] = await load(auth.accountId, auth.userId, true, request.params.id);
       return inbox;

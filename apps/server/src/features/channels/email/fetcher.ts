@@ -13,7 +13,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../../core/context.js';
 import { scoped, unscoped } from '../../../core/db/tenant.js';
 import { imapClient, serversOf, describeMailError, type ImapConfig } from './settings.js';
-import { setConnection } from './connection.js';
+import { setConnection } from '../connection.js';
 import { ingestEmail, keepAside, type EmailInbox } from './ingest.js';
 
 const LEASE_S = 60;

@@ -103,7 +103,7 @@ export async function ingestEmail(ctx: AppContext, inbox: EmailInbox, raw: Buffe
 }
 
 /** The contact with this address (an address is one identity across every channel), made on first contact. */
-async function contactFor(ctx: AppContext, accountId: string, address: string, name: string): Promise<string> {
+export async function contactFor(ctx: AppContext, accountId: string, address: string, name: string): Promise<string> {
   const ws = scoped(ctx.db, accountId);
   const find = () => ws.selectFrom('contact_identities').select('contact_id').where('kind', '=', 'email').where('value', '=', address).where('inbox_id', 'is', null).executeTakeFirst();
   const known = await find();

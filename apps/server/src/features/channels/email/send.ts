@@ -15,7 +15,7 @@ import { findMessage } from '../../conversations/conversations.queries.js';
 import { markDelivery, type Delivery } from '../deliveries.js';
 import { checkAddress, headerText, replySubject } from './addresses.js';
 import { describeMailError, serversOf, smtpTransport } from './settings.js';
-import { setConnection } from './connection.js';
+import { setConnection } from '../connection.js';
 
 const REFERENCES = 20;
 /** An attempt's claim this old is a dead worker's (pg-boss expires a job's attempt after 120 s). */

@@ -25,6 +25,8 @@ export interface NewMessageInput {
   content: string;
   author: Author;
   private?: boolean;
+  /** A system author writes a system event unless this says text (an automatic reply, such as a form's confirmation). */
+  kind?: 'text' | 'system';
   /** 'pending' for a reply a channel still has to send (email); 'sent' otherwise. */
   status?: 'sent' | 'pending';
   clientMessageId?: string;
@@ -61,7 +63,7 @@ function draftOf(accountId: string, input: NewMessageInput, contentAttributes: R
       id: randomUUID(),
       conversation_id: input.conversationId,
       seq: 0,
-      kind: input.author.type === 'system' ? 'system' : 'text',
+      kind: input.kind ?? (input.author.type === 'system' ? 'system' : 'text'),
       direction: incoming ? 'incoming' : 'outgoing',
       private: note,
       content: input.content,

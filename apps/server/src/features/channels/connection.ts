@@ -1,13 +1,17 @@
-/** Whether an email inbox's servers work, as its last fetch or send found; shown in settings and in the inbox. */
+/**
+ * Whether a channel's servers work, as its last use found (an email inbox's IMAP or SMTP server,
+ * an API inbox's webhook receiver); shown in settings and in the inbox.
+ */
 import { sql } from 'kysely';
-import type { AppContext } from '../../../core/context.js';
-import { scoped } from '../../../core/db/tenant.js';
+import type { AppContext } from '../../core/context.js';
+import type { ConnectionPart } from '../../core/db/schema.js';
+import { scoped } from '../../core/db/tenant.js';
 
 /**
  * Records what the last use of a server found. A success clears only a failure of the same
- * server; the row is written only when something changed, so a healthy mailbox costs nothing.
+ * server; the row is written only when something changed, so a healthy channel costs nothing.
  */
-export async function setConnection(ctx: AppContext, accountId: string, inboxId: string, status: 'ok' | 'failing', error: string | null, part: 'imap' | 'smtp'): Promise<void> {
+export async function setConnection(ctx: AppContext, accountId: string, inboxId: string, status: 'ok' | 'failing', error: string | null, part: ConnectionPart): Promise<void> {
   const ws = scoped(ctx.db, accountId);
   let q = ws
     .updateTable('inboxes')
