@@ -5,6 +5,7 @@ import { Link, useLocation } from 'react-router-dom';
 import type { Conversation, ConversationChanges } from '../../api/types';
 import { useFormat } from '../../lib/format';
 import { useSession } from '../../lib/session';
+import { ContinueByEmail } from './ContinueByEmail';
 import { ConversationProperties } from './ConversationProperties';
 import { CustomerSidebar } from './CustomerSidebar';
 import classes from './Inbox.module.css';
@@ -74,6 +75,7 @@ export function ConversationHeader({ conversation, onChange, saving }: Props) {
               Assign to me
             </Button>
           )}
+          <ContinueByEmail conversation={conversation} compact={!wide} />
           {conversation.contact && (
             <Button size="xs" variant="default" leftSection={<IconUser size={14} />} onClick={customerDrawer.open} hiddenFrom="xl" aria-haspopup="dialog">
               Customer

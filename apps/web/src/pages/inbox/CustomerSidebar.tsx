@@ -8,6 +8,7 @@ import type { ContactDetail, ContactIdentity } from '../../api/types';
 import { ErrorState } from '../../components/QueryStates';
 import { useFormat } from '../../lib/format';
 import { browserLabel } from '../../lib/userAgent';
+import { DuplicateContacts } from './DuplicateContacts';
 import classes from './Inbox.module.css';
 import { statusColors, statusLabels, titleCase } from './inbox';
 
@@ -38,6 +39,7 @@ export function CustomerSidebar({ contactId, conversationId }: Props) {
       {c.unverified_claim && <UnverifiedClaim claim={c.unverified_claim} />}
       {c.left_email && <LeftEmail left={c.left_email} />}
       <Identities identities={c.identities} />
+      <DuplicateContacts contact={c} />
       <Visitor contact={c} />
       <OtherConversations contactId={contactId} conversationId={conversationId} />
     </Stack>
