@@ -1,7 +1,8 @@
 // Runs the real, built Rapport server for browser tests: a fresh data folder, a free port, and
 // either an owner provisioned with `rapport create-admin` and no data (startServer) or the demo
 // workspace from `rapport seed-demo` (startDemoServer). Stop it with stop(); restart() stops the
-// process and starts it again on the same data folder, database and port.
+// process and starts it again on the same data folder, database and port. `env` adds or overrides
+// the server's environment variables (such as WEBHOOK_ALLOW_PRIVATE_HOSTS).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -72,24 +73,24 @@ async function waitForReady(url: string, child: ChildProcess, output: () => stri
   throw new Error(`the server was not ready within ${timeoutMs} ms:\n${output()}`);
 }
 
-export async function startServer(owner: Owner = { email: 'owner@e2e.test', password: 'correct-horse-battery', workspace: 'E2E Support' }): Promise<RunningServer> {
-  return launch(async (env) => {
-    await run(['create-admin', '--email', owner.email, '--password', owner.password, '--workspace', owner.workspace], env);
+export async function startServer(owner: Owner = { email: 'owner@e2e.test', password: 'correct-horse-battery', workspace: 'E2E Support' }, env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+  return launch(async (serverEnv) => {
+    await run(['create-admin', '--email', owner.email, '--password', owner.password, '--workspace', owner.workspace], serverEnv);
     return owner;
-  });
+  }, env);
 }
 
 /** The demo workspace (Northwind Cycles: teammates, teams, inboxes, conversations); its owner signs in. */
-export async function startDemoServer(): Promise<RunningServer> {
-  return launch(async (env) => {
-    const out = await run(['seed-demo'], env);
+export async function startDemoServer(env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+  return launch(async (serverEnv) => {
+    const out = await run(['seed-demo'], serverEnv);
     const match = /Sign in as (\S+) with password (\S+)/.exec(out);
     if (!match) throw new Error(`rapport seed-demo printed no sign-in:\n${out}`);
     return { email: match[1], password: match[2], workspace: 'Northwind Cycles' };
-  });
+  }, env);
 }
 
-async function launch(provision: (env: NodeJS.ProcessEnv) => Promise<Owner>): Promise<RunningServer> {
+async function launch(provision: (env: NodeJS.ProcessEnv) => Promise<Owner>, extraEnv: NodeJS.ProcessEnv): Promise<RunningServer> {
   for (const built of ['dist/server/cli.js', 'dist/web/index.html']) {
     if (!existsSync(join(repo, built))) throw new Error(`${built} is missing: run \`npm run build\` first`);
   }
@@ -104,6 +105,7 @@ async function launch(provision: (env: NodeJS.ProcessEnv) => Promise<Owner>): Pr
     PUBLIC_URL: url,
     RAPPORT_SEED_DEMO: 'false',
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+    ...extraEnv,
   };
   // On PostgreSQL and Redis when the suite runs against them (TEST_DATABASE_URL, REDIS_URL).
   const database = await freshDatabaseUrl();

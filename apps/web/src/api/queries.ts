@@ -8,6 +8,7 @@ import type {
   AuditEvent,
   Contact,
   ContactDetail,
+  ContactForm,
   Conversation,
   Inbox,
   Invitation,
@@ -30,6 +31,8 @@ export const keys = {
   contact: (id: string) => ['contacts', id, 'detail'] as const,
   inboxes: ['inboxes'] as const,
   inbox: (id: string) => ['inboxes', id] as const,
+  /** Under the inbox, so what refreshes an inbox refreshes its contact form too. */
+  inboxForm: (id: string) => ['inboxes', id, 'form'] as const,
   /** Everything about conversations: the lists, each one's detail and messages. */
   conversations: ['conversations'] as const,
   conversationList: (query: string) => ['conversations', 'list', query] as const,
@@ -181,13 +184,24 @@ export function useInbox(id: string | undefined) {
     enabled: Boolean(id),
     retry: false,
     // An email inbox's connection state changes unannounced: soon after new settings, then now and then.
+    // An API inbox's changes with each reply delivered (or not) to its webhook: now and then.
     refetchInterval: (query) => {
       const inbox = query.state.data;
+      if (inbox?.channel === 'api') return 60_000;
       if (inbox?.channel !== 'email') return false;
       return inbox.connection?.status === 'unknown' ? 5_000 : 60_000;
     },
   });
 }
+
+/** An email inbox's contact form (admins only: agents are answered 403). */
+export const useInboxForm = (id: string, enabled = true) =>
+  useQuery({
+    queryKey: keys.inboxForm(id),
+    queryFn: () => api.get<ContactForm>(`/inboxes/${id}/form`),
+    enabled,
+    retry: false,
+  });
 
 /** One contact with identities, what the chat learnt about the visitor, and any unverified claim. */
 export const useContact = (id: string | undefined) =>

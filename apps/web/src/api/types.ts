@@ -284,6 +284,12 @@ export interface Inbox {
   imap?: ImapSettings | null;
   smtp?: SmtpSettings | null;
   connection?: InboxConnection | null;
+  /** API inboxes: where agents' replies are POSTed (null on other channels). */
+  webhook_url?: string | null;
+  /** Signs every webhook (`whsec_…`); only admins receive it, on one inbox or a new one. */
+  webhook_secret?: string;
+  /** When the webhook was switched off (410 Gone, or failure after failure); saving its URL switches it on. */
+  webhook_disabled_at?: string | null;
   created_at: string;
 }
 
@@ -299,10 +305,12 @@ export interface ImapSettings extends SmtpSettings {
   mailbox: string;
 }
 
-/** Whether the inbox's mail servers last answered; `error` is a sentence for a person. */
+/** Whether the inbox's mail servers or webhook last answered; `error` is a sentence for a person. */
 export interface InboxConnection {
   status: 'ok' | 'failing' | 'unknown';
   error: string | null;
+  /** Which one a failure is about: imap, smtp or webhook (absent on older servers). */
+  part?: string | null;
   checked_at: string | null;
 }
 
@@ -323,6 +331,39 @@ export interface ImapInput extends MailServerInput {
 export interface ConnectionTestResult {
   imap: { ok: boolean; error: string | null } | null;
   smtp: { ok: boolean; error: string | null } | null;
+}
+
+export type ContactFormFieldType = 'text' | 'textarea' | 'email' | 'tel' | 'select';
+
+/** An extra field of a contact form (name, email, subject and message are always there). */
+export interface ContactFormField {
+  /** Names the answer: lower-case letters, digits and _, starting with a letter. */
+  key: string;
+  label: string;
+  type: ContactFormFieldType;
+  required: boolean;
+  /** The choices of a select field. */
+  options?: string[];
+}
+
+/** What PUT /inboxes/:id/form takes: an email inbox's contact form. */
+export interface ContactFormConfig {
+  /** Whether the page is published. */
+  enabled: boolean;
+  title: string;
+  intro: string;
+  /** Shown after name, email and subject, before the message. */
+  fields: ContactFormField[];
+  /** Whether the customer gets an email saying their message arrived. */
+  confirmation: boolean;
+  /** What the customer reads after sending. */
+  thanks: string;
+}
+
+/** GET /inboxes/:id/form: the form with its public page and the tag to embed it (null until first saved). */
+export interface ContactForm extends ContactFormConfig {
+  url: string | null;
+  embed_snippet: string | null;
 }
 
 export interface TwoFactorSetup {

@@ -49,6 +49,8 @@ export function applyServerErrors(
 const fieldForCode: Record<string, string> = {
   email_taken: 'email',
   wrong_password: 'current_password',
+  // The whole sentence ("The webhook URL points at … (a loopback address) …") reads best at the field.
+  invalid_webhook_url: 'webhook_url',
 };
 
 function capitalise(s: string): string {

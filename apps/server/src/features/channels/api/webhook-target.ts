@@ -150,7 +150,8 @@ export async function checkWebhookUrl(raw: string, allow: AllowList, resolve: Re
     await resolveTarget(host, allow, resolve);
   } catch (err) {
     if (err instanceof WebhookTargetRefused) return { ok: false, message: `points at ${err.message}: webhooks only go to public internet addresses` };
-    return { ok: false, message: `cannot be reached: ${(err as Error).message.replace(/\.$/, '')}` };
+    const why = (err as Error).message.replace(/\.$/, '');
+    return { ok: false, message: `cannot be reached: ${why.charAt(0).toLowerCase()}${why.slice(1)}` };
   }
   return { ok: true, url: url.href };
 }

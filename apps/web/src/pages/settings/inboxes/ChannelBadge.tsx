@@ -1,10 +1,15 @@
 import { Badge } from '@mantine/core';
 import { channelIcon, channelLabel } from '../../inbox/inbox';
 
+const channelColors: Record<string, string> = { email: 'cyan', api: 'grape' };
+
+/** The colour a channel is shown in (badges, the channel choice). */
+export const channelColor = (channel: string): string => channelColors[channel] ?? 'indigo';
+
 export function ChannelBadge({ channel }: { channel: string }) {
   const ChannelIcon = channelIcon(channel);
   return (
-    <Badge variant="light" color={channel === 'email' ? 'cyan' : 'indigo'} leftSection={<ChannelIcon size={12} />}>
+    <Badge variant="light" color={channelColor(channel)} leftSection={<ChannelIcon size={12} />}>
       {channelLabel(channel)}
     </Badge>
   );

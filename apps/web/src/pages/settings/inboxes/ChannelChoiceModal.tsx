@@ -1,12 +1,14 @@
 import { Button, Group, Modal, Radio, Stack, Text, ThemeIcon } from '@mantine/core';
 import { useState } from 'react';
 import { channelIcon } from '../../inbox/inbox';
+import { channelColor } from './ChannelBadge';
 
-export type NewInboxChannel = 'webchat' | 'email';
+export type NewInboxChannel = 'webchat' | 'email' | 'api';
 
 const choices: Array<{ channel: NewInboxChannel; label: string; description: string }> = [
   { channel: 'webchat', label: 'Live chat', description: 'A chat on your website. You paste a snippet into your pages.' },
   { channel: 'email', label: 'Email', description: 'A support address. Rapport fetches its mail and sends your replies by SMTP.' },
+  { channel: 'api', label: 'API', description: 'For your own sources: create conversations by API, receive replies at your webhook.' },
 ];
 
 interface Props {
@@ -35,7 +37,7 @@ export function ChannelChoiceModal({ opened, onClose, onChoose }: Props) {
                   <Radio.Card key={c.channel} value={c.channel} p="md" radius="md" aria-label={c.label} aria-description={c.description}>
                     <Group wrap="nowrap" align="flex-start" gap="md">
                       <Radio.Indicator mt={2} />
-                      <ThemeIcon variant="light" color={c.channel === 'email' ? 'cyan' : 'indigo'} size={36} radius="md" aria-hidden>
+                      <ThemeIcon variant="light" color={channelColor(c.channel)} size={36} radius="md" aria-hidden>
                         <Icon size={20} />
                       </ThemeIcon>
                       <Stack gap={2} style={{ minWidth: 0 }}>

@@ -36,7 +36,9 @@ export function DeleteInboxModal({ inbox, onClose, onDeleted }: Props) {
       Delete “{inbox?.name}” and every conversation in it?{' '}
       {inbox?.channel === 'email'
         ? `Rapport stops fetching and sending mail for ${inbox.email ?? 'its address'}.`
-        : 'Its chat widget stops working on your website.'}{' '}
+        : inbox?.channel === 'api'
+          ? 'Its webhook gets no more replies, and conversations can no longer be started in it by API.'
+          : 'Its chat widget stops working on your website.'}{' '}
       This cannot be undone.
     </ConfirmModal>
   );

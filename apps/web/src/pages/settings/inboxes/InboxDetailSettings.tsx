@@ -9,7 +9,12 @@ import { ErrorState, FormSkeleton } from '../../../components/QueryStates';
 import { useFormat } from '../../../lib/format';
 import { useSession } from '../../../lib/session';
 import { channelLabel } from '../../inbox/inbox';
+import { ApiUsageCard } from './api/ApiUsageCard';
+import { WebhookAlert } from './api/WebhookAlert';
+import { WebhookCard } from './api/WebhookCard';
+import { WebhookSecretCard } from './api/WebhookSecretCard';
 import { BusinessHoursCard } from './BusinessHoursCard';
+import { ContactFormCard } from './contact-form/ContactFormCard';
 import { DeleteInboxModal } from './DeleteInboxModal';
 import { IdentityCard } from './IdentityCard';
 import { ConnectionAlert } from './email/ConnectionAlert';
@@ -94,6 +99,14 @@ export function InboxDetailSettings() {
         <>
           <ConnectionAlert inbox={data} />
           <EmailSettingsCard inbox={data} editable={isAdmin} onEdit={edit} />
+          {isAdmin && <ContactFormCard inboxId={data.id} />}
+        </>
+      ) : data.channel === 'api' ? (
+        <>
+          <WebhookAlert inbox={data} editable={isAdmin} />
+          <WebhookCard inbox={data} editable={isAdmin} onEdit={edit} />
+          {isAdmin && data.webhook_secret && <WebhookSecretCard inboxId={data.id} secret={data.webhook_secret} />}
+          <ApiUsageCard inboxId={data.id} />
         </>
       ) : (
         <>

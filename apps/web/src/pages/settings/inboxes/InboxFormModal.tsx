@@ -1,4 +1,5 @@
 import type { Inbox } from '../../../api/types';
+import { ApiInboxModal } from './api/ApiInboxModal';
 import type { NewInboxChannel } from './ChannelChoiceModal';
 import { EmailInboxModal } from './email/EmailInboxModal';
 import { InboxModal } from './InboxModal';
@@ -14,6 +15,8 @@ interface Props {
 
 /** The create/edit form that fits the inbox's channel. */
 export function InboxFormModal({ channel, ...props }: Props) {
-  const email = (props.inbox?.channel ?? channel) === 'email';
-  return email ? <EmailInboxModal {...props} /> : <InboxModal {...props} />;
+  const chosen = props.inbox?.channel ?? channel;
+  if (chosen === 'email') return <EmailInboxModal {...props} />;
+  if (chosen === 'api') return <ApiInboxModal {...props} />;
+  return <InboxModal {...props} />;
 }

@@ -14,6 +14,11 @@ import { ChannelChoiceModal, type NewInboxChannel } from './ChannelChoiceModal';
 import { DeleteInboxModal } from './DeleteInboxModal';
 import { InboxFormModal } from './InboxFormModal';
 
+/** The line under an inbox's name: its address, webhook or allowed origins. */
+function summaryOf(inbox: Inbox): string {
+  return inbox.email || inbox.webhook_url || inbox.allowed_origins.join(', ');
+}
+
 export function InboxesSettings() {
   const { isAdmin } = useSession();
   const inboxes = useInboxes();
@@ -88,14 +93,14 @@ export function InboxesSettings() {
                       <Anchor component={Link} to={`/settings/inboxes/${inbox.id}`} size="sm" fw={500}>
                         {inbox.name}
                       </Anchor>
-                      {(inbox.email || inbox.allowed_origins.length > 0) && (
+                      {summaryOf(inbox) && (
                         <Text size="xs" c="dimmed" truncate maw={280}>
-                          {inbox.email ?? inbox.allowed_origins.join(', ')}
+                          {summaryOf(inbox)}
                         </Text>
                       )}
-                      {inbox.connection?.status === 'failing' && (
+                      {(inbox.webhook_disabled_at || inbox.connection?.status === 'failing') && (
                         <Badge size="xs" color="red" variant="light" mt={4} leftSection={<IconAlertTriangle size={10} />}>
-                          Connection failing
+                          {inbox.webhook_disabled_at ? 'Webhook switched off' : inbox.channel === 'api' ? 'Webhook failing' : 'Connection failing'}
                         </Badge>
                       )}
                       <Group gap="xs" mt={6} hiddenFrom="sm">
