@@ -5,13 +5,14 @@ import { useInboxes } from '../../../api/queries';
 import { useSession } from '../../../lib/session';
 
 /**
- * Above the conversation list: the email inboxes I work in that cannot fetch or send mail right now.
- * The inbox list is asked again every minute, since nothing else says when a mail server breaks.
+ * Above the conversation list: the inboxes I work in that cannot reach their customers right now
+ * (an email inbox's mail servers, an API inbox's webhook). The inbox list is asked again every
+ * minute, since nothing else says when a server breaks.
  */
 export function ConnectionBanner() {
   const { isAdmin } = useSession();
   const inboxes = useInboxes(true);
-  const failing = (inboxes.data ?? []).filter((i) => i.channel === 'email' && i.connection?.status === 'failing');
+  const failing = (inboxes.data ?? []).filter((i) => (i.channel === 'email' || i.channel === 'api') && i.connection?.status === 'failing');
   if (failing.length === 0) return null;
   return (
     <Stack gap={0}>
@@ -22,7 +23,8 @@ export function ConnectionBanner() {
               {inbox.name}
               {inbox.email ? ` (${inbox.email})` : ''}
             </Text>{' '}
-            cannot fetch or send mail: {inbox.connection?.error ?? 'the mail server stopped answering.'}{' '}
+            {inbox.channel === 'api' ? 'cannot deliver replies to its webhook: ' : 'cannot fetch or send mail: '}
+            {inbox.connection?.error ?? (inbox.channel === 'api' ? 'the webhook stopped answering.' : 'the mail server stopped answering.')}{' '}
             {isAdmin ? (
               <>
                 Fix it in{' '}
