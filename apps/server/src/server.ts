@@ -4,7 +4,7 @@ import { build } from './app.js';
 import { loadConfig, resolveSecretKey, type Config } from './core/config.js';
 import { connectRedis, createLimiters, type AppContext } from './core/context.js';
 import { secretBox } from './core/crypto-box.js';
-import { openDatabase, type DatabaseHandle } from './core/db/index.js';
+import { openDatabase, withPlugin, type DatabaseHandle } from './core/db/index.js';
 import { migrate } from './core/db/migrate.js';
 import { TenantGuardPlugin } from './core/db/tenant.js';
 import { seedDemo } from './features/demo/seed-demo.js';
@@ -32,7 +32,7 @@ export async function openRuntime(config: Config = loadConfig()): Promise<Runtim
     redis?.disconnect();
     throw err;
   }
-  const db = handle.db.withPlugin(new TenantGuardPlugin());
+  const db = withPlugin(handle.db, new TenantGuardPlugin());
   let bus: Bus;
   try {
     bus = config.redisUrl ? await redisBus(config.redisUrl, config.redisPrefix) : inProcessBus();

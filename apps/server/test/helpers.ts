@@ -12,7 +12,7 @@ import { build } from '../src/app.js';
 import { loadConfig, type Config } from '../src/core/config.js';
 import { createLimiters, connectRedis, type AppContext } from '../src/core/context.js';
 import { secretBox } from '../src/core/crypto-box.js';
-import { openDatabase } from '../src/core/db/index.js';
+import { openDatabase, withPlugin } from '../src/core/db/index.js';
 import { migrate } from '../src/core/db/migrate.js';
 import { inProcessBus, redisBus } from '../src/core/bus.js';
 import { createOutbox } from '../src/core/outbox.js';
@@ -49,7 +49,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
   };
   const handle = await openDatabase(config);
   const redis = config.redisUrl ? await connectRedis(config.redisUrl) : undefined;
-  const db = handle.db.withPlugin(new TenantGuardPlugin());
+  const db = withPlugin(handle.db, new TenantGuardPlugin());
   const bus = config.redisUrl ? await redisBus(config.redisUrl, config.redisPrefix) : inProcessBus();
   const ctx: AppContext = {
     config,

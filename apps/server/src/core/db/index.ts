@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type KyselyPlugin, type Transaction } from 'kysely';
 import pg from 'pg';
 import { ConfigError, type Config } from '../config.js';
 import { PGliteDialect } from './pglite-dialect.js';
@@ -28,6 +28,14 @@ export async function executePrepared<R>(db: Kysely<DB> | Transaction<DB>, name:
   const pool = db.isTransaction ? undefined : pools.get(db);
   if (pool) return (await pool.query<R & pg.QueryResultRow>({ name, text, values })).rows;
   return (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows;
+}
+
+/** The same database with another plugin (the tenant guard) keeps its prepared-statement pool. */
+export function withPlugin(db: Kysely<DB>, plugin: KyselyPlugin): Kysely<DB> {
+  const next = db.withPlugin(plugin);
+  const pool = pools.get(db);
+  if (pool) pools.set(next, pool);
+  return next;
 }
 
 export interface DatabaseHandle {
