@@ -9,7 +9,7 @@ import { sql, type Transaction } from 'kysely';
 import type { AppContext } from '../../core/context.js';
 import type { DB } from '../../core/db/schema.js';
 import { scoped } from '../../core/db/tenant.js';
-import type { JobName } from '../../core/jobs.js';
+import { QUEUES, type JobName } from '../../core/jobs.js';
 import { recordEvent } from '../../core/outbox.js';
 import { findMessage } from '../conversations/conversations.queries.js';
 import { presentMessage } from '../conversations/conversations.presenter.js';
@@ -62,3 +62,36 @@ export async function retryDelivery(ctx: AppContext, accountId: string, channel:
 }
 
 export const queueOf = (channel: string): JobName | undefined => OUTBOUND[channel];
+
+/**
+ * One attempt at a time: two runs of a send job (a retry after a worker died mid-send, racing a
+ * slow first one) must not both send. Claims a pending reply for this attempt, or answers null
+ * when another attempt holds it or it is no longer pending. A claim older than the queue's expiry
+ * is a dead worker's: that attempt may or may not have reached the provider, so this one sends
+ * again with the same delivery id (the email's Message-ID, the webhook's delivery id).
+ * `release` lets go after a failure that will be tried again, so the next attempt may send.
+ */
+export async function claimDelivery(ctx: AppContext, queue: JobName, delivery: Delivery, jobId: string): Promise<{ release: () => Promise<void> } | null> {
+  const ws = scoped(ctx.db, delivery.accountId);
+  const staleSeconds = Math.max(1, QUEUES[queue].expireInSeconds - 10);
+  const attempt = randomUUID();
+  const claimed = await ws
+    .updateTable('messages')
+    .set({ content_attributes: sql<string>`content_attributes || jsonb_build_object('delivery_claim', jsonb_build_object('attempt', ${attempt}::text, 'job', ${jobId}::text, 'at', now()))` })
+    .where('id', '=', delivery.messageId)
+    .where('status', '=', 'pending')
+    .where((eb) => eb.or([sql<boolean>`content_attributes->'delivery_claim' is null`, sql<boolean>`(content_attributes->'delivery_claim'->>'at')::timestamptz < now() - make_interval(secs => ${staleSeconds})`]))
+    .returning('id')
+    .executeTakeFirst();
+  if (!claimed) return null;
+  return {
+    release: async () => {
+      await ws
+        .updateTable('messages')
+        .set({ content_attributes: sql<string>`content_attributes - 'delivery_claim'` })
+        .where('id', '=', delivery.messageId)
+        .where(sql<boolean>`content_attributes->'delivery_claim'->>'attempt' = ${attempt}`)
+        .execute();
+    },
+  };
+}

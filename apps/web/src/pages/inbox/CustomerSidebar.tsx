@@ -1,4 +1,4 @@
-import { Alert, Anchor, Avatar, Badge, Box, Divider, Group, Skeleton, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Alert, Anchor, Avatar, Badge, Box, Group, Skeleton, Stack, Text, Tooltip } from '@mantine/core';
 import { IconAlertTriangle, IconBuilding, IconExternalLink, IconMail, IconPhone, IconUserQuestion } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router-dom';
@@ -9,6 +9,7 @@ import { ErrorState } from '../../components/QueryStates';
 import { useFormat } from '../../lib/format';
 import { browserLabel } from '../../lib/userAgent';
 import { DuplicateContacts } from './DuplicateContacts';
+import { SidebarSection } from './SidebarSection';
 import classes from './Inbox.module.css';
 import { statusColors, statusLabels, titleCase } from './inbox';
 
@@ -43,18 +44,6 @@ export function CustomerSidebar({ contactId, conversationId }: Props) {
       <Visitor contact={c} />
       <OtherConversations contactId={contactId} conversationId={conversationId} />
     </Stack>
-  );
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <Box component="section" aria-label={title}>
-      <Divider mb="sm" />
-      <Title order={3} size="xs" tt="uppercase" c="dimmed" fw={700} mb="xs" style={{ letterSpacing: 0.5 }}>
-        {title}
-      </Title>
-      {children}
-    </Box>
   );
 }
 
@@ -137,7 +126,7 @@ function LeftEmail({ left }: { left: NonNullable<ContactDetail['left_email']> })
 
 function Identities({ identities }: { identities: ContactIdentity[] }) {
   return (
-    <Section title="Identities">
+    <SidebarSection title="Identities">
       {identities.length === 0 ? (
         <Text size="sm" c="dimmed">
           No identities recorded.
@@ -167,7 +156,7 @@ function Identities({ identities }: { identities: ContactIdentity[] }) {
           ))}
         </Stack>
       )}
-    </Section>
+    </SidebarSection>
   );
 }
 
@@ -191,11 +180,11 @@ function Visitor({ contact }: { contact: ContactDetail }) {
   const seen = v?.seen_at ?? contact.last_seen_at;
   if (!v) {
     return (
-      <Section title="Visitor">
+      <SidebarSection title="Visitor">
         <Text size="sm" c="dimmed">
           No website visit recorded{contact.last_seen_at ? `; last seen ${fmt.relative(contact.last_seen_at)}` : ''}.
         </Text>
-      </Section>
+      </SidebarSection>
     );
   }
   const browser = browserLabel(v.user_agent);
@@ -209,7 +198,7 @@ function Visitor({ contact }: { contact: ContactDetail }) {
     { label: 'Last seen', value: fmt.relative(seen), title: fmt.dateTime(seen) },
   ];
   return (
-    <Section title="Visitor">
+    <SidebarSection title="Visitor">
       <Stack gap={8} component="dl" m={0}>
         {rows.map((r) => (
           <Box key={r.label} className={classes.sidebarRow}>
@@ -222,7 +211,7 @@ function Visitor({ contact }: { contact: ContactDetail }) {
           </Box>
         ))}
       </Stack>
-    </Section>
+    </SidebarSection>
   );
 }
 
@@ -244,7 +233,7 @@ function OtherConversations({ contactId, conversationId }: Props) {
   const { search } = useLocation();
   const others = list.data?.filter((c) => c.id !== conversationId);
   return (
-    <Section title="Other conversations">
+    <SidebarSection title="Other conversations">
       {list.isPending && (
         <Stack gap="xs" aria-busy="true" aria-label="Loading conversations">
           <Skeleton height={40} />
@@ -281,7 +270,7 @@ function OtherConversations({ contactId, conversationId }: Props) {
           ))}
         </Stack>
       )}
-    </Section>
+    </SidebarSection>
   );
 }
 

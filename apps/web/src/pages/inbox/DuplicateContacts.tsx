@@ -1,14 +1,15 @@
 // "Possible duplicates" in the customer sidebar: other contacts that are probably the same person
 // (the same email, phone or full name reached us on another channel), each mergeable into this one.
-import { Anchor, Box, Button, Divider, Group, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Box, Button, Group, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowMerge } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useState } from 'react';
 import { api } from '../../api/client';
 import { keys, useContactConversations } from '../../api/queries';
 import type { Contact, ContactDetail } from '../../api/types';
 import { ConfirmModal } from '../../components/ConfirmModal';
+import { SidebarSection } from './SidebarSection';
 
 /** GET /contacts/:id/duplicates: a contact that is probably this one, and why. */
 export interface DuplicateContact {
@@ -137,18 +138,5 @@ function MergeModal({ kept, duplicate, onClose }: MergeModalProps) {
     <ConfirmModal opened onClose={onClose} title={`Merge into ${keptName}?`} confirmLabel="Merge" onConfirm={confirm}>
       {what}, files and identities move to {keptName}; the other record ({other}) is deleted. This cannot be undone.
     </ConfirmModal>
-  );
-}
-
-/** The look of the sidebar's other sections (a rule, then a small uppercase heading), as a named region. */
-function SidebarSection({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <Box component="section" aria-label={title}>
-      <Divider mb="sm" />
-      <Title order={3} size="xs" tt="uppercase" c="dimmed" fw={700} mb="xs" style={{ letterSpacing: 0.5 }}>
-        {title}
-      </Title>
-      {children}
-    </Box>
   );
 }

@@ -7,7 +7,6 @@
  * many such failures in a row switch the webhook off too (SECURITY 22). Agents keep replying
  * meanwhile: the reply is stored either way, and a failed one can be retried.
  */
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppContext } from '../../../core/context.js';
 import { scoped } from '../../../core/db/tenant.js';
@@ -15,13 +14,11 @@ import type { JobHandle } from '../../../core/jobs.js';
 import { presentConversation, presentMessage } from '../../conversations/conversations.presenter.js';
 import { findConversation, findMessage } from '../../conversations/conversations.queries.js';
 import { setConnection } from '../connection.js';
-import { markDelivery, type Delivery } from '../deliveries.js';
+import { claimDelivery, markDelivery, type Delivery } from '../deliveries.js';
 import { webhookSecretOf } from './api.inbox.js';
 import { postWebhook, type WebhookOutcome } from './webhook-post.js';
 import { allowListOf } from './webhook-target.js';
 
-/** An attempt's claim this old is a dead worker's (pg-boss expires an attempt of this queue after 60 s). */
-const CLAIM_STALE_S = 50;
 /** Replies in a row that failed after every attempt before the webhook is switched off. */
 export const DISABLE_AFTER_FAILURES = 5;
 
@@ -41,26 +38,8 @@ export async function deliverApiReply(ctx: AppContext, job: JobHandle<Delivery>)
   if (!inbox.webhook_url || !secret) return fail('This inbox has no webhook to deliver replies to; set its URL in Settings → Inboxes.');
   if (inbox.webhook_disabled_at) return fail('The webhook of this inbox is switched off (see the inbox’s connection status); save its URL again in Settings → Inboxes, then retry.');
 
-  // One attempt at a time, as for email: two runs of the job must not both post. A claim older
-  // than the job's expiry is a dead worker's; the receiver may have had that attempt, and gets
-  // this one with the same delivery id.
-  const attempt = randomUUID();
-  const claimed = await ws
-    .updateTable('messages')
-    .set({ content_attributes: sql<string>`content_attributes || jsonb_build_object('delivery_claim', jsonb_build_object('attempt', ${attempt}::text, 'job', ${job.id}::text, 'at', now()))` })
-    .where('id', '=', message.id)
-    .where('status', '=', 'pending')
-    .where((eb) => eb.or([sql<boolean>`content_attributes->'delivery_claim' is null`, sql<boolean>`(content_attributes->'delivery_claim'->>'at')::timestamptz < now() - make_interval(secs => ${CLAIM_STALE_S})`]))
-    .returning('id')
-    .executeTakeFirst();
-  if (!claimed) return;
-  const release = () =>
-    ws
-      .updateTable('messages')
-      .set({ content_attributes: sql<string>`content_attributes - 'delivery_claim'` })
-      .where('id', '=', message.id)
-      .where(sql<boolean>`content_attributes->'delivery_claim'->>'attempt' = ${attempt}`)
-      .execute();
+  const claim = await claimDelivery(ctx, 'api.deliver', job.data, job.id);
+  if (!claim) return;
 
   // The same presenters as the REST answers and the agents' socket.
   const body = JSON.stringify({ id: message.id, event: 'message.created', conversation: presentConversation(conversation), message: presentMessage(message) });
@@ -70,7 +49,7 @@ export async function deliverApiReply(ctx: AppContext, job: JobHandle<Delivery>)
   } catch (err) {
     // Not a receiver's answer but a fault of ours: tried again, and never left pending after the last try.
     if (job.lastAttempt) return fail(`The reply could not be delivered: ${(err as Error).message}`);
-    await release();
+    await claim.release();
     throw err;
   }
 
@@ -88,7 +67,7 @@ export async function deliverApiReply(ctx: AppContext, job: JobHandle<Delivery>)
     case 'retry':
       if (!job.lastAttempt) {
         await setConnection(ctx, accountId, inbox.id, 'failing', outcome.reason, 'webhook');
-        await release();
+        await claim.release();
         throw new Error(outcome.reason); // tried again later, with backoff
       }
       await failedForGood(ctx, accountId, inbox.id, outcome.reason);

@@ -5,21 +5,17 @@
  * References so the customer's mail client threads it. A refusal is shown on the message with the
  * server's reason; a server that is away is tried again with backoff, then shown as failed.
  */
-import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import type { AppContext } from '../../../core/context.js';
 import { scoped } from '../../../core/db/tenant.js';
 import type { JobHandle } from '../../../core/jobs.js';
 import { attachmentsOf } from '../../attachments/attachments.js';
 import { findMessage } from '../../conversations/conversations.queries.js';
-import { markDelivery, type Delivery } from '../deliveries.js';
+import { claimDelivery, markDelivery, type Delivery } from '../deliveries.js';
 import { checkAddress, headerText, replySubject } from './addresses.js';
 import { describeMailError, serversOf, smtpTransport } from './settings.js';
 import { setConnection } from '../connection.js';
 
 const REFERENCES = 20;
-/** An attempt's claim this old is a dead worker's (pg-boss expires a job's attempt after 120 s). */
-const CLAIM_STALE_S = 110;
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -60,28 +56,8 @@ export async function sendEmailReply(ctx: AppContext, job: JobHandle<Delivery>):
     : [];
   const ownId = messageIdOf(message.id, from.address);
 
-  // One attempt at a time: two runs of the job (a retry after a worker died mid-send, racing a
-  // slow first one) must not both send. A claim older than the job's expiry is a dead worker's:
-  // that attempt may or may not have reached the server, so this one sends again with the same
-  // Message-ID, which the customer's mail client recognises as the same email.
-  const attempt = randomUUID();
-  const claimed = await ws
-    .updateTable('messages')
-    .set({ content_attributes: sql<string>`content_attributes || jsonb_build_object('delivery_claim', jsonb_build_object('attempt', ${attempt}::text, 'job', ${job.id}::text, 'at', now()))` })
-    .where('id', '=', message.id)
-    .where('status', '=', 'pending')
-    .where((eb) => eb.or([sql<boolean>`content_attributes->'delivery_claim' is null`, sql<boolean>`(content_attributes->'delivery_claim'->>'at')::timestamptz < now() - make_interval(secs => ${CLAIM_STALE_S})`]))
-    .returning('id')
-    .executeTakeFirst();
-  if (!claimed) return;
-  // A failure that will be tried again lets go of the claim, so the next attempt may send.
-  const release = () =>
-    ws
-      .updateTable('messages')
-      .set({ content_attributes: sql<string>`content_attributes - 'delivery_claim'` })
-      .where('id', '=', message.id)
-      .where(sql<boolean>`content_attributes->'delivery_claim'->>'attempt' = ${attempt}`)
-      .execute();
+  const claim = await claimDelivery(ctx, 'email.send', job.data, job.id);
+  if (!claim) return;
 
   const transport = smtpTransport(servers.smtp);
   try {
@@ -108,7 +84,7 @@ export async function sendEmailReply(ctx: AppContext, job: JobHandle<Delivery>):
     // 5xx: the server refused this email for good (a bad recipient, a rejected message).
     const permanent = (code !== undefined && code >= 500 && !authFailed) || (err as { code?: string }).code === 'EENVELOPE';
     if (permanent || job.lastAttempt) return fail(permanent ? `The mail server refused this reply: ${reason}` : `The reply could not be sent after several tries: ${reason}`);
-    await release();
+    await claim.release();
     throw err; // tried again later, with backoff
   } finally {
     transport.close();
