@@ -82,10 +82,12 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
         printBanner(config, demo);
       }
     }
-    await app.listen({ port: config.port, host: config.host });
-    ctx.outbox.startSweeping();
+    // Everything is running before the port opens: once /readyz answers, the process is whole
+    // (and a SIGTERM from then on finds its handler installed).
     await ctx.jobs.start();
     workers = await startChannelWorkers(ctx, app.log);
+    await app.listen({ port: config.port, host: config.host });
+    ctx.outbox.startSweeping();
     snoozeTimer = setInterval(() => {
       wakeSnoozed(ctx.db)
         .then((woken) => (woken ? ctx.outbox.flush() : 0))
