@@ -38,6 +38,7 @@ import { widgetRoutes } from './features/widget/widget.routes.js';
 import { attachmentsRoutes } from './features/attachments/attachments.routes.js';
 import { formsRoutes } from './features/channels/forms/forms.routes.js';
 import { apiChannelRoutes } from './features/channels/api/api.routes.js';
+import { messagingRoutes } from './features/channels/messaging/messaging.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -121,6 +122,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   contactsRoutes(app, ctx);
   conversationsRoutes(app, ctx);
   apiChannelRoutes(app, ctx);
+  messagingRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);

@@ -8,7 +8,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { DB } from './db/schema.js';
 
-export type JobName = 'email.send' | 'api.deliver';
+export type JobName = 'email.send' | 'api.deliver' | 'messaging.send';
 
 export interface JobOptions {
   /** A stable id (a uuid): sending the same id again adds nothing. */
@@ -56,6 +56,7 @@ export interface QueuePolicy {
 export const QUEUES: Record<JobName, QueuePolicy> = {
   'email.send': { retryLimit: 6, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
   'api.deliver': { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
+  'messaging.send': { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 90 },
 };
 
 const executor = (db: Kysely<DB> | Transaction<DB>) => ({

@@ -10,6 +10,7 @@ import m0008 from './0008_drop_duplicate_message_index.js';
 import m0009 from './0009_email_channel.js';
 import m0010 from './0010_api_channel.js';
 import m0011 from './0011_contact_forms.js';
+import m0012 from './0012_messaging_channels.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0001_accounts', sql: m0001 },
@@ -23,4 +24,5 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0009_email_channel', sql: m0009 },
   { id: '0010_api_channel', sql: m0010 },
   { id: '0011_contact_forms', sql: m0011 },
+  { id: '0012_messaging_channels', sql: m0012 },
 ];

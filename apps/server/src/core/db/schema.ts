@@ -161,11 +161,13 @@ export interface InboxesTable {
   /** The public key of the inbox's contact form (features/channels/forms). */
   form_key: string | null;
   form_config: ColumnType<Record<string, unknown>, string | undefined, string>;
+  /** The secret path part of the URL a messaging or phone provider posts its webhooks to. */
+  inbound_key: string | null;
   created_at: CreatedAt;
 }
 
 /** Which server of a channel a connection status is about. */
-export type ConnectionPart = 'imap' | 'smtp' | 'webhook';
+export type ConnectionPart = 'imap' | 'smtp' | 'webhook' | 'provider';
 
 export interface EmailMailboxesTable {
   inbox_id: string;
@@ -256,6 +258,10 @@ export interface ConversationsTable {
   agent_last_read_seq: Generated<number>;
   /** Email addresses that may write into this conversation (its customer and those copied in). */
   participants: ColumnType<string[], string[] | undefined, string[]>;
+  /** The customer's address on a messaging or phone channel (number, chat id, page-scoped id): where replies go. */
+  channel_address: string | null;
+  /** When the customer last wrote (reply windows such as WhatsApp's 24 hours). */
+  last_incoming_at: NullableTimestamp;
   created_at: CreatedAt;
 }
 
@@ -269,7 +275,7 @@ export interface MessagesTable {
   content: string;
   sender_user_id: string | null;
   sender_contact_id: string | null;
-  kind: Generated<'text' | 'system'>;
+  kind: Generated<'text' | 'system' | 'call'>;
   client_message_id: string | null;
   external_id: string | null;
   status: Generated<MessageStatus>;

@@ -15,7 +15,15 @@ import { findMessage } from '../conversations/conversations.queries.js';
 import { presentMessage } from '../conversations/conversations.presenter.js';
 
 /** The job queue that sends a channel's replies; channels without one (web chat) deliver over the socket. */
-const OUTBOUND: Record<string, JobName> = { email: 'email.send', api: 'api.deliver' };
+const OUTBOUND: Record<string, JobName> = {
+  email: 'email.send',
+  api: 'api.deliver',
+  sms: 'messaging.send',
+  whatsapp: 'messaging.send',
+  messenger: 'messaging.send',
+  instagram: 'messaging.send',
+  telegram: 'messaging.send',
+};
 
 export const sendsReplies = (channel: string): boolean => channel in OUTBOUND;
 
@@ -40,6 +48,39 @@ export async function markDelivery(ctx: AppContext, accountId: string, messageId
         ? sql<string>`(content_attributes - 'delivery_claim') || jsonb_build_object('delivery_error', ${to.error ?? 'The reply could not be sent.'}::text)`
         : sql<string>`content_attributes - 'delivery_error' - 'delivery_claim'`;
     const row = await ws.updateTable('messages').set({ status: to.status, content_attributes: attrs }).where('id', '=', messageId).returning(['conversation_id']).executeTakeFirst();
+    if (!row) return;
+    const message = await findMessage(trx, accountId, messageId);
+    const conversation = await ws.selectFrom('conversations').select(['inbox_id']).where('id', '=', row.conversation_id).executeTakeFirstOrThrow();
+    await recordEvent(trx, accountId, 'message.updated', { message: presentMessage(message) }, { conversationId: row.conversation_id, inboxId: conversation.inbox_id });
+  });
+  ctx.outbox.kick();
+}
+
+const PROGRESS = { pending: 0, sent: 1, delivered: 2, read: 3 } as const;
+
+/**
+ * A provider's receipt for a reply: sent → delivered → read only ever moves forward (receipts
+ * arrive out of order), and a failure after "sent" (the provider gave up) marks it failed with the
+ * reason. A read reply is not marked failed by a late, stale failure.
+ */
+export async function markReceipt(ctx: AppContext, accountId: string, messageId: string, status: 'sent' | 'delivered' | 'read' | 'failed', error?: string): Promise<void> {
+  const current = await scoped(ctx.db, accountId).selectFrom('messages').select(['status']).where('id', '=', messageId).executeTakeFirst();
+  if (!current) return;
+  if (status === 'failed') {
+    if (current.status === 'read' || current.status === 'failed') return;
+    return markDelivery(ctx, accountId, messageId, { status: 'failed', error: error ?? 'The provider could not deliver this reply.' });
+  }
+  const from = current.status === 'failed' ? -1 : PROGRESS[current.status as keyof typeof PROGRESS];
+  if (PROGRESS[status] <= from) return;
+  await ctx.db.transaction().execute(async (trx) => {
+    const ws = scoped(trx, accountId);
+    const row = await ws
+      .updateTable('messages')
+      .set({ status, content_attributes: sql<string>`content_attributes - 'delivery_error' - 'delivery_claim'` })
+      .where('id', '=', messageId)
+      .where('status', '=', current.status)
+      .returning(['conversation_id'])
+      .executeTakeFirst();
     if (!row) return;
     const message = await findMessage(trx, accountId, messageId);
     const conversation = await ws.selectFrom('conversations').select(['inbox_id']).where('id', '=', row.conversation_id).executeTakeFirstOrThrow();

@@ -1,6 +1,6 @@
 /**
  * What the channels run in the background on a node: the workers of their outbound queues (email
- * replies, API inbox webhooks), the IMAP fetcher and the SMTP receiver (each as configured). Started by `rapport start` after the
+ * replies, API inbox webhooks, messaging providers), the IMAP fetcher and the SMTP receiver (each as configured). Started by `rapport start` after the
  * HTTP server, stopped before the database closes.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -9,6 +9,7 @@ import { startEmailFetching, type EmailFetching } from './email/fetcher.js';
 import { startSmtpReceiver, type SmtpReceiver } from './email/receiver.js';
 import { sendEmailReply } from './email/send.js';
 import { deliverApiReply } from './api/deliver.js';
+import { sendMessagingReply } from './messaging/send.js';
 import type { Delivery } from './deliveries.js';
 
 export interface ChannelWorkers {
@@ -20,6 +21,7 @@ export interface ChannelWorkers {
 export async function startChannelWorkers(ctx: AppContext, log: FastifyBaseLogger, options: { fetch?: boolean; receiver?: { port: number; host: string } | false } = {}): Promise<ChannelWorkers> {
   await ctx.jobs.work<Delivery>('email.send', (job) => sendEmailReply(ctx, job));
   await ctx.jobs.work<Delivery>('api.deliver', (job) => deliverApiReply(ctx, job));
+  await ctx.jobs.work<Delivery>('messaging.send', (job) => sendMessagingReply(ctx, job));
   const fetching = (options.fetch ?? ctx.config.emailFetch) ? startEmailFetching(ctx, log) : undefined;
   if (fetching) ctx.inboxChanged = () => fetching.refresh();
   const receiverAt = options.receiver ?? (ctx.config.smtpReceiverPort !== undefined ? { port: ctx.config.smtpReceiverPort, host: ctx.config.smtpReceiverHost } : false);
@@ -32,6 +34,7 @@ export async function startChannelWorkers(ctx: AppContext, log: FastifyBaseLogge
       await fetching?.stop();
       await ctx.jobs.offWork('email.send');
       await ctx.jobs.offWork('api.deliver');
+      await ctx.jobs.offWork('messaging.send');
     },
   };
 }

@@ -1,6 +1,7 @@
 /** The JSON shapes of conversations and messages: one presenter for the API, realtime and webhooks. */
 import type { ConversationPriority, ConversationStatus } from '../../core/db/schema.js';
 import { agentUrl, attachmentsOf, presentAttachment } from '../attachments/attachments.js';
+import { replyWindowOf } from '../channels/messaging/window.js';
 
 export interface ConversationRow {
   id: string;
@@ -15,6 +16,7 @@ export interface ConversationRow {
   waiting_since: Date | null;
   first_response_at: Date | null;
   resolved_at: Date | null;
+  last_incoming_at: Date | null;
   created_at: Date;
   inbox_id: string;
   inbox_name: string;
@@ -86,6 +88,7 @@ export function presentConversation(r: ConversationRow) {
     waiting_since: iso(r.waiting_since),
     first_response_at: iso(r.first_response_at),
     resolved_at: iso(r.resolved_at),
+    reply_window: replyWindowOf(r.channel, r.last_incoming_at),
     created_at: r.created_at.toISOString(),
   };
 }

@@ -31,6 +31,7 @@ export function conversations(db: Db, viewer: Viewer) {
       'conversations.waiting_since',
       'conversations.first_response_at',
       'conversations.resolved_at',
+      'conversations.last_incoming_at',
       'conversations.created_at',
       'i.id as inbox_id',
       'i.name as inbox_name',

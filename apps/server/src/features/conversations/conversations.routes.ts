@@ -14,6 +14,7 @@ import { Conversation, ConversationFilters, ConversationUpdate, Message, Message
 import { presentConversation, presentMessage, type ConversationRow, type MessageRow } from './conversations.presenter.js';
 import { conversations, findConversation, findMessage, messages } from './conversations.queries.js';
 import { queueDelivery, queueOf, retryDelivery, sendsReplies } from '../channels/deliveries.js';
+import { checkReplyWindow, hasTemplates } from '../channels/messaging/window.js';
 import { postMessage } from './commands/post-message.js';
 import { updateConversation } from './commands/update-conversation.js';
 import { moveConversation } from './commands/move-conversation.js';
@@ -196,6 +197,9 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
       const mentions = [...new Set(request.body.mentions ?? [])];
       if (mentions.length && !note) throw new AppError('validation_failed', 'Mention teammates in a private note, not in a reply to the customer.', [{ field: 'mentions', message: 'only with private: true' }]);
       await checkMentions(auth.accountId, conversation.inbox_id, mentions);
+      const template = request.body.template;
+      if (template && (note || !hasTemplates(conversation.channel))) throw new AppError('validation_failed', 'Templates are sent only as replies in WhatsApp conversations.', [{ field: 'template', message: note ? 'not in a private note' : `not on the ${conversation.channel} channel` }]);
+      if (!note) checkReplyWindow(conversation.channel, conversation.last_incoming_at, !!template);
       // A reply on a channel that sends it (email) is stored pending, with its send queued in the same transaction.
       const outbound = !note && sendsReplies(conversation.channel);
       const notify = async (trx: Transaction<DB>, stored: MessageRow) => {
@@ -214,7 +218,7 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
         attachmentIds,
         author: { type: 'user', id: auth.userId },
         ...(outbound ? { status: 'pending' as const } : {}),
-        ...(mentions.length ? { contentAttributes: { mentions } } : {}),
+        ...(mentions.length || template ? { contentAttributes: { ...(mentions.length ? { mentions } : {}), ...(template ? { template: { ...template, parameters: template.parameters ?? [] } } : {}) } } : {}),
         ...(mentions.length || outbound ? { afterInsert: notify } : {}),
       });
       if (outbound && created) ctx.jobs.notify(queueOf(conversation.channel)!);

@@ -28,6 +28,16 @@ export const Conversation = Type.Object({
   waiting_since: Nullable(Timestamp),
   first_response_at: Nullable(Timestamp),
   resolved_at: Nullable(Timestamp),
+  reply_window: Nullable(
+    Type.Object(
+      {
+        closes_at: Nullable(Timestamp),
+        open: Type.Boolean(),
+        template_required: Type.Boolean({ description: 'Only a template message can be sent now' }),
+      },
+      { description: 'Channels that take free-form replies only for a while after the customer last wrote (WhatsApp: 24 hours); null on others' },
+    ),
+  ),
   created_at: Timestamp,
 });
 
@@ -105,6 +115,16 @@ export const NewMessage = Obj({
   mentions: Type.Optional(Type.Array(Uuid, { maxItems: 20, description: 'Teammates mentioned in a private note (their user ids); each gets a notification' })),
   private: Type.Optional(Type.Boolean({ default: false, description: 'true makes a private note, never shown to the customer' })),
   client_message_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\w-]+$', description: 'Makes a retry safe: the same id never creates a second message' })),
+  template: Type.Optional(
+    Obj(
+      {
+        name: Type.String({ minLength: 1, maxLength: 512, pattern: '^[a-z0-9_]+$', description: 'The approved template’s name' }),
+        language: Type.String({ minLength: 2, maxLength: 15, pattern: '^[a-z]{2,3}(_[A-Z]{2})?$', description: 'Its language code, such as en_US' }),
+        parameters: Type.Optional(Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 20, description: 'Values of the body’s {{1}}, {{2}}, …' })),
+      },
+      { description: 'Send an approved template instead of free text (WhatsApp outside its 24-hour window); content is the text agents see' },
+    ),
+  ),
 });
 
 export const MessagesQuery = Obj({

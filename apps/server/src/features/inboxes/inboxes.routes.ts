@@ -18,6 +18,8 @@ import type { Schedule } from '../business-hours/schedule.js';
 import { recordAudit } from '../accounts/audit.js';
 import { ImapInput, ImapSettings, SmtpInput, SmtpSettings, mergeSettings, openSecrets, presentSettings, testImap, testSmtp, type EmailConfig, type ImapInputT, type SmtpInputT } from '../channels/email/settings.js';
 import { checkAddress } from '../channels/email/addresses.js';
+import { MessagingInboxFields, ProviderSettingsInput, changedMessagingColumns, connectInbox, newMessagingColumns, presentMessagingInbox } from '../channels/messaging/inbox.js';
+import { MESSAGING_CHANNELS, isMessagingChannel } from '../channels/messaging/provider.js';
 import { ApiInboxFields, WebhookUrlField, checkedWebhookUrl, newApiInboxColumns, presentApiInbox, rotatedSecretColumns, webhookUrlColumns } from '../channels/api/api.inbox.js';
 
 const Origin = Type.String({ pattern: '^https?://[^/\\s?#]+/?$', maxLength: 200, description: 'An origin such as https://shop.example (scheme, host and optional port)' });
@@ -41,6 +43,7 @@ export const Inbox = Type.Object({
   imap: Nullable(ImapSettings),
   smtp: Nullable(SmtpSettings),
   ...ApiInboxFields,
+  ...MessagingInboxFields,
   connection: Type.Object({
     status: Type.Union([Type.Literal('ok'), Type.Literal('failing'), Type.Literal('unknown')]),
     error: Nullable(Type.String()),
@@ -69,6 +72,7 @@ type InboxRow = {
   connection_checked_at: Date | null;
   webhook_url: string | null;
   webhook_disabled_at: Date | null;
+  inbound_key: string | null;
   created_at: Date;
 };
 
@@ -76,6 +80,13 @@ const EmailAddressField = Type.String({ minLength: 3, maxLength: 254, descriptio
 const WebchatInboxBody = Obj({ channel: Type.Literal('webchat'), name: InboxName, allowed_origins: Type.Optional(Origins), greeting: Type.Optional(Type.String({ maxLength: 500 })), member_ids: Type.Optional(MemberIds), business_hours: Type.Optional(Nullable(BusinessHours)) });
 const EmailInboxBody = Obj({ channel: Type.Literal('email'), name: InboxName, email: EmailAddressField, imap: Type.Optional(ImapInput), smtp: SmtpInput, member_ids: Type.Optional(MemberIds), business_hours: Type.Optional(Nullable(BusinessHours)) });
 const ApiInboxBody = Obj({ channel: Type.Literal('api'), name: InboxName, webhook_url: WebhookUrlField, member_ids: Type.Optional(MemberIds), business_hours: Type.Optional(Nullable(BusinessHours)) });
+const MessagingInboxBody = Obj({
+  channel: Type.Union(MESSAGING_CHANNELS.map((c) => Type.Literal(c))),
+  name: InboxName,
+  settings: ProviderSettingsInput,
+  member_ids: Type.Optional(MemberIds),
+  business_hours: Type.Optional(Nullable(BusinessHours)),
+});
 const ConnectionResult = Type.Object({ ok: Type.Boolean(), error: Nullable(Type.String()) });
 
 const newIdentitySecret = () => randomBytes(32).toString('base64url');
@@ -106,6 +117,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
     forwarding_address: row.forward_key && ctx.config.smtpReceiverPort !== undefined ? `${row.forward_key}@${ctx.config.emailForwardDomain}` : null,
     ...(row.channel === 'email' ? presentSettings(row.channel_config as EmailConfig, openSecrets(ctx.box, row.channel_secrets)) : { imap: null, smtp: null }),
     ...presentApiInbox(ctx.box, row, admin),
+    ...presentMessagingInbox(ctx, row),
     connection: { status: row.connection_status, error: row.connection_error, part: row.connection_part, checked_at: row.connection_checked_at?.toISOString() ?? null },
     created_at: row.created_at.toISOString(),
   });
@@ -144,7 +156,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
     const ws = scoped(db, accountId);
     let q = ws
       .selectFrom('inboxes')
-      .select(['id', 'name', 'channel', 'widget_key', 'allowed_origins', 'greeting', 'identity_secret', 'business_hours', 'email_address', 'channel_config', 'channel_secrets', 'forward_key', 'connection_status', 'connection_error', 'connection_part', 'connection_checked_at', 'webhook_url', 'webhook_disabled_at', 'created_at'])
+      .select(['id', 'name', 'channel', 'widget_key', 'allowed_origins', 'greeting', 'identity_secret', 'business_hours', 'email_address', 'channel_config', 'channel_secrets', 'forward_key', 'connection_status', 'connection_error', 'connection_part', 'connection_checked_at', 'webhook_url', 'webhook_disabled_at', 'inbound_key', 'created_at'])
       .orderBy('name');
     if (id) q = q.where('id', '=', id);
     // Agents see the inboxes they work in; admins see them all.
@@ -185,8 +197,8 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
       config: { access: 'admin' },
       schema: {
         tags: ['inboxes'],
-        summary: 'Create an inbox; a web chat inbox answers its widget key and the snippet to paste, an email inbox its servers (passwords are never returned), an API inbox its webhook secret',
-        body: Type.Union([WebchatInboxBody, EmailInboxBody, ApiInboxBody]),
+        summary: 'Create an inbox; a web chat inbox answers its widget key and the snippet to paste, an email inbox its servers (passwords are never returned), an API inbox its webhook secret, a messaging inbox (sms, whatsapp, messenger, instagram, telegram; fields per GET /api/v1/channels) the webhook URL to paste at the provider',
+        body: Type.Union([WebchatInboxBody, EmailInboxBody, ApiInboxBody, MessagingInboxBody]),
         response: { 201: Inbox, ...errors(400, 401, 403, 422) },
       },
     },
@@ -204,7 +216,9 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
             }
           : body.channel === 'email'
             ? { ...emailColumns({ config: {}, sealed: null }, body), forward_key: `inbox-${randomBytes(12).toString('hex')}` }
-            : newApiInboxColumns(ctx.box, await checkedWebhookUrl(ctx, body.webhook_url));
+            : body.channel === 'api'
+              ? newApiInboxColumns(ctx.box, await checkedWebhookUrl(ctx, body.webhook_url))
+              : newMessagingColumns(ctx, body.channel, body.settings);
       const id = await db.transaction().execute(async (trx) => {
         const row = await scoped(trx, auth.accountId)
           .insertInto('inboxes', { name: body.name.trim(), channel: body.channel, business_hours: hours ? JSON.stringify(hours) : null, ...channelColumns })
@@ -217,6 +231,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
         await setMembers(trx, auth.accountId, row.id, body.member_ids ?? [auth.userId]);
         return row.id;
       });
+      if (isMessagingChannel(body.channel)) await connectInbox(ctx, auth.accountId, id);
       const [inbox] = await load(auth.accountId, auth.userId, true, id);
       ctx.inboxChanged?.(auth.accountId, id);
       return reply.code(201).send(inbox);
@@ -229,7 +244,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
       config: { access: 'admin' },
       schema: {
         tags: ['inboxes'],
-        summary: 'Rename an inbox, change its allowed origins, greeting, members or business hours (null: always open); an email inbox its address and servers (a password left out is kept); an API inbox its webhook URL (saving it switches a disabled webhook back on)',
+        summary: 'Rename an inbox, change its allowed origins, greeting, members or business hours (null: always open); an email inbox its address and servers (a password left out is kept); an API inbox its webhook URL (saving it switches a disabled webhook back on); a messaging inbox its provider settings (a secret left out is kept)',
         params: IdParams,
         body: Obj({
           name: Type.Optional(InboxName),
@@ -241,20 +256,21 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
           imap: Type.Optional(Nullable(ImapInput)),
           smtp: Type.Optional(SmtpInput),
           webhook_url: Type.Optional(WebhookUrlField),
+          settings: Type.Optional(ProviderSettingsInput),
         }),
         response: { 200: Inbox, ...errors(400, 401, 403, 404, 422) },
       },
     },
     async (request) => {
       const auth = member(request);
-      const { name, allowed_origins, greeting, member_ids, business_hours, email, imap, smtp, webhook_url } = request.body;
+      const { name, allowed_origins, greeting, member_ids, business_hours, email, imap, smtp, webhook_url, settings } = request.body;
       const hours = business_hours ? checkBusinessHours(business_hours) : business_hours;
       // Checked (and resolved) before the transaction, which must not wait on DNS; an inbox the caller cannot see is a 404 first.
       if (webhook_url !== undefined && !(await scoped(db, auth.accountId).selectFrom('inboxes').select('id').where('id', '=', request.params.id).executeTakeFirst())) throw notFound('Inbox');
       const webhookUrl = webhook_url === undefined ? undefined : await checkedWebhookUrl(ctx, webhook_url);
       await db.transaction().execute(async (trx) => {
         const ws = scoped(trx, auth.accountId);
-        const found = await ws.selectFrom('inboxes').select(['id', 'channel', 'channel_config', 'channel_secrets']).where('id', '=', request.params.id).forUpdate().executeTakeFirst();
+        const found = await ws.selectFrom('inboxes').select(['id', 'channel', 'channel_config', 'channel_secrets', 'inbound_key']).where('id', '=', request.params.id).forUpdate().executeTakeFirst();
         if (!found) throw notFound('Inbox');
         const emailChange = email !== undefined || imap !== undefined || smtp !== undefined;
         if (emailChange && found.channel !== 'email') throw new AppError('validation_failed', 'Only email inboxes have an address and mail servers.', [{ field: email !== undefined ? 'email' : imap !== undefined ? 'imap' : 'smtp', message: 'only for email inboxes' }]);
@@ -266,6 +282,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
           ...(hours !== undefined ? { business_hours: hours && JSON.stringify(hours) } : {}),
           ...(emailChange ? emailColumns({ config: found.channel_config as EmailConfig, sealed: found.channel_secrets }, { email, imap, smtp }) : {}),
           ...(webhookUrl !== undefined ? webhookUrlColumns(webhookUrl) : {}),
+          ...(settings !== undefined ? changedMessagingColumns(ctx, found, settings) : {}),
         };
         if (Object.keys(changes).length)
           await ws
@@ -278,6 +295,7 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
             });
         if (member_ids) await setMembers(trx, auth.accountId, found.id, member_ids);
       });
+      if (settings !== undefined) await connectInbox(ctx, auth.accountId, request.params.id);
       const [inbox] = await load(auth.accountId, auth.userId, true, request.params.id);
       ctx.inboxChanged?.(auth.accountId, request.params.id);
       return inbox;

@@ -93,6 +93,7 @@ const WRITE_MESSAGES = `
         last_message_at = case when i.incoming or i.public_reply then i.created_at else cv.last_message_at end,
         unread_count = case when i.incoming then cv.unread_count + 1 when i.public_reply then 0 else cv.unread_count end,
         waiting_since = case when i.incoming then coalesce(cv.waiting_since, i.created_at) when i.public_reply then null else cv.waiting_since end,
+        last_incoming_at = case when i.incoming and i.kind = 'text' then i.created_at else cv.last_incoming_at end,
         -- A customer writing again reopens a resolved or snoozed conversation.
         status = case when i.incoming and cv.status in ('resolved', 'snoozed') then 'open' else cv.status end,
         resolved_at = case when i.incoming and cv.status = 'resolved' then null else cv.resolved_at end,
