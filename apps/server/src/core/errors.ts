@@ -24,6 +24,7 @@ export const errorCodes = {
   invalid_business_hours: { status: 422, message: 'The business hours are not valid.' },
   invalid_webhook_url: { status: 422, message: 'This webhook URL cannot be used; give a public https:// address.' },
   reply_window_closed: { status: 422, message: 'This channel takes only a template message now: the customer last wrote too long ago.' },
+  text_replies_unsupported: { status: 422, message: 'This channel carries no text replies; write a private note instead.' },
   invalid_signature: { status: 401, message: 'The webhook signature is missing or wrong; check the secret configured at the provider.' },
   invalid_email: { status: 422, message: 'That is not an email address; check it (such as name@example.com).' },
   invitation_invalid: { status: 404, message: 'This invitation link is invalid, expired or already used.' },

@@ -2,6 +2,7 @@
 import type { ConversationPriority, ConversationStatus } from '../../core/db/schema.js';
 import { agentUrl, attachmentsOf, presentAttachment } from '../attachments/attachments.js';
 import { replyWindowOf } from '../channels/messaging/window.js';
+import { presentCall } from '../channels/phone/call.js';
 
 export interface ConversationRow {
   id: string;
@@ -97,7 +98,7 @@ export interface MessageRow {
   id: string;
   conversation_id: string;
   seq: number;
-  kind: 'text' | 'system';
+  kind: 'text' | 'system' | 'call';
   direction: 'incoming' | 'outgoing';
   private: boolean;
   content: string;
@@ -125,6 +126,7 @@ export function presentMessage(m: MessageRow) {
     client_message_id: m.client_message_id,
     attachments: attachmentsOf(m.content_attributes).map((a) => presentAttachment(a, agentUrl(a.id))),
     email: emailOf(m.content_attributes),
+    call: m.kind === 'call' ? presentCall(m.content_attributes) : null,
     delivery_error: typeof m.content_attributes.delivery_error === 'string' ? m.content_attributes.delivery_error : null,
     author: m.user_id
       ? { type: 'user' as const, id: m.user_id, name: m.user_name ?? '', avatar_url: m.user_avatar }

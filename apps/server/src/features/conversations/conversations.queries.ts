@@ -49,7 +49,7 @@ export function conversations(db: Db, viewer: Viewer) {
         .whereRef('m.conversation_id', '=', 'conversations.id')
         .whereRef('m.account_id', '=', 'conversations.account_id')
         .where('m.private', '=', false)
-        .where('m.kind', '=', 'text')
+        .where('m.kind', 'in', ['text', 'call'])
         .orderBy('m.seq', 'desc')
         .limit(1)
         .as('preview'),

@@ -15,6 +15,7 @@ import { presentConversation, presentMessage, type ConversationRow, type Message
 import { conversations, findConversation, findMessage, messages } from './conversations.queries.js';
 import { queueDelivery, queueOf, retryDelivery, sendsReplies } from '../channels/deliveries.js';
 import { checkReplyWindow, hasTemplates } from '../channels/messaging/window.js';
+import { checkTextReply } from '../channels/messaging/providers.js';
 import { postMessage } from './commands/post-message.js';
 import { updateConversation } from './commands/update-conversation.js';
 import { moveConversation } from './commands/move-conversation.js';
@@ -199,6 +200,7 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
       await checkMentions(auth.accountId, conversation.inbox_id, mentions);
       const template = request.body.template;
       if (template && (note || !hasTemplates(conversation.channel))) throw new AppError('validation_failed', 'Templates are sent only as replies in WhatsApp conversations.', [{ field: 'template', message: note ? 'not in a private note' : `not on the ${conversation.channel} channel` }]);
+      if (!note) checkTextReply(conversation.channel);
       if (!note) checkReplyWindow(conversation.channel, conversation.last_incoming_at, !!template);
       // A reply on a channel that sends it (email) is stored pending, with its send queued in the same transaction.
       const outbound = !note && sendsReplies(conversation.channel);

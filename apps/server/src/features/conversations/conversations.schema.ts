@@ -70,11 +70,31 @@ export const EmailDetails = Type.Object({
   blocked_attachments: Type.Array(Type.Object({ file_name: Type.String(), reason: Type.String() })),
 });
 
+/** What a call entry says about the call (null on other messages). */
+export const CallDetails = Type.Object({
+  sid: Nullable(Type.String({ description: "The provider's id of the call (Twilio's CallSid); null when logged by hand" })),
+  direction: Type.Union([Type.Literal('inbound'), Type.Literal('outbound')]),
+  status: Type.Union(['ringing', 'answered', 'completed', 'missed', 'voicemail', 'no_answer', 'requested'].map((s) => Type.Literal(s)), {
+    description: 'ringing → answered → completed, or ringing → missed → voicemail; no_answer: an outbound call nobody took; requested: a callback the customer asked for',
+  }),
+  duration_seconds: Nullable(Type.Integer()),
+  from: Nullable(Type.String()),
+  to: Nullable(Type.String()),
+  agent: Nullable(Ref),
+  recording: Nullable(Type.String({ description: 'The attachment id of the recording (among `attachments`)' })),
+  recording_error: Nullable(Type.String({ description: 'Why the recording could not be kept' })),
+  transcription: Nullable(Type.String()),
+  notes: Nullable(Type.String()),
+  at: Nullable(Timestamp),
+  logged_by_hand: Type.Boolean(),
+  preferred_time: Nullable(Type.String({ description: 'A callback request: asap, a time, or the customer’s words' })),
+});
+
 export const Message = Type.Object({
   id: Uuid,
   conversation_id: Uuid,
   seq: Type.Integer(),
-  kind: Type.Union([Type.Literal('text'), Type.Literal('system')]),
+  kind: Type.Union([Type.Literal('text'), Type.Literal('system'), Type.Literal('call')], { description: 'call: an entry of a phone call or a callback request (see `call`)' }),
   direction: Type.Union([Type.Literal('incoming'), Type.Literal('outgoing')]),
   private: Type.Boolean(),
   content: Type.String(),
@@ -82,6 +102,7 @@ export const Message = Type.Object({
   client_message_id: Nullable(Type.String()),
   attachments: Type.Array(Attachment),
   email: Nullable(EmailDetails),
+  call: Nullable(CallDetails),
   delivery_error: Nullable(Type.String({ description: 'Why a reply could not be sent (status failed)' })),
   author: Nullable(Type.Object({ type: Type.Union([Type.Literal('contact'), Type.Literal('user')]), id: Uuid, name: Type.String(), avatar_url: Nullable(Type.String()) })),
   created_at: Timestamp,

@@ -26,6 +26,7 @@ import { presentMessage, type MessageRow } from '../conversations/conversations.
 import { messages } from '../conversations/conversations.queries.js';
 import { inboxByKey, startSession, visitorByToken, type Visitor } from './visitors.js';
 import { leaveEmail } from './leave-email.js';
+import { widgetCallbackRoutes } from '../channels/phone/callback-requests.js';
 
 const VisitorMessage = Type.Object({
   id: Uuid,
@@ -195,6 +196,7 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
   }
 
   widgetAttachmentsRoutes(app, ctx, visitor);
+  widgetCallbackRoutes(app, ctx, visitor);
 
   app.post(
     '/api/v1/widget/sessions',

@@ -116,6 +116,10 @@ export function messagingRoutes(app: Api, ctx: AppContext): void {
         request.log.warn({ inbox: inbox.id, channel: inbox.channel }, 'webhook refused: bad signature');
         throw new AppError('invalid_signature');
       }
+      if (provider.handle) {
+        const answer = await provider.handle(ctx, inbox, req);
+        return reply.type(answer.type).send(answer.body);
+      }
       let parsed;
       try {
         parsed = provider.parse(inbox, req);

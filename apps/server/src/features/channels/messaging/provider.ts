@@ -8,8 +8,8 @@
  */
 import type { AppContext } from '../../../core/context.js';
 
-export type MessagingChannel = 'sms' | 'whatsapp' | 'messenger' | 'instagram' | 'telegram';
-export const MESSAGING_CHANNELS: readonly MessagingChannel[] = ['sms', 'whatsapp', 'messenger', 'instagram', 'telegram'];
+export type MessagingChannel = 'sms' | 'whatsapp' | 'messenger' | 'instagram' | 'telegram' | 'phone';
+export const MESSAGING_CHANNELS: readonly MessagingChannel[] = ['sms', 'whatsapp', 'messenger', 'instagram', 'telegram', 'phone'];
 export const isMessagingChannel = (channel: string): channel is MessagingChannel => (MESSAGING_CHANNELS as readonly string[]).includes(channel);
 
 /** One field of a provider's setup form. */
@@ -132,6 +132,13 @@ export interface Provider {
   verify(inbox: ProviderInbox, req: InboundRequest): boolean;
   /** The answer to a subscription check (Meta's GET with hub.challenge), or undefined when it fails. */
   challenge?(inbox: ProviderInbox, req: InboundRequest): string | undefined;
+  /**
+   * For providers whose webhooks are not messages (voice calls): does the whole step and answers
+   * what the provider expects (TwiML). Called after `verify` instead of `parse`.
+   */
+  handle?(ctx: AppContext, inbox: ProviderInbox, req: InboundRequest): Promise<{ type: string; body: string }>;
+  /** Agents' replies cannot be sent as text on this channel (the phone): the sentence that says what to do instead. */
+  noTextReplies?: string;
   /** Reads a verified webhook; throws an Error with a message when the body is not what the provider sends. */
   parse(inbox: ProviderInbox, req: InboundRequest): ParsedWebhook;
   /** A downloadable URL (and the headers to fetch it with) for a media reference. */

@@ -1,10 +1,12 @@
 /** Every messaging provider adapter, by the channel it serves (one adapter per channel). */
 import { AppError } from '../../../core/errors.js';
-import type { MessagingChannel, Provider } from './provider.js';
+import { isMessagingChannel, type MessagingChannel, type Provider } from './provider.js';
 import { telegram } from './telegram.js';
+import { twilioVoice } from '../phone/twilio-voice.js';
 
 export const PROVIDERS: Partial<Record<MessagingChannel, Provider>> = {
   telegram,
+  phone: twilioVoice,
 };
 
 /** The adapter of a channel; a channel without one yet cannot have inboxes. */
@@ -12,4 +14,10 @@ export function providerOf(channel: MessagingChannel): Provider {
   const provider = PROVIDERS[channel];
   if (!provider) throw new AppError('validation_failed', `The ${channel} channel is not available yet.`, [{ field: 'channel', message: 'has no provider adapter yet' }]);
   return provider;
+}
+
+/** Refuses a public text reply on a channel that carries none (the phone), with what to do instead. */
+export function checkTextReply(channel: string): void {
+  const refusal = isMessagingChannel(channel) ? PROVIDERS[channel]?.noTextReplies : undefined;
+  if (refusal) throw new AppError('text_replies_unsupported', refusal);
 }

@@ -25,8 +25,8 @@ export interface NewMessageInput {
   content: string;
   author: Author;
   private?: boolean;
-  /** A system author writes a system event unless this says text (an automatic reply, such as a form's confirmation). */
-  kind?: 'text' | 'system';
+  /** A system author writes a system event unless this says text (an automatic reply, such as a form's confirmation); a call is an entry of the phone channel. */
+  kind?: 'text' | 'system' | 'call';
   /** 'pending' for a reply a channel still has to send (email); 'sent' otherwise. */
   status?: 'sent' | 'pending';
   clientMessageId?: string;
