@@ -104,6 +104,7 @@ export const accessMatrix: Record<string, RouteCase> = {
   'POST /api/v1/widget/attachments': { expect: e(401, 401, 401, 401, 401, 401, 401), raw: () => multipart('photo.png', png()) },
   // Visitors fetch files by signed link: a wrong signature gets nothing, whoever asks.
   'GET /api/v1/widget/attachments/:id': { expect: e(404, 404, 404, 404, 404, 404, 404), params: (f) => ({ id: f.a.attachmentId }), query: `?sig=${'A'.repeat(43)}` },
+  'POST /api/v1/widget/callback-requests': { expect: e(401, 401, 401, 401, 401, 401, 401), body: () => ({ phone: '+4930123456', preferred_time: 'asap' }) },
   'PATCH /api/v1/widget/visitor': { expect: e(401, 401, 401, 401, 401, 401, 401), body: () => ({ email: 'visitor@example.com' }) },
   // Only the widget frame's origin (this server) may open the visitor socket; session headers carry it.
   'GET /api/v1/widget/realtime': { expect: e(403, 426, 426, 426, 403, 403, 426) },
@@ -139,6 +140,7 @@ export const accessMatrix: Record<string, RouteCase> = {
   'POST /api/v1/conversations/:id/messages/:message_id/retry': { expect: e(401, 404, 404, 404, 404, 404, 404), params: (f) => ({ id: f.a.conversationId, message_id: '00000000-0000-4000-8000-000000000000' }) },
   // Into the conversation's own inbox: nothing to move, the conversation is answered.
   'POST /api/v1/conversations/:id/move': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }), body: (f) => ({ inbox_id: f.a.inboxId }) },
+  'POST /api/v1/conversations/:id/calls': { expect: e(401, 404, 404, 201, 201, 201, 201), params: (f) => ({ id: f.a.conversationId }), body: () => ({ direction: 'outbound', outcome: 'answered', duration_seconds: 60 }) },
   'POST /api/v1/conversations/:id/read': { expect: e(401, 404, 404, 204, 204, 204, 204), params: (f) => ({ id: f.a.conversationId }) },
   'GET /api/v1/tags': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/attachments/limits': { expect: e(401, 200, 200, 200, 200, 200, 200) },
