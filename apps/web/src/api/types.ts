@@ -208,8 +208,8 @@ export interface Message {
   id: string;
   conversation_id?: string;
   seq: number;
-  /** system: an event in the thread (assigned, resolved…), not something a person wrote. */
-  kind: 'text' | 'system';
+  /** system: an event in the thread (assigned, resolved…), not something a person wrote; call: a phone call or a callback request. */
+  kind: 'text' | 'system' | 'call';
   direction: 'incoming' | 'outgoing';
   private: boolean;
   content: string;
@@ -218,11 +218,36 @@ export interface Message {
   delivery_error?: string | null;
   /** Null (or absent) for chat messages. */
   email?: EmailDetails | null;
+  /** What a call entry says about its call (null or absent on other messages). */
+  call?: CallDetails | null;
   client_message_id?: string | null;
   author: { type: 'contact' | 'user'; id: string; name: string | null } | null;
   /** Files sent with the message (absent on servers older than attachments). */
   attachments?: Attachment[];
   created_at: string;
+}
+
+export type CallStatus = 'ringing' | 'answered' | 'completed' | 'missed' | 'voicemail' | 'no_answer' | 'requested';
+
+/** A call entry: ringing → answered → completed, or ringing → missed → voicemail; requested: a callback the customer asked for. */
+export interface CallDetails {
+  sid: string | null;
+  direction: 'inbound' | 'outbound';
+  status: CallStatus;
+  duration_seconds: number | null;
+  from: string | null;
+  to: string | null;
+  agent: PersonRef | null;
+  /** The id of the recording among the message's attachments. */
+  recording: string | null;
+  recording_error: string | null;
+  transcription: string | null;
+  notes: string | null;
+  /** When the call took place, when it was logged afterwards. */
+  at: string | null;
+  logged_by_hand: boolean;
+  /** A callback request: "asap", an ISO time, or the customer's words. */
+  preferred_time: string | null;
 }
 
 /** A file sent with a message. `url` is relative to the server; add `download=1` to force a download. */

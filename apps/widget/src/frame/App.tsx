@@ -7,6 +7,7 @@ import { Composer } from './composer.js';
 import { Attachments, UploadRow } from './files.js';
 import { post } from './host.js';
 import { EmailForm, isAway } from './away.js';
+import { CallbackRequest } from './callback.js';
 import { awayText, replyTime, type Strings } from './i18n.js';
 import { seenKey } from './live.js';
 import type { ChatMessage } from './messages.js';
@@ -281,6 +282,7 @@ export function App({ chat, t, locale }: { chat: Chat; t: Strings; locale: strin
               {t[s.notice]}
             </div>
           )}
+          <CallbackRequest chat={chat} t={t} />
           {away && <EmailForm chat={chat} t={t} left={s.leftEmail} />}
           <Composer chat={chat} t={t} locale={locale} online={online} accept={s.limits?.accept} input={input} draft={draft} setDraft={setDraft} onSend={() => (stick.current = true)} />
         </section>

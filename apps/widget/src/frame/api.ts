@@ -58,6 +58,13 @@ export interface SessionRequest {
   context?: { url?: string; referrer?: string; language?: string; time_zone?: string };
 }
 
+/** "Call me back": a number, and asap or the visitor's words for when; the id makes a retry safe. */
+export interface CallbackRequest {
+  phone: string;
+  preferred_time: string;
+  client_request_id: string;
+}
+
 /** An answer other than 2xx. status 0: the request never got an answer (offline, server down). */
 export class ApiError extends Error {
   constructor(
@@ -118,6 +125,7 @@ export const api = {
     call<ServerMessage>('POST', 'messages', token, { content, client_message_id: clientMessageId, ...(attachmentIds?.length ? { attachment_ids: attachmentIds } : {}) }),
   upload,
   leaveEmail: (token: string, email: string) => call<{ email: string }>('PATCH', 'visitor', token, { email }),
+  requestCallback: (token: string, body: CallbackRequest) => call<{ phone: string; preferred_time: string }>('POST', 'callback-requests', token, body),
 };
 
 /** An attachment's address on the Rapport origin (never another site, whatever the server sent). */

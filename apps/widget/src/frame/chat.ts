@@ -14,7 +14,7 @@
  *   attachment id rides in the queue with the client id, so the message itself survives drops.
  */
 import type { PageContext, WidgetUser } from '../protocol.js';
-import { ApiError, api, realtimeUrl, type Attachment, type Author, type InboxInfo, type ServerMessage } from './api.js';
+import { ApiError, api, realtimeUrl, type Attachment, type Author, type CallbackRequest, type InboxInfo, type ServerMessage } from './api.js';
 import { Expiring, TYPING_SHOWN_MS, TypingSignal, newestAgentSeq } from './live.js';
 import { Uploads, type Upload } from './uploads.js';
 import { fromQueue, fromServer, merge, without, type ChatMessage, type QueuedMessage } from './messages.js';
@@ -57,7 +57,7 @@ export function backoff(attempt: number): number {
   return Math.round(ms * (0.75 + Math.random() * 0.5));
 }
 
-function newId(): string {
+export function newId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   // Insecure contexts (plain-http installations other than localhost) lack randomUUID.
   const b = crypto.getRandomValues(new Uint8Array(16));
@@ -176,6 +176,12 @@ export class Chat {
     if (!this.token) throw new ApiError(0, 'network', 'no session yet');
     const left = await api.leaveEmail(this.token, email);
     this.set({ leftEmail: left.email });
+  }
+
+  /** Asks to be called back (the phone channel). Throws ApiError. */
+  async requestCallback(request: CallbackRequest): Promise<{ phone: string; preferred_time: string }> {
+    if (!this.token) throw new ApiError(0, 'network', 'no session yet');
+    return api.requestCallback(this.token, request);
   }
 
   // ---- session ----------------------------------------------------------------------------

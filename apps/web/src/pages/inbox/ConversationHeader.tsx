@@ -6,6 +6,7 @@ import type { Conversation, ConversationChanges } from '../../api/types';
 import { useFormat } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { ContinueByEmail } from './ContinueByEmail';
+import { LogCall } from './LogCall';
 import { ConversationProperties } from './ConversationProperties';
 import { CustomerSidebar } from './CustomerSidebar';
 import classes from './Inbox.module.css';
@@ -76,6 +77,7 @@ export function ConversationHeader({ conversation, onChange, saving }: Props) {
             </Button>
           )}
           <ContinueByEmail conversation={conversation} compact={!wide} />
+          <LogCall conversation={conversation} compact={!wide} />
           {conversation.contact && (
             <Button size="xs" variant="default" leftSection={<IconUser size={14} />} onClick={customerDrawer.open} hiddenFrom="xl" aria-haspopup="dialog">
               Customer

@@ -2,6 +2,7 @@ import { Avatar, Badge, Box, Group, Stack, Text } from '@mantine/core';
 import { IconChecks, IconLock } from '@tabler/icons-react';
 import type { Message } from '../../api/types';
 import type { Formatters } from '../../lib/format';
+import { CallEntry } from './CallEntry';
 import { DeliveryStatus } from './DeliveryStatus';
 import { EmailMessage } from './email/EmailMessage';
 import classes from './Inbox.module.css';
@@ -21,6 +22,7 @@ interface Props {
 /** Message text is always rendered as text, never as HTML (an email's HTML goes in a sandboxed frame). */
 export function MessageItem({ message, conversationId, subject, first, fmt }: Props) {
   if (message.kind === 'system') return <SystemEvent message={message} fmt={fmt} />;
+  if (message.kind === 'call' && message.call) return <CallEntry message={message} fmt={fmt} />;
   if (message.email) return <EmailMessage message={{ ...message, email: message.email }} conversationId={conversationId} subject={subject} first={first} fmt={fmt} />;
   const outgoing = message.direction === 'outgoing';
   const name = message.author?.name || (outgoing ? 'Agent' : 'Visitor');

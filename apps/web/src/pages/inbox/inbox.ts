@@ -1,4 +1,4 @@
-import { IconApi, IconMail, IconMessageCircle, type Icon } from '@tabler/icons-react';
+import { IconApi, IconMail, IconMessageCircle, IconPhone, type Icon } from '@tabler/icons-react';
 import type { Conversation, ConversationStatus, Priority } from '../../api/types';
 
 export const statusColors: Record<ConversationStatus, string> = {
@@ -32,6 +32,7 @@ const channelLabels: Record<string, string> = {
   api: 'API',
   sms: 'SMS',
   whatsapp: 'WhatsApp',
+  phone: 'Phone',
 };
 
 export function channelLabel(channel: string): string {
@@ -47,6 +48,7 @@ export const priorityLabels: Record<Priority, string> = { low: 'Low', normal: 'N
 export function channelIcon(channel: string): Icon {
   if (channel === 'email') return IconMail;
   if (channel === 'api') return IconApi;
+  if (channel === 'phone') return IconPhone;
   return IconMessageCircle;
 }
 
