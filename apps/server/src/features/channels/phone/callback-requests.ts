@@ -26,6 +26,8 @@ const CallbackRequest = Type.Object({
   requested_at: Timestamp,
 });
 
+// Control characters and direction overrides (SECURITY 11): a time or note reads as typed, nothing more.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** "asap", an instant (kept as ISO), or the visitor's words. */

@@ -16,7 +16,7 @@ import { headerText } from '../email/addresses.js';
 import { contactForAddress } from '../messaging/inbound.js';
 import { downloadMedia, MediaRefused } from '../messaging/http.js';
 import type { ProviderInbox } from '../messaging/provider.js';
-import { advance, emptyCall, sentenceOf, type CallDirection, type CallStatus, type StoredCall } from './call.js';
+import { advance, emptyCall, type CallDirection, type CallStatus, type StoredCall } from './call.js';
 import { insertCallEntry, updateCallEntry } from './call-entries.js';
 
 export interface CallReport {
@@ -94,7 +94,7 @@ export async function recordCallReport(ctx: AppContext, inbox: ProviderInbox, re
         const current = await tws.selectFrom('conversations').select(['id', 'status']).where('inbox_id', '=', inbox.id).where('channel_address', '=', address).orderBy('last_message_at', 'desc').limit(1).executeTakeFirst();
         let conversationId = current && current.status !== 'resolved' ? current.id : undefined;
         if (!conversationId) {
-          const created = await tws.insertInto('conversations', { inbox_id: inbox.id, contact_id: contactId, subject: headerText(sentenceOf(call), 80), channel_address: address }).returning('id').executeTakeFirstOrThrow();
+          const created = await tws.insertInto('conversations', { inbox_id: inbox.id, contact_id: contactId, subject: headerText(`${call.direction === 'inbound' ? 'Call from' : 'Call to'} ${address === 'withheld-number' ? 'a withheld number' : address}`, 80), channel_address: address }).returning('id').executeTakeFirstOrThrow();
           conversationId = created.id;
         }
         const stored = await insertCallEntry(trx, inbox.account_id, { conversationId, author: { type: 'contact', id: contactId }, call });
