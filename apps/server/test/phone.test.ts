@@ -14,7 +14,7 @@ import { parseTwiml, silentMp3, startFakeTwilioVoice, type FakeTwilioVoice, type
 
 type InboxJson = { id: string; channel: string; inbound_webhook_url: string; provider_settings: Record<string, string>; secrets_set: string[]; connection: { status: string; error: string | null } };
 type Conv = { id: string; channel: string; status: string; tags: string[]; assignee: unknown; contact: { id: string; name: string }; last_message_preview: string };
-type Call = { sid: string | null; direction: string; status: string; duration_seconds: number | null; from: string | null; to: string | null; agent: { id: string; name: string } | null; recording: string | null; transcription: string | null; notes: string | null; preferred_time: string | null; logged_by_hand: boolean };
+type Call = { sid: string | null; direction: string; status: string; duration_seconds: number | null; from: string | null; to: string | null; agent: { id: string; name: string } | null; recording: string | null; recording_error: string | null; transcription: string | null; notes: string | null; preferred_time: string | null; logged_by_hand: boolean };
 type Msg = { id: string; kind: string; content: string; private: boolean; call: Call | null; attachments: Array<{ id: string; content_type: string; url: string; byte_size: number }> };
 type Problem = { error: { code: string; message: string; details?: Array<{ field: string; message: string }> } };
 
@@ -195,6 +195,22 @@ describe('Phone inbox', () => {
     expect(file.rawPayload.equals(audio)).toBe(true);
     // One callback task for the call, though it was first missed, then left a voicemail.
     expect((await messagesOf(conv.id)).filter((m) => m.kind === 'system').map((m) => m.content)).toEqual([expect.stringMatching(/^Call back \+4915133333333 \(missed call at /)]);
+  });
+
+  it('fetches a recording again when the transcription comes, if it was not ready at first', async () => {
+    const caller = twilio.call('+4915177777777');
+    await caller.ring();
+    await caller.dialed('no-answer');
+    twilio.recordingsNotReady = 1;
+    await caller.recorded(12);
+    const [conv] = await conversationFrom('+4915177777777');
+    const [waiting] = await callEntries(conv.id);
+    expect(waiting.call).toMatchObject({ status: 'voicemail', recording: null, recording_error: 'The recording could not be kept: the provider answered HTTP 404' });
+    expect(waiting.attachments).toEqual([]);
+    await caller.transcribed('Ring me after six.');
+    const [entry] = await callEntries(conv.id);
+    expect(entry.call).toMatchObject({ recording: entry.attachments[0]?.id, recording_error: null, transcription: 'Ring me after six.' });
+    expect(entry.attachments).toMatchObject([{ content_type: 'audio/mpeg' }]);
   });
 
   it('makes one entry of a call however often Twilio posts its steps, even at the same instant', async () => {

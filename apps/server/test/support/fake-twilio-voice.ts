@@ -105,6 +105,8 @@ export interface FakeTwilioVoice {
   number: { sid: string; phone_number: string; voice_url: string | null; status_callback: string | null };
   /** Recordings fetched, with the Authorization header they came with. */
   recordingFetches: Array<{ sid: string; authorization: string | undefined }>;
+  /** The next n recording fetches answer 404, as Twilio does while a recording is still being processed. */
+  recordingsNotReady: number;
   call(from: string, opts?: { callerName?: string }): FakeCall;
   /** Signs and posts a form to a URL, as Twilio does (for tests that make their own requests). */
   post(url: string, params: Record<string, string>, signWith?: string): Promise<WebhookAnswer>;
@@ -146,6 +148,7 @@ export async function startFakeTwilioVoice(opts: { phoneNumber: string; transpor
     authToken,
     number: { sid: `PN${hex(16)}`, phone_number: opts.phoneNumber, voice_url: null, status_callback: null },
     recordingFetches: [],
+    recordingsNotReady: 0,
     post,
     signed,
     call(from, callOpts = {}) {
@@ -156,7 +159,8 @@ export async function startFakeTwilioVoice(opts: { phoneNumber: string; transpor
       const send = async (url: string | null | undefined, params: Record<string, string>) => {
         if (!url) throw new Error('Twilio would not post here: Rapport gave no URL for this step');
         sent.push({ url, params });
-        const answer = await transport(url, signed(url, params).headers, signed(url, params).body);
+        const request = signed(url, params);
+        const answer = await transport(url, request.headers, request.body);
         const twiml = answer.status === 200 && answer.contentType.startsWith('text/xml') ? parseTwiml(answer.body) : null;
         answers.push({ ...answer, twiml });
         return answers[answers.length - 1];
@@ -222,6 +226,10 @@ export async function startFakeTwilioVoice(opts: { phoneNumber: string; transpor
       if (recording && req.method === 'GET') {
         fake.recordingFetches.push({ sid: recording[1], authorization: req.headers.authorization });
         const audio = recordings.get(recording[1]);
+        if (fake.recordingsNotReady > 0) {
+          fake.recordingsNotReady--;
+          return refuse(res, 404, 20404, 'The requested resource was not found');
+        }
         if (!audio) return refuse(res, 404, 20404, 'The requested resource was not found');
         return res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': audio.length }).end(audio);
       }

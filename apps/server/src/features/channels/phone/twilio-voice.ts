@@ -99,7 +99,11 @@ async function handleStep(ctx: AppContext, inbox: ProviderInbox, req: InboundReq
     }
     case 'transcription': {
       const text = params.get('TranscriptionStatus') === 'completed' ? (params.get('TranscriptionText') ?? '') : undefined;
-      if (text !== undefined) await recordCallReport(ctx, inbox, { ...report, transcription: text });
+      // It names the recording too: one that could not be fetched at the recorded step (not ready yet) is tried again.
+      const url = params.get('RecordingUrl');
+      const recordingSid = params.get('RecordingSid');
+      const recording = url && recordingSid ? { sid: recordingSid, ...(await twilioVoice.mediaUrl(ctx, inbox, { url })) } : undefined;
+      await recordCallReport(ctx, inbox, { ...report, ...(text !== undefined ? { transcription: text } : {}), ...(recording ? { recording } : {}) });
       return emptyTwiml();
     }
     case 'status': {
