@@ -166,6 +166,15 @@ describe('email channel', () => {
     await until('a new conversation for a new subject', async () => (await conversationsOf()).find((c) => c.subject === 'Another question'));
   }, 90_000);
 
+  it('copies a reply to the people the customer copied in, never to our own address', async () => {
+    await dovecot.deliver(SUPPORT, mail({ from: 'Li Buyer <li@buyer.example>', subject: 'Invoice for PO 77', id: 'po-77@buyer.example', body: 'Please send the invoice.', extra: ['Cc: Accounts <accounts@buyer.example>, Shop Support <support@shop.example>, li@buyer.example'] }));
+    const conversation = await until('the copied email', async () => (await conversationsOf()).find((c) => c.subject === 'Invoice for PO 77'));
+    await api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: 'Attached is the invoice for PO 77.' });
+    const sent = await until('the reply with Cc', async () => sink.received.find((m) => m.text?.includes('invoice for PO 77')));
+    expect(sent.to && 'value' in sent.to ? sent.to.value.map((a) => a.address) : []).toEqual(['li@buyer.example']);
+    expect(sent.cc && 'value' in sent.cc ? sent.cc.value.map((a) => a.address) : []).toEqual(['accounts@buyer.example']);
+  }, 60_000);
+
   it('flags a sender that failed DMARC and keeps it out of the real customer’s conversations (SECURITY 14)', async () => {
     const conversation = (await conversationsOf()).find((c) => c.subject === 'Where is my order?')!;
     const [ours] = await t.ctx.db.selectFrom('external_messages').select('external_id').where('conversation_id', '=', conversation.id).where('direction', '=', 'outgoing').where('account_id', '=', accountId).execute();
