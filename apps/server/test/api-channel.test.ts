@@ -261,7 +261,7 @@ describe('API channel', () => {
     receiver.plan('bad400');
     const refused = await reply('Refused once');
     const failed = await settled(refused);
-    expect(failed).toMatchObject({ status: 'failed', delivery_error: expect.stringMatching(/refused this reply \(HTTP 400\)/) });
+    expect(failed).toMatchObject({ status: 'failed', delivery_error: expect.stringMatching(/refused this delivery \(HTTP 400\)/) });
     expect(receiver.deliveriesOf(refused.id)).toHaveLength(1);
     const shown = JSON.stringify([failed, await inboxNow()]);
     expect(shown).not.toContain(RECEIVER_SECRET_TEXT);
