@@ -286,7 +286,9 @@ async function writeMail(ctx: AppContext, inbox: EmailInbox, planned: Planned[],
   try {
     const { messages, events } = await ctx.db.transaction().execute(async (trx) => {
       const tws = scoped(trx, inbox.account_id);
-      await writeContacts(trx, inbox.account_id, contacts);
+      // Only the senders of mail written here: a mail that failed leaves nothing behind.
+      const senders = new Set(planned.map((p) => p.contactId));
+      await writeContacts(trx, inbox.account_id, { byAddress: contacts.byAddress, fresh: contacts.fresh.filter((c) => senders.has(c.id)), identities: contacts.identities.filter((i) => senders.has(i.contact_id)) });
       const stored = await storeUploads(trx, inbox.account_id, ctx.config.storageQuotaBytes, planned.flatMap((p) => p.files));
       const opened = planned.filter((p) => p.conversation.created);
       if (opened.length) {
