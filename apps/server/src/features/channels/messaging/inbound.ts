@@ -137,6 +137,9 @@ export async function receiveMessage(ctx: AppContext, provider: Provider, inbox:
         contentAttributes: { external_id: externalId, ...(files.blocked.length ? { blocked_attachments: files.blocked } : {}) },
       });
       await tws.insertInto('external_messages', { inbox_id: inbox.id, external_id: externalId, conversation_id: conversationId, message_id: stored.id, direction: 'incoming' }).execute();
+      // Said where the agents read, after the message: the files that were not kept, and what the message meant (an unsubscribe).
+      const notes = [...files.blocked.map((b) => `A file the customer sent was not kept: ${b.file_name} (${b.reason}).`), ...(message.systemNote ? [message.systemNote] : [])];
+      for (const note of notes) await insertMessage(trx, inbox.account_id, { conversationId, content: note, author: { type: 'system' } });
       return { outcome: (conversationId === current?.id ? 'appended' : 'created') as InboundOutcome, conversationId, messageId: stored.id };
     });
     ctx.outbox.kick();

@@ -19,6 +19,8 @@ export interface SettingField {
   /** Write-only: sealed with the inbox's other secrets, never answered (the answer says it is set). */
   secret?: boolean;
   optional?: boolean;
+  /** Optional fields sharing this name are alternatives: at least one of them must be set (a sender number or a messaging service). */
+  oneOf?: string;
   /** Made by Rapport when the inbox is created (a verify token to paste at the provider): shown, not typed. */
   generated?: boolean;
   /** A regular expression the value must match, and what to say when it does not. */
@@ -68,6 +70,8 @@ export interface InboundMessage {
   media: MediaRef[];
   /** A location, a contact card, a sticker: said in words when there is no text. */
   note?: string;
+  /** Something the agents should know that the message means (an SMS unsubscribe): a system note after it. */
+  systemNote?: string;
 }
 
 export type ReceiptStatus = 'sent' | 'delivered' | 'read' | 'failed';

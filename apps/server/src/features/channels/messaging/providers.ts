@@ -2,9 +2,11 @@
 import { AppError } from '../../../core/errors.js';
 import type { MessagingChannel, Provider } from './provider.js';
 import { telegram } from './telegram.js';
+import { twilioSms } from './twilio-sms.js';
 
 export const PROVIDERS: Partial<Record<MessagingChannel, Provider>> = {
   telegram,
+  sms: twilioSms,
 };
 
 /** The adapter of a channel; a channel without one yet cannot have inboxes. */
