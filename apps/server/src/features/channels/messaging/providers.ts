@@ -1,10 +1,16 @@
 /** Every messaging provider adapter, by the channel it serves (one adapter per channel). */
 import { AppError } from '../../../core/errors.js';
 import type { MessagingChannel, Provider } from './provider.js';
+import { instagram } from './instagram.js';
+import { messenger } from './messenger.js';
 import { telegram } from './telegram.js';
+import { whatsapp } from './whatsapp.js';
 
 export const PROVIDERS: Partial<Record<MessagingChannel, Provider>> = {
   telegram,
+  whatsapp,
+  messenger,
+  instagram,
 };
 
 /** The adapter of a channel; a channel without one yet cannot have inboxes. */
