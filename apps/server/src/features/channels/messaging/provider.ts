@@ -75,12 +75,20 @@ export interface InboundMessage {
 }
 
 export type ReceiptStatus = 'sent' | 'delivered' | 'read' | 'failed';
-export interface Receipt {
+export interface MessageReceipt {
   /** The provider's id of one of our replies. */
   externalId: string;
   status: ReceiptStatus;
   error?: string;
 }
+/** Every reply to this address sent up to a moment was delivered or read (Messenger's watermark). */
+export interface WatermarkReceipt {
+  upTo: Date;
+  /** The customer's address in the inbox. */
+  address: string;
+  status: 'delivered' | 'read';
+}
+export type Receipt = MessageReceipt | WatermarkReceipt;
 
 export interface ParsedWebhook {
   messages: InboundMessage[];
@@ -130,6 +138,10 @@ export interface Provider {
   addressKind: 'phone' | 'handle';
   /** Replies are free-form only within this many hours of the customer's last message (WhatsApp: 24). */
   replyWindowHours?: number;
+  /** Replies later than this many hours into the window go tagged as a person's (Messenger's HUMAN_AGENT tag: after 24 of its 168 hours). */
+  humanAgentTagAfterHours?: number;
+  /** False when a closed window cannot be reopened by an approved template (Messenger); true or unset: it can (WhatsApp). */
+  templates?: boolean;
   /** What the setup form says to do with the webhook URL. */
   webhookHelp: string;
   /** True when the request is the provider's, signed with this inbox's secret. Checked before anything is read or stored. */
