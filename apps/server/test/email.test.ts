@@ -11,7 +11,7 @@ import { startChannelWorkers, type ChannelWorkers } from '../src/features/channe
 import { ingestEmail } from '../src/features/channels/email/ingest.js';
 import { sendEmailReply } from '../src/features/channels/email/send.js';
 import { scoped } from '../src/core/db/tenant.js';
-import { json, makeWorkspace, sessionFor, startTestApp, type TestApp } from './helpers.js';
+import { json, makeWorkspace, sessionFor, startTestApp, type TestApp, until } from './helpers.js';
 import { startDovecot, type Dovecot } from './support/dovecot.js';
 import { startSink } from './support/smtp-sink.js';
 
@@ -19,15 +19,6 @@ const SUPPORT = 'support@shop.example';
 const IMAP_PASSWORD = 'imap-test-password';
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' }) as unknown as FastifyBaseLogger;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const mail = (o: { from: string; subject: string; id: string; body: string; inReplyTo?: string; extra?: string[] }) =>
   [

@@ -12,22 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../src/core/jobs.js';
 import { scoped } from '../src/core/db/tenant.js';
 import { startChannelWorkers, type ChannelWorkers } from '../src/features/channels/workers.js';
-import { json, makeMember, makeWorkspace, sessionFor, startTestApp, type TestApp } from './helpers.js';
+import { json, makeMember, makeWorkspace, sessionFor, startTestApp, type TestApp, until } from './helpers.js';
 import { multipart, png } from './files.js';
 import { signedForm, startFakeTwilio, twilioSid, type FakeTwilio, type SentMessage } from './support/fake-twilio.js';
 
 QUEUES['messaging.send'] = { ...QUEUES['messaging.send'], retryLimit: 2, retryDelay: 1, retryBackoff: false };
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' }) as unknown as FastifyBaseLogger;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const SHOP_NUMBER = '+14155550100';
 const SERVICE_SID = twilioSid('MG');

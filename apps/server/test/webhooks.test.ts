@@ -13,22 +13,13 @@ import { QUEUES } from '../src/core/jobs.js';
 import { webhookLimits } from '../src/features/channels/api/webhook-post.js';
 import { startChannelWorkers, type ChannelWorkers } from '../src/features/channels/workers.js';
 import { dispatchWebhooks } from '../src/features/webhooks/dispatch.js';
-import { json, makeWorkspace, sessionFor, startTestApp, tokenFor, type TestApp } from './helpers.js';
+import { json, makeWorkspace, sessionFor, startTestApp, type TestApp, tokenFor, until } from './helpers.js';
 import { startWebhookReceiver, verifySignature, type Received, type WebhookReceiver } from './support/webhook-receiver.js';
 
 QUEUES['webhook.deliver'] = { ...QUEUES['webhook.deliver'], retryLimit: 1, retryDelay: 1, retryBackoff: false };
 webhookLimits.timeoutMs = 1000;
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' }) as unknown as FastifyBaseLogger;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 type Hook = { id: string; url: string; events: string[]; enabled: boolean; disabled_reason: string | null; secret?: string };
 type Delivery = { id: string; event: string; status: string; attempts: number; response_status: number | null; error: string | null };
