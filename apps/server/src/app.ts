@@ -40,6 +40,7 @@ import { formsRoutes } from './features/channels/forms/forms.routes.js';
 import { apiChannelRoutes } from './features/channels/api/api.routes.js';
 import { messagingRoutes } from './features/channels/messaging/messaging.routes.js';
 import { callsRoutes } from './features/channels/phone/calls.routes.js';
+import { webhooksRoutes } from './features/webhooks/webhooks.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -125,6 +126,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   apiChannelRoutes(app, ctx);
   messagingRoutes(app, ctx);
   callsRoutes(app, ctx);
+  webhooksRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);

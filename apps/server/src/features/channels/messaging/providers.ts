@@ -1,10 +1,18 @@
 /** Every messaging provider adapter, by the channel it serves (one adapter per channel). */
 import { AppError } from '../../../core/errors.js';
 import { isMessagingChannel, type MessagingChannel, type Provider } from './provider.js';
+import { instagram } from './instagram.js';
+import { messenger } from './messenger.js';
 import { telegram } from './telegram.js';
+import { twilioSms } from './twilio-sms.js';
+import { whatsapp } from './whatsapp.js';
 import { twilioVoice } from '../phone/twilio-voice.js';
 
 export const PROVIDERS: Partial<Record<MessagingChannel, Provider>> = {
+  sms: twilioSms,
+  whatsapp,
+  messenger,
+  instagram,
   telegram,
   phone: twilioVoice,
 };
