@@ -175,7 +175,7 @@ export function Composer({ conversationId, inboxId, contactName, emailTo, ref }:
           {note ? 'Type @ to mention a teammate · Enter to send' : 'Enter to send · Shift+Enter for a new line'}
         </Text>
       </Group>
-      {!note && <ReplyWindowNote conversationId={conversationId} />}
+      {!note && <ReplyWindowNote conversationId={conversationId} onTemplateSent={() => setError(null)} />}
       <AttachmentChips files={files.files} onRemove={files.remove} />
       <Box pos="relative">
         <MentionList mentions={mentions} />

@@ -11,7 +11,7 @@ import { TemplateModal } from './TemplateModal';
  * Above the reply box on channels with a reply window (WhatsApp): a quiet "window closes in 3 h"
  * while free-form replies go out; once it closed, says so and offers to send an approved template.
  */
-export function ReplyWindowNote({ conversationId }: { conversationId: string }) {
+export function ReplyWindowNote({ conversationId, onTemplateSent }: { conversationId: string; onTemplateSent?: () => void }) {
   const conversation = useHeldConversation(conversationId);
   const window = conversation?.reply_window;
   const state = useWindowState(window);
@@ -47,7 +47,7 @@ export function ReplyWindowNote({ conversationId }: { conversationId: string }) 
           </Group>
         </Stack>
       </Alert>
-      <TemplateModal key={templates.key} opened={templates.opened} conversationId={conversationId} provider={provider} onClose={() => setTemplates((t) => ({ ...t, opened: false }))} />
+      <TemplateModal key={templates.key} opened={templates.opened} conversationId={conversationId} provider={provider} onSent={onTemplateSent} onClose={() => setTemplates((t) => ({ ...t, opened: false }))} />
     </>
   );
 }

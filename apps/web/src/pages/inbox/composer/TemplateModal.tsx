@@ -13,6 +13,7 @@ interface Props {
   /** The provider's name ("WhatsApp"). */
   provider: string;
   onClose: () => void;
+  onSent?: () => void;
 }
 
 interface Values {
@@ -24,7 +25,7 @@ interface Values {
 const PARAMETERS_MAX = 20;
 
 /** Sends an approved template (the only reply a provider such as WhatsApp takes once its window closed). The parent remounts it on each open. */
-export function TemplateModal({ opened, conversationId, provider, onClose }: Props) {
+export function TemplateModal({ opened, conversationId, provider, onClose, onSent }: Props) {
   const send = useSendMessage(conversationId);
   const [formError, setFormError] = useState<string | null>(null);
   // One id per template being sent: sending it again after a failure never doubles it.
@@ -47,6 +48,7 @@ export function TemplateModal({ opened, conversationId, provider, onClose }: Pro
       await send.mutateAsync({ content: templateSummary(template), private: false, client_message_id: id, template });
       pending.current = null;
       onClose();
+      onSent?.();
       notifications.show({ color: 'teal', message: `Template “${template.name}” queued for ${provider}` });
     } catch (err) {
       setFormError(applyServerErrors({ getValues: form.getValues, setErrors: form.setErrors }, err, { 'template.name': 'name', 'template.language': 'language', 'template.parameters': 'parameters' }));
@@ -55,7 +57,14 @@ export function TemplateModal({ opened, conversationId, provider, onClose }: Pro
 
   return (
     <Modal opened={opened} onClose={onClose} title="Send a template" size="md">
-      <form onSubmit={submit} noValidate>
+      {/* The modal sits inside the composer's form in React's tree: its submit must not bubble there and send the reply box too. */}
+      <form
+        onSubmit={(event) => {
+          event.stopPropagation();
+          submit(event);
+        }}
+        noValidate
+      >
         <Stack gap="md">
           <Text size="sm" c="dimmed">
             A template must be approved at {provider} first. Its name and language are as you registered them; the values fill its {'{{1}}'}, {'{{2}}'}, … in order.

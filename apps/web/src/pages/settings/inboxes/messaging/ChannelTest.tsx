@@ -61,7 +61,7 @@ export function ChannelTest({ request, provider, validate, explainError = errorM
         </Button>
         {!running && !shown && (
           <Text size="xs" c="dimmed">
-            Signs in to {provider} with these settings; nothing is sent.
+            Signs in to {provider}; nothing is sent.
           </Text>
         )}
       </Group>

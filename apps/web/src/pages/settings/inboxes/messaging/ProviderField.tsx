@@ -21,6 +21,9 @@ export function ProviderField({ field, form, stored }: Props) {
     maxLength: 2000,
     ...form.getInputProps(`settings.${field.name}`),
   };
-  if (field.secret) return <PasswordInput {...common} placeholder={stored ? '•••••••• stored' : (field.placeholder ?? undefined)} autoComplete="new-password" />;
+  if (field.secret) {
+    // Mantine's password input marks an error only with data-invalid: screen readers need aria-invalid too.
+    return <PasswordInput {...common} aria-invalid={Boolean(common.error) || undefined} placeholder={stored ? '•••••••• stored' : (field.placeholder ?? undefined)} autoComplete="new-password" />;
+  }
   return <TextInput {...common} placeholder={field.placeholder ?? undefined} />;
 }
