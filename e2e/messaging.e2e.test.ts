@@ -260,7 +260,7 @@ describe('a Telegram inbox in the agent app', () => {
     // A free-form reply sent anyway: the server's refusal, in its words, at the reply box.
     await composer.getByRole('textbox', { name: 'Reply' }).fill('Are you still there?');
     await composer.getByRole('textbox', { name: 'Reply' }).press('Enter');
-    await composer.getByText('WhatsApp takes free-form replies only within 24 hours', { exact: false }).last().waitFor();
+    await composer.getByText('send an approved template instead (it reopens the conversation when the customer answers)', { exact: false }).waitFor();
     expect(await composer.getByRole('textbox', { name: 'Reply' }).getAttribute('aria-invalid')).toBe('true');
     await snap(page, 'messaging-11-free-form-refused');
 
@@ -358,6 +358,53 @@ describe('a Telegram inbox in the agent app', () => {
     await choice.getByRole('button', { name: 'Continue' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('dialog', { name: 'New Telegram inbox' }).getByLabel('Bot token').waitFor();
+    await close();
+  });
+
+  it('a provider’s generated value (Meta’s verify token) is shown to copy; its secrets only as stored', async () => {
+    // No Meta adapter is on the server yet: the browser is given a WhatsApp channel and inbox as the API describes them.
+    const { page, close } = await signedIn();
+    const id = '00000000-0000-4000-8000-0000000000aa';
+    const fields = [
+      { name: 'access_token', label: 'Access token', secret: true, optional: false, generated: false, pattern: null, problem: null, placeholder: null, help: 'A system user’s permanent token.' },
+      { name: 'phone_number_id', label: 'Phone number ID', secret: false, optional: false, generated: false, pattern: '^\\d+$', problem: 'is the number Meta shows', placeholder: null, help: 'In WhatsApp → API setup.' },
+      { name: 'verify_token', label: 'Verify token', secret: false, optional: false, generated: true, pattern: null, problem: null, placeholder: null, help: 'Paste it beside the callback URL.' },
+    ];
+    await page.route('**/api/v1/channels', async (route: Route) => {
+      const answer = await route.fetch();
+      const body = (await answer.json()) as { data: unknown[] };
+      body.data.push({ channel: 'whatsapp', label: 'WhatsApp (Meta)', fields, address_kind: 'phone', reply_window_hours: 24, webhook_help: 'Paste this as the callback URL in your Meta app, with the verify token below.', docs: ['https://developers.facebook.com/docs/whatsapp/cloud-api/guides/set-up-webhooks', 'javascript:alert(1)'] });
+      await route.fulfill({ response: answer, json: body });
+    });
+    const inbox = (await owner.call<Record<string, unknown>>('GET', `/inboxes/${inboxId}`)).body;
+    await page.route(`**/api/v1/inboxes/${id}`, (route: Route) =>
+      route.fulfill({
+        json: { ...inbox, id, name: 'WhatsApp support', channel: 'whatsapp', provider_settings: { phone_number_id: '1065', verify_token: 'vt_9f2c1e' }, secrets_set: ['access_token'], inbound_webhook_url: `${server.url}/webhooks/whatsapp/in_demo`, connection: { status: 'unknown', error: null, part: null, checked_at: null } },
+      }),
+    );
+    await page.goto(`/settings/inboxes/${id}`);
+    await page.getByRole('heading', { name: 'WhatsApp (Meta) settings' }).waitFor();
+    expect(await page.getByLabel('Verify token').inputValue()).toBe('vt_9f2c1e');
+    expect(await page.getByLabel('Webhook URL').inputValue()).toBe(`${server.url}/webhooks/whatsapp/in_demo`);
+    await page.getByText('Paste this as the callback URL in your Meta app').waitFor();
+    await page.getByText('1065', { exact: true }).waitFor();
+    await page.getByText('Stored', { exact: true }).waitFor();
+    await page.getByText('Not checked yet', { exact: true }).waitFor();
+    // Only web addresses become links.
+    await page.getByRole('link', { name: /developers\.facebook\.com/ }).waitFor();
+    expect(await page.locator('a[href^="javascript:"]').count()).toBe(0);
+    await snap(page, 'messaging-17-generated-values');
+
+    // Its form asks for the typed fields only, the secret as stored.
+    await page.getByRole('button', { name: 'Edit settings' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit WhatsApp (Meta) inbox' });
+    expect(await edit.getByLabel('Phone number ID').inputValue()).toBe('1065');
+    expect(await edit.getByLabel('Access token').getAttribute('placeholder')).toBe('•••••••• stored');
+    expect(await edit.getByLabel('Verify token').count()).toBe(0);
+    await edit.getByLabel('Phone number ID').fill('+49 30');
+    await edit.getByRole('button', { name: 'Save inbox' }).click();
+    await edit.getByText('Is the number Meta shows').waitFor();
+    await snap(page, 'messaging-18-generated-edit');
     await close();
   });
 });

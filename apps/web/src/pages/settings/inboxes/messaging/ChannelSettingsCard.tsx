@@ -23,6 +23,8 @@ export function ChannelSettingsCard({ inbox, editable, onEdit }: { inbox: Inbox;
   const { info, query } = useChannel(inbox.channel);
   const queryClient = useQueryClient();
   const provider = info?.label ?? channelLabel(inbox.channel);
+  // Only web addresses become links.
+  const docs = (info?.docs ?? []).filter((url) => /^https?:\/\//i.test(url));
   return (
     <SettingsCard title={`${provider} settings`} description={editable ? 'How customers’ messages reach this inbox and how replies go out.' : 'Only admins can change an inbox.'}>
       {inbox.inbound_webhook_url && (
@@ -39,12 +41,12 @@ export function ChannelSettingsCard({ inbox, editable, onEdit }: { inbox: Inbox;
       )}
       {info && <GeneratedValues info={info} inbox={inbox} />}
       <SettingsList info={info} inbox={inbox} />
-      {info && info.docs.length > 0 && (
+      {docs.length > 0 && (
         <Stack gap={4}>
           <Text size="sm" fw={500}>
             {provider} documentation
           </Text>
-          {info.docs.map((url) => (
+          {docs.map((url) => (
             <Anchor key={url} href={url} target="_blank" rel="noopener noreferrer" size="sm" w="fit-content" style={{ overflowWrap: 'anywhere' }}>
               <Group gap={4} wrap="nowrap" component="span">
                 {docLabel(url)}
