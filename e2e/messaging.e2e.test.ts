@@ -34,6 +34,13 @@ async function snap(page: Page, name: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(dir, `${name}.png`) });
+  // And at phone width, then back.
+  const size = page.viewportSize();
+  if (!size) return;
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(dir, `${name}-phone.png`) });
+  await page.setViewportSize(size);
 }
 
 function releaseSends(): void {
