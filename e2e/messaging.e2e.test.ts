@@ -3,9 +3,9 @@
 // an admin sets up a Telegram inbox through the guided form built from GET /channels (the field's
 // own pattern check, the connection test in Telegram's words, the webhook Rapport registered), a
 // customer's message posted to that webhook appears live in the inbox, and the agent's reply goes
-// from "Sending…" to "Sent" once Telegram takes it. Reply windows (WhatsApp's 24 hours) are checked
-// with the browser's view of the conversation changed in flight: no WhatsApp adapter is on the
-// server yet, and the server refuses templates on Telegram.
+// from "Sending…" to "Sent" once Telegram takes it. Reply windows (WhatsApp's 24 hours) and a Meta
+// inbox's generated verify token are checked with the browser's view changed in flight
+// (page.route): this file runs no fake of Meta's API, and the server refuses templates on Telegram.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdir } from 'node:fs/promises';
@@ -223,14 +223,14 @@ describe('a Telegram inbox in the agent app', () => {
   it('a closed reply window says so and offers a template; a free-form reply refused anyway shows the server’s sentence', async () => {
     expect(conversationId).not.toBe('');
     const { page, close } = await signedIn();
-    // The server has no WhatsApp adapter yet: the browser is shown this Telegram conversation as a
+    // This file has no fake of Meta's API: the browser is shown this Telegram conversation as a
     // WhatsApp one whose window is `window`, and the sends are answered here as the server would.
     let window: { closes_at: string | null; open: boolean; template_required: boolean } = { closes_at: new Date(Date.now() - 3_600_000).toISOString(), open: false, template_required: true };
     const posts: Array<Record<string, unknown>> = [];
     await page.route(`**/api/v1/channels`, async (route: Route) => {
       const answer = await route.fetch();
       const body = (await answer.json()) as { data: Array<Record<string, unknown>> };
-      body.data.push({ channel: 'whatsapp', label: 'WhatsApp', fields: [], address_kind: 'phone', reply_window_hours: 24, webhook_help: '', docs: [] });
+      body.data = [...body.data.filter((c) => c.channel !== 'whatsapp'), { channel: 'whatsapp', label: 'WhatsApp', fields: [], address_kind: 'phone', reply_window_hours: 24, webhook_help: '', docs: [] }];
       await route.fulfill({ response: answer, json: body });
     });
     await page.route(`**/api/v1/conversations/${conversationId}`, async (route: Route) => {
@@ -369,7 +369,7 @@ describe('a Telegram inbox in the agent app', () => {
   });
 
   it('a provider’s generated value (Meta’s verify token) is shown to copy; its secrets only as stored', async () => {
-    // No Meta adapter is on the server yet: the browser is given a WhatsApp channel and inbox as the API describes them.
+    // No fake of Meta's API here: the browser is given a WhatsApp channel and inbox as the API describes them.
     const { page, close } = await signedIn();
     const id = '00000000-0000-4000-8000-0000000000aa';
     const fields = [
@@ -379,7 +379,8 @@ describe('a Telegram inbox in the agent app', () => {
     ];
     await page.route('**/api/v1/channels', async (route: Route) => {
       const answer = await route.fetch();
-      const body = (await answer.json()) as { data: unknown[] };
+      const body = (await answer.json()) as { data: Array<Record<string, unknown>> };
+      body.data = body.data.filter((c) => c.channel !== 'whatsapp');
       body.data.push({ channel: 'whatsapp', label: 'WhatsApp (Meta)', fields, address_kind: 'phone', reply_window_hours: 24, webhook_help: 'Paste this as the callback URL in your Meta app, with the verify token below.', docs: ['https://developers.facebook.com/docs/whatsapp/cloud-api/guides/set-up-webhooks', 'javascript:alert(1)'] });
       await route.fulfill({ response: answer, json: body });
     });
