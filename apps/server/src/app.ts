@@ -39,6 +39,7 @@ import { attachmentsRoutes } from './features/attachments/attachments.routes.js'
 import { formsRoutes } from './features/channels/forms/forms.routes.js';
 import { apiChannelRoutes } from './features/channels/api/api.routes.js';
 import { messagingRoutes } from './features/channels/messaging/messaging.routes.js';
+import { webhooksRoutes } from './features/webhooks/webhooks.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -123,6 +124,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   conversationsRoutes(app, ctx);
   apiChannelRoutes(app, ctx);
   messagingRoutes(app, ctx);
+  webhooksRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);

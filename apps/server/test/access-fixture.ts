@@ -18,6 +18,8 @@ export interface Fixture {
   email(): string;
   member(role: Role): Promise<Person>;
   team(): Promise<string>;
+  /** A webhook of workspace A with one failed delivery. */
+  webhook(): Promise<{ id: string; deliveryId: string }>;
   inbox(): Promise<string>;
   invitation(): Promise<{ id: string; token: string }>;
   agentOwnedToken(): Promise<string>;
@@ -74,6 +76,13 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
       const row = await a.insertInto('teams', { name: `Team ${randomUUID().slice(0, 8)}` }).returning('id').executeTakeFirstOrThrow();
       idsOfA.add(row.id);
       return row.id;
+    },
+    async webhook() {
+      const hook = await a.insertInto('webhooks', { url: 'https://hooks.a.example/rapport', events: ['message.created'], secret: t.ctx.box.seal('whsec_fixture') }).returning('id').executeTakeFirstOrThrow();
+      const delivery = await a.insertInto('webhook_deliveries', { webhook_id: hook.id, event: 'message.created', event_id: null, body: '{}', status: 'failed' }).returning('id').executeTakeFirstOrThrow();
+      idsOfA.add(hook.id);
+      idsOfA.add(delivery.id);
+      return { id: hook.id, deliveryId: delivery.id };
     },
     async inbox() {
       const row = await a.insertInto('inboxes', { name: `Inbox ${randomUUID().slice(0, 8)}`, channel: 'webchat' }).returning('id').executeTakeFirstOrThrow();

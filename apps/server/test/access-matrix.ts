@@ -124,6 +124,25 @@ export const accessMatrix: Record<string, RouteCase> = {
   'POST /api/v1/inboxes/:id/webhook-secret': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.apiInboxId }) },
   'DELETE /api/v1/inboxes/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.inbox() }) },
 
+  // —— outgoing webhooks (admins) ——
+  'GET /api/v1/webhooks/events': { expect: e(401, 200, 403, 403, 403, 200, 200) },
+  'GET /api/v1/webhooks': { expect: e(401, 200, 403, 403, 403, 200, 200) },
+  // A private target: refused after the role check, so nothing is created by the matrix.
+  'POST /api/v1/webhooks': { expect: e(401, 422, 403, 403, 403, 422, 422), body: () => ({ url: 'https://10.0.0.1/hook', events: ['message.created'] }) },
+  'GET /api/v1/webhooks/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: (await f.webhook()).id }) },
+  'PATCH /api/v1/webhooks/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: (await f.webhook()).id }), body: () => ({ description: 'Renamed' }) },
+  'DELETE /api/v1/webhooks/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: (await f.webhook()).id }) },
+  'POST /api/v1/webhooks/:id/secret': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: (await f.webhook()).id }) },
+  'GET /api/v1/webhooks/:id/deliveries': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: (await f.webhook()).id }) },
+  'POST /api/v1/webhooks/:id/deliveries/:delivery_id/redeliver': {
+    expect: e(401, 404, 403, 403, 403, 202, 202),
+    params: async (f) => {
+      const w = await f.webhook();
+      return { id: w.id, delivery_id: w.deliveryId };
+    },
+  },
+  'POST /api/v1/webhooks/:id/ping': { expect: e(401, 404, 403, 403, 403, 202, 202), params: async (f) => ({ id: (await f.webhook()).id }) },
+
   // —— contacts and conversations ——
   'GET /api/v1/contacts': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/contacts/:id': { expect: e(401, 404, 200, 200, 200, 200, 200), params: (f) => ({ id: f.a.contactId }) },

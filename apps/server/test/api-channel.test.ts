@@ -12,7 +12,7 @@ import { scoped } from '../src/core/db/tenant.js';
 import { postWebhook, webhookLimits } from '../src/features/channels/api/webhook-post.js';
 import { allowListOf, checkWebhookUrl, resolveTarget, WebhookTargetRefused } from '../src/features/channels/api/webhook-target.js';
 import { startChannelWorkers, type ChannelWorkers } from '../src/features/channels/workers.js';
-import { json, makeMember, makeWorkspace, sessionFor, startTestApp, tokenFor, type TestApp } from './helpers.js';
+import { json, makeMember, makeWorkspace, sessionFor, startTestApp, type TestApp, tokenFor, until } from './helpers.js';
 import { RECEIVER_SECRET_TEXT, startWebhookReceiver, verifySignature, type WebhookReceiver } from './support/webhook-receiver.js';
 
 // Short waits, so retries take a second or two: one retry, and a receiver that hangs is given up on after 0.4 s.
@@ -21,15 +21,6 @@ webhookLimits.timeoutMs = 400;
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' }) as unknown as FastifyBaseLogger;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 type Msg = { id: string; status: string; content: string; direction: string; delivery_error: string | null; author: { type: string; id: string } };
 type Started = { conversation: { id: string; channel: string; subject: string; status: string; inbox: { id: string }; contact: { id: string; name: string; email: string | null } }; message: Msg };
@@ -261,7 +252,7 @@ describe('API channel', () => {
     receiver.plan('bad400');
     const refused = await reply('Refused once');
     const failed = await settled(refused);
-    expect(failed).toMatchObject({ status: 'failed', delivery_error: expect.stringMatching(/refused this reply \(HTTP 400\)/) });
+    expect(failed).toMatchObject({ status: 'failed', delivery_error: expect.stringMatching(/refused this delivery \(HTTP 400\)/) });
     expect(receiver.deliveriesOf(refused.id)).toHaveLength(1);
     const shown = JSON.stringify([failed, await inboxNow()]);
     expect(shown).not.toContain(RECEIVER_SECRET_TEXT);

@@ -77,7 +77,7 @@ describe('rapport start', () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 90_000); // several processes, each starting Node and opening the database
 
   it('create-admin and create-token provision non-interactively; the token works', async () => {
     const dataDir = tempDataDir();
@@ -116,5 +116,5 @@ describe('rapport start', () => {
     } finally {
       await db.drop();
     }
-  });
+  }, 90_000); // several processes, each starting Node and opening the database
 });

@@ -11,7 +11,7 @@ import { startChannelWorkers, type ChannelWorkers } from '../src/features/channe
 import { ingestEmail } from '../src/features/channels/email/ingest.js';
 import { sendEmailReply } from '../src/features/channels/email/send.js';
 import { scoped } from '../src/core/db/tenant.js';
-import { json, makeWorkspace, sessionFor, startTestApp, type TestApp } from './helpers.js';
+import { json, makeWorkspace, sessionFor, startTestApp, type TestApp, until } from './helpers.js';
 import { startDovecot, type Dovecot } from './support/dovecot.js';
 import { startSink } from './support/smtp-sink.js';
 
@@ -19,15 +19,6 @@ const SUPPORT = 'support@shop.example';
 const IMAP_PASSWORD = 'imap-test-password';
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' }) as unknown as FastifyBaseLogger;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const mail = (o: { from: string; subject: string; id: string; body: string; inReplyTo?: string; extra?: string[] }) =>
   [
@@ -165,6 +156,15 @@ describe('email channel', () => {
     await dovecot.deliver(SUPPORT, mail({ from: 'Ana Customer <ana@customer.example>', subject: 'Another question', id: 'order-3@customer.example', body: 'Do you ship to Norway?' }));
     await until('a new conversation for a new subject', async () => (await conversationsOf()).find((c) => c.subject === 'Another question'));
   }, 90_000);
+
+  it('copies a reply to the people the customer copied in, never to our own address', async () => {
+    await dovecot.deliver(SUPPORT, mail({ from: 'Li Buyer <li@buyer.example>', subject: 'Invoice for PO 77', id: 'po-77@buyer.example', body: 'Please send the invoice.', extra: ['Cc: Accounts <accounts@buyer.example>, Shop Support <support@shop.example>, li@buyer.example'] }));
+    const conversation = await until('the copied email', async () => (await conversationsOf()).find((c) => c.subject === 'Invoice for PO 77'));
+    await api('POST', `/api/v1/conversations/${conversation.id}/messages`, { content: 'Attached is the invoice for PO 77.' });
+    const sent = await until('the reply with Cc', async () => sink.received.find((m) => m.text?.includes('invoice for PO 77')));
+    expect(sent.to && 'value' in sent.to ? sent.to.value.map((a) => a.address) : []).toEqual(['li@buyer.example']);
+    expect(sent.cc && 'value' in sent.cc ? sent.cc.value.map((a) => a.address) : []).toEqual(['accounts@buyer.example']);
+  }, 60_000);
 
   it('flags a sender that failed DMARC and keeps it out of the real customer’s conversations (SECURITY 14)', async () => {
     const conversation = (await conversationsOf()).find((c) => c.subject === 'Where is my order?')!;

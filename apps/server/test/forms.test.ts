@@ -2,10 +2,12 @@
  * Contact forms: the hosted page, a submission becoming a conversation answered by email with a
  * confirmation sent through the inbox's SMTP server, and the defences against robots and floods.
  */
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoped } from '../src/core/db/tenant.js';
+import { createLimiter } from '../src/core/rate-limit.js';
 import { startChannelWorkers, type ChannelWorkers } from '../src/features/channels/workers.js';
 import { json, makeWorkspace, sessionFor, startTestApp, type TestApp } from './helpers.js';
 import { startSink } from './support/smtp-sink.js';
@@ -38,7 +40,8 @@ describe('contact forms', () => {
   /** A stamp as the page would have given it `secondsAgo` ago. */
   const stamp = (secondsAgo: number) => {
     const at = String(Math.floor(Date.now() / 1000) - secondsAgo);
-    return `${at}.${t.ctx.box.sign('form', `${key}:${at}`)}`;
+    const nonce = randomBytes(9).toString('base64url');
+    return `${at}.${nonce}.${t.ctx.box.sign('form', `${key}:${at}:${nonce}`)}`;
   };
   const post = (fields: Record<string, string>, ip = '203.0.113.7') =>
     t.app.inject({ method: 'POST', url: `/forms/${key}`, remoteAddress: ip, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ stamp: stamp(30), ...fields }).toString() });
@@ -124,6 +127,29 @@ describe('contact forms', () => {
     expect(statuses[5]).toBe(429);
     const refused = await post({ name: 'Flood', email: 'victim@example.org', subject: 'Flood 9', message: 'x' }, '198.51.100.99');
     expect(refused.body).toContain('Too many messages from this address');
+  });
+
+  it('a script spread over many addresses and IPs is capped per form, and confirmations per workspace (SECURITY 18)', async () => {
+    const { formsPerInbox, formConfirmationsPerWorkspace } = t.ctx.limiters;
+    // The real caps are hundreds an hour; the same limiters with room for two, so the test stays short.
+    t.ctx.limiters.formsPerInbox = createLimiter(`test-form-inbox-${Date.now()}`, 3, 3600);
+    t.ctx.limiters.formConfirmationsPerWorkspace = createLimiter(`test-form-confirmation-${Date.now()}`, 2, 3600);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await post({ name: `Victim ${i}`, email: `victim${i}@spread.example`, subject: `Spread ${i}`, message: 'x' }, `192.0.2.${i}`)).statusCode);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      // Three conversations, two confirmations: the third is stored, and says why none went out.
+      const third = (await conversationsWith('Spread 2'))[0];
+      const [message] = await scoped(t.ctx.db, accountId).selectFrom('messages').select(['content_attributes']).where('conversation_id', '=', third.id).orderBy('seq').execute();
+      expect(message.content_attributes).toMatchObject({ confirmation_skipped: expect.stringContaining('none was sent') });
+      expect(await conversationsWith('Spread 3')).toHaveLength(0);
+      const spread = () => sink.received.map((m) => m.subject ?? '').filter((s) => s.startsWith('Re: Spread')).sort();
+      for (let i = 0; i < 150 && spread().length < 2; i++) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1000)); // time for a third, which must not come
+      expect(spread()).toEqual(['Re: Spread 0', 'Re: Spread 1']);
+    } finally {
+      Object.assign(t.ctx.limiters, { formsPerInbox, formConfirmationsPerWorkspace });
+    }
   });
 
   it('a switched-off form, or an unknown key, shows a page that says so', async () => {

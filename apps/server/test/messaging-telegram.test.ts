@@ -11,22 +11,13 @@ import { QUEUES } from '../src/core/jobs.js';
 import { scoped } from '../src/core/db/tenant.js';
 import { startChannelWorkers, type ChannelWorkers } from '../src/features/channels/workers.js';
 import { downloadMedia, MediaRefused } from '../src/features/channels/messaging/http.js';
-import { json, makeMember, makeWorkspace, sessionFor, startTestApp, type TestApp } from './helpers.js';
+import { json, makeMember, makeWorkspace, sessionFor, startTestApp, type TestApp, until } from './helpers.js';
 import { png } from './files.js';
 import { startFakeTelegram, type FakeTelegram } from './support/fake-telegram.js';
 
 QUEUES['messaging.send'] = { ...QUEUES['messaging.send'], retryLimit: 2, retryDelay: 1, retryBackoff: false };
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' }) as unknown as FastifyBaseLogger;
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 type InboxJson = { id: string; channel: string; inbound_webhook_url: string; provider_settings: Record<string, string>; secrets_set: string[]; connection: { status: string; error: string | null } };
 type Conv = { id: string; channel: string; status: string; subject: string; contact: { id: string; name: string }; reply_window: unknown };

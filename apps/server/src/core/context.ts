@@ -35,6 +35,8 @@ export interface AppContext {
     connectionTestsPerUser: Limiter;
     formsPerIp: Limiter;
     formsPerAddress: Limiter;
+    formsPerInbox: Limiter;
+    formConfirmationsPerWorkspace: Limiter;
   };
 }
 
@@ -60,6 +62,10 @@ export function createLimiters(config: Config, redis?: Redis): AppContext['limit
     // Contact forms: a person sends a few; a script aiming confirmations at victims is stopped here.
     formsPerIp: createLimiter(`${namespace}form-ip`, 10, 3600, redis),
     formsPerAddress: createLimiter(`${namespace}form-address`, 5, 3600, redis),
+    // …and a script spread over many addresses and IPs by these: a form takes at most this many an
+    // hour, and a workspace sends at most this many confirmations (auto-replies to unverified addresses).
+    formsPerInbox: createLimiter(`${namespace}form-inbox`, 300, 3600, redis),
+    formConfirmationsPerWorkspace: createLimiter(`${namespace}form-confirmation`, 100, 3600, redis),
   };
 }
 

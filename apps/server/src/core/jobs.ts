@@ -8,7 +8,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { DB } from './db/schema.js';
 
-export type JobName = 'email.send' | 'api.deliver' | 'messaging.send';
+export type JobName = 'email.send' | 'api.deliver' | 'messaging.send' | 'webhook.deliver';
 
 export interface JobOptions {
   /** A stable id (a uuid): sending the same id again adds nothing. */
@@ -57,6 +57,7 @@ export const QUEUES: Record<JobName, QueuePolicy> = {
   'email.send': { retryLimit: 6, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
   'api.deliver': { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
   'messaging.send': { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 90 },
+  'webhook.deliver': { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
 };
 
 const executor = (db: Kysely<DB> | Transaction<DB>) => ({

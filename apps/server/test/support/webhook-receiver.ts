@@ -9,6 +9,8 @@ import http from 'node:http';
 export type Answer = 'ok' | 'fail500' | 'bad400' | 'gone' | 'hang' | 'flood';
 
 export interface Received {
+  /** The path and query string the request was sent to. */
+  url: string;
   headers: http.IncomingHttpHeaders;
   raw: Buffer;
   at: number;
@@ -36,7 +38,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ headers: req.headers, raw: Buffer.concat(chunks), at: Date.now() });
+      received.push({ url: req.url ?? '/', headers: req.headers, raw: Buffer.concat(chunks), at: Date.now() });
       switch (planned.shift() ?? 'ok') {
         case 'ok':
           return res.writeHead(200, { 'content-type': 'text/plain' }).end('thanks');

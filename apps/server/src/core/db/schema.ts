@@ -231,6 +231,8 @@ export interface OutboxEventsTable {
   payload: ColumnType<Record<string, unknown>, string, never>;
   created_at: CreatedAt;
   published_at: NullableTimestamp;
+  /** Set (by a trigger) when the workspace has a webhook: the dispatcher has yet to read it. */
+  webhook_pending: Generated<boolean>;
 }
 
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';
@@ -310,6 +312,36 @@ export interface AttachmentBlobsTable {
 
 export type Availability = 'online' | 'away' | 'offline';
 
+export interface WebhooksTable {
+  id: Generated<string>;
+  account_id: string;
+  url: string;
+  description: Generated<string>;
+  events: ColumnType<string[], string[], string[]>;
+  /** Sealed with the secret box. */
+  secret: string;
+  enabled: Generated<boolean>;
+  disabled_reason: string | null;
+  failures: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  account_id: string;
+  webhook_id: string;
+  event: string;
+  event_id: ColumnType<number | null, number | string | null | undefined, number | null>;
+  body: string;
+  status: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  response_status: number | null;
+  error: string | null;
+  created_at: CreatedAt;
+  finished_at: NullableTimestamp;
+}
+
 export interface RapportMigrationsTable {
   id: string;
   applied_at: CreatedAt;
@@ -338,6 +370,8 @@ export interface DB {
   email_mailboxes: EmailMailboxesTable;
   external_messages: ExternalMessagesTable;
   api_idempotency_keys: ApiIdempotencyKeysTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   rapport_migrations: RapportMigrationsTable;
 }
 
@@ -361,6 +395,8 @@ export const tenantTables = [
   'email_mailboxes',
   'external_messages',
   'api_idempotency_keys',
+  'webhooks',
+  'webhook_deliveries',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];

@@ -24,7 +24,10 @@ export type AuditAction =
   | 'workspace.renamed'
   | 'inbox.identity_secret_rotated'
   | 'contact.merged'
-  | 'inbox.webhook_secret_rotated';
+  | 'inbox.webhook_secret_rotated'
+  | 'webhook.created'
+  | 'webhook.deleted'
+  | 'webhook.secret_rotated';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -3,7 +3,7 @@
  * quota), a message claiming the uploads of its author, and how an attachment is shown to agents
  * and to visitors. An upload is a handle that works only for whoever uploaded it, once.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../core/db/schema.js';
 import { scoped } from '../../core/db/tenant.js';
@@ -37,32 +37,70 @@ export interface NewUpload {
 }
 
 export async function storeUpload(db: Kysely<DB>, upload: NewUpload): Promise<AttachmentSummary> {
+  const checked = await checkUpload(upload);
+  const [stored] = await db.transaction().execute((trx) => storeUploads(trx, upload.accountId, upload.quotaBytes, [checked]));
+  if (stored instanceof AppError) throw stored;
+  return stored;
+}
+
+/** An upload with its content checked (what the bytes are, the name shown), ready to store. */
+export interface CheckedUpload extends NewUpload {
+  summary: Omit<AttachmentSummary, 'id'>;
+}
+
+/** Reads what the file is from its bytes (not from its name or the type its sender claims). */
+export async function checkUpload(upload: NewUpload): Promise<CheckedUpload> {
   const sniffed = await sniff(upload.bytes, upload.fileName);
   const fileName = displayName(upload.fileName, sniffed.contentType);
-  return db.transaction().execute(async (trx) => {
-    // One workspace's uploads queue here, so two at once cannot both squeeze under the quota.
-    await sql`select pg_advisory_xact_lock(hashtext(${`attachments:${upload.accountId}`}))`.execute(trx);
-    const ws = scoped(trx, upload.accountId);
-    const used = await ws.selectFrom('attachments').select((eb) => eb.fn.coalesce(eb.fn.sum<string>('byte_size'), sql<string>`0`).as('bytes')).executeTakeFirstOrThrow();
-    if (Number(used.bytes) + upload.bytes.length > upload.quotaBytes) throw new AppError('storage_quota_exceeded');
-    const row = await ws
-      .insertInto('attachments', {
+  return { ...upload, summary: { file_name: fileName, content_type: sniffed.contentType, byte_size: upload.bytes.length, width: sniffed.width, height: sniffed.height, inline: sniffed.inline } };
+}
+
+/**
+ * Stores checked uploads of one workspace inside `trx`, in order, against its quota: each answer
+ * is the stored file, or the quota error for a file that does not fit (the files after it may).
+ * The workspace's usage is read once for them all.
+ */
+export async function storeUploads(trx: Transaction<DB>, accountId: string, quotaBytes: number, uploads: CheckedUpload[]): Promise<Array<AttachmentSummary | AppError>> {
+  if (uploads.length === 0) return [];
+  // One workspace's uploads queue here, so two at once cannot both squeeze under the quota.
+  await sql`select pg_advisory_xact_lock(hashtext(${`attachments:${accountId}`}))`.execute(trx);
+  const ws = scoped(trx, accountId);
+  const used = await ws.selectFrom('attachments').select((eb) => eb.fn.coalesce(eb.fn.sum<string>('byte_size'), sql<string>`0`).as('bytes')).executeTakeFirstOrThrow();
+  let usage = Number(used.bytes);
+  const answers: Array<AttachmentSummary | AppError> = [];
+  const rows: Array<{ id: string; upload: CheckedUpload }> = [];
+  for (const upload of uploads) {
+    if (upload.accountId !== accountId) throw new Error('storeUploads: an upload of another workspace');
+    if (usage + upload.bytes.length > quotaBytes) {
+      answers.push(new AppError('storage_quota_exceeded'));
+      continue;
+    }
+    usage += upload.bytes.length;
+    const id = randomUUID();
+    rows.push({ id, upload });
+    answers.push({ id, ...upload.summary });
+  }
+  if (rows.length === 0) return answers;
+  await ws
+    .insertInto(
+      'attachments',
+      rows.map(({ id, upload }) => ({
+        id,
         inbox_id: upload.inboxId,
         conversation_id: upload.conversationId,
         uploaded_by_user_id: upload.uploader.type === 'user' ? upload.uploader.id : null,
         uploaded_by_contact_id: upload.uploader.type === 'contact' ? upload.uploader.id : null,
-        file_name: fileName,
-        content_type: sniffed.contentType,
+        file_name: upload.summary.file_name,
+        content_type: upload.summary.content_type,
         byte_size: upload.bytes.length,
-        width: sniffed.width,
-        height: sniffed.height,
+        width: upload.summary.width,
+        height: upload.summary.height,
         sha256: createHash('sha256').update(upload.bytes).digest('hex'),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await ws.insertInto('attachment_blobs', { attachment_id: row.id, data: upload.bytes }).execute();
-    return { id: row.id, file_name: fileName, content_type: sniffed.contentType, byte_size: upload.bytes.length, width: sniffed.width, height: sniffed.height, inline: sniffed.inline };
-  });
+      })),
+    )
+    .execute();
+  await ws.insertInto('attachment_blobs', rows.map(({ id, upload }) => ({ attachment_id: id, data: upload.bytes }))).execute();
+  return answers;
 }
 
 /**

@@ -70,7 +70,8 @@ export async function markReceipt(ctx: AppContext, accountId: string, messageId:
     if (current.status === 'read' || current.status === 'failed') return;
     return markDelivery(ctx, accountId, messageId, { status: 'failed', error: error ?? 'The provider could not deliver this reply.' });
   }
-  const from = current.status === 'failed' ? -1 : PROGRESS[current.status as keyof typeof PROGRESS];
+  // A failed reply moves again only on proof that it arrived: a late "sent" (callbacks cross) is older news than the failure.
+  const from = current.status === 'failed' ? PROGRESS.sent : PROGRESS[current.status as keyof typeof PROGRESS];
   if (PROGRESS[status] <= from) return;
   await ctx.db.transaction().execute(async (trx) => {
     const ws = scoped(trx, accountId);

@@ -1,6 +1,6 @@
 /**
  * What the channels run in the background on a node: the workers of their outbound queues (email
- * replies, API inbox webhooks, messaging providers), the IMAP fetcher and the SMTP receiver (each as configured). Started by `rapport start` after the
+ * replies, API inbox webhooks, messaging providers, event webhooks and their dispatcher), the IMAP fetcher and the SMTP receiver (each as configured). Started by `rapport start` after the
  * HTTP server, stopped before the database closes.
  */
 import type { FastifyBaseLogger } from 'fastify';
@@ -10,11 +10,14 @@ import { startSmtpReceiver, type SmtpReceiver } from './email/receiver.js';
 import { sendEmailReply } from './email/send.js';
 import { deliverApiReply } from './api/deliver.js';
 import { sendMessagingReply } from './messaging/send.js';
+import { deliverWebhook, type WebhookJob } from '../webhooks/deliver.js';
+import { startWebhookDispatch, type WebhookDispatcher } from '../webhooks/dispatch.js';
 import type { Delivery } from './deliveries.js';
 
 export interface ChannelWorkers {
   fetching: EmailFetching | undefined;
   receiver: SmtpReceiver | undefined;
+  webhooks: WebhookDispatcher;
   stop(): Promise<void>;
 }
 
@@ -22,6 +25,8 @@ export async function startChannelWorkers(ctx: AppContext, log: FastifyBaseLogge
   await ctx.jobs.work<Delivery>('email.send', (job) => sendEmailReply(ctx, job));
   await ctx.jobs.work<Delivery>('api.deliver', (job) => deliverApiReply(ctx, job));
   await ctx.jobs.work<Delivery>('messaging.send', (job) => sendMessagingReply(ctx, job));
+  await ctx.jobs.work<WebhookJob>('webhook.deliver', (job) => deliverWebhook(ctx, job));
+  const webhooks = startWebhookDispatch(ctx, log);
   const fetching = (options.fetch ?? ctx.config.emailFetch) ? startEmailFetching(ctx, log) : undefined;
   if (fetching) ctx.inboxChanged = () => fetching.refresh();
   const receiverAt = options.receiver ?? (ctx.config.smtpReceiverPort !== undefined ? { port: ctx.config.smtpReceiverPort, host: ctx.config.smtpReceiverHost } : false);
@@ -29,12 +34,15 @@ export async function startChannelWorkers(ctx: AppContext, log: FastifyBaseLogge
   return {
     fetching,
     receiver,
+    webhooks,
     async stop() {
+      await webhooks.stop();
       await receiver?.close();
       await fetching?.stop();
       await ctx.jobs.offWork('email.send');
       await ctx.jobs.offWork('api.deliver');
       await ctx.jobs.offWork('messaging.send');
+      await ctx.jobs.offWork('webhook.deliver');
     },
   };
 }

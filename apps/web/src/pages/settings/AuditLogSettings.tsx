@@ -33,6 +33,10 @@ const actionLabels: Record<string, string> = {
   'workspace.renamed': 'Renamed the workspace',
   'inbox.identity_secret_rotated': 'Generated a new identity secret for an inbox',
   'contact.merged': 'Merged two contacts into one',
+  'inbox.webhook_secret_rotated': 'Generated a new webhook secret for an API inbox',
+  'webhook.created': 'Added a webhook',
+  'webhook.deleted': 'Deleted a webhook',
+  'webhook.secret_rotated': 'Generated a new secret for a webhook',
 };
 
 function actionColor(action: string): string {

@@ -16,11 +16,11 @@ export const webhookLimits = { timeoutMs: 10_000, maxResponseBytes: 64 * 1024 };
 export type WebhookOutcome =
   | { kind: 'delivered'; status: number }
   /** 410 Gone: the receiver says this webhook no longer exists. */
-  | { kind: 'gone' }
+  | { kind: 'gone'; status: 410 }
   /** Not worth trying again: a refusal (4xx), a redirect, or a target that may not be reached. */
-  | { kind: 'refused'; reason: string; blocked?: boolean }
+  | { kind: 'refused'; reason: string; blocked?: boolean; status?: number }
   /** The receiver is down, slow or overloaded: try again later. */
-  | { kind: 'retry'; reason: string };
+  | { kind: 'retry'; reason: string; status?: number };
 
 /** `sha256=<hex>` of HMAC-SHA256(secret, `${id}.${timestamp}.${body}`), what X-Rapport-Signature carries. */
 export function signWebhook(secret: string, id: string, timestamp: number, body: string): string {
@@ -30,10 +30,10 @@ export function signWebhook(secret: string, id: string, timestamp: number, body:
 /** What an HTTP status means for the delivery. 408 and 429 say "later", so they are retried like 5xx. */
 function outcomeOf(status: number): WebhookOutcome {
   if (status >= 200 && status < 300) return { kind: 'delivered', status };
-  if (status === 410) return { kind: 'gone' };
-  if (status >= 300 && status < 400) return { kind: 'refused', reason: `The webhook receiver answered a redirect (HTTP ${status}), which Rapport does not follow; set the final URL.` };
-  if (status === 408 || status === 429 || status >= 500) return { kind: 'retry', reason: `The webhook receiver answered HTTP ${status}.` };
-  return { kind: 'refused', reason: `The webhook receiver refused this reply (HTTP ${status}).` };
+  if (status === 410) return { kind: 'gone', status };
+  if (status >= 300 && status < 400) return { kind: 'refused', status, reason: `The webhook receiver answered a redirect (HTTP ${status}), which Rapport does not follow; set the final URL.` };
+  if (status === 408 || status === 429 || status >= 500) return { kind: 'retry', status, reason: `The webhook receiver answered HTTP ${status}.` };
+  return { kind: 'refused', status, reason: `The webhook receiver refused this delivery (HTTP ${status}).` };
 }
 
 function describeError(err: NodeJS.ErrnoException, url: URL): string {
@@ -63,6 +63,8 @@ export interface WebhookRequest {
   body: string;
   allow: AllowList;
   resolve?: Resolver;
+  /** Sent as X-Rapport-Event (event subscriptions). */
+  event?: string;
 }
 
 export async function postWebhook(req: WebhookRequest): Promise<WebhookOutcome> {
@@ -86,6 +88,7 @@ export async function postWebhook(req: WebhookRequest): Promise<WebhookOutcome> 
     'x-rapport-delivery': req.id,
     'x-rapport-timestamp': String(timestamp),
     'x-rapport-signature': signWebhook(req.secret, req.id, timestamp, req.body),
+    ...(req.event ? { 'x-rapport-event': req.event } : {}),
   };
   const client = url.protocol === 'https:' ? https : http;
 

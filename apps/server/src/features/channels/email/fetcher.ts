@@ -14,7 +14,7 @@ import type { AppContext } from '../../../core/context.js';
 import { scoped, unscoped } from '../../../core/db/tenant.js';
 import { imapClient, serversOf, describeMailError, type ImapConfig } from './settings.js';
 import { setConnection } from '../connection.js';
-import { ingestEmail, keepAside, type EmailInbox } from './ingest.js';
+import { ingestEmails, keepAside, type EmailInbox } from './ingest.js';
 
 const LEASE_S = 60;
 const RENEW_MS = 20_000;
@@ -207,9 +207,20 @@ async function follow(ctx: AppContext, log: FastifyBaseLogger, client: ImapFlow,
   if (!signal.aborted) throw new Error('The IMAP server closed the connection.');
 }
 
-/** Imports every message after the stored UID, one at a time, storing the UID after each. */
+/** One FETCH brings at most this many messages, and this many bytes of them (all at least one). */
+export const FETCH_MESSAGES = 50;
+const FETCH_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Imports every message after the stored UID, a fetch at a time: the sources of a run of UIDs in
+ * one FETCH, ingested together (see ingestEmails), then the UID stored. The next run is fetched
+ * and handed over while the last is being stored, so its mail is parsed meanwhile. A message that
+ * could not be stored stops the import there: the UID stays before it, and the connection
+ * restarts to try again (the messages after it that were stored are dropped as duplicates then).
+ */
 async function importNew(ctx: AppContext, log: FastifyBaseLogger, client: ImapFlow, inbox: Row): Promise<void> {
   const ws = scoped(ctx.db, inbox.account_id);
+  const storeUid = (uid: number) => ws.updateTable('email_mailboxes').set({ last_uid: uid, updated_at: sql<Date>`now()` }).where('inbox_id', '=', inbox.id).execute();
   for (;;) {
     const { last_uid: last } = await ws.selectFrom('email_mailboxes').select('last_uid').where('inbox_id', '=', inbox.id).executeTakeFirstOrThrow();
     const pending: Array<{ uid: number; size: number }> = [];
@@ -217,18 +228,75 @@ async function importNew(ctx: AppContext, log: FastifyBaseLogger, client: ImapFl
     for await (const m of client.fetch(`${last + 1}:*`, { uid: true, size: true }, { uid: true })) if (m.uid > last) pending.push({ uid: m.uid, size: m.size ?? 0 });
     if (!pending.length) return;
     pending.sort((a, b) => a.uid - b.uid);
-    for (const { uid, size } of pending.slice(0, 200)) {
-      if (size > ctx.config.emailMaxBytes) {
-        const head = await client.fetchOne(String(uid), { uid: true, headers: true }, { uid: true });
-        await keepAside(ctx, inbox, head ? head.headers ?? Buffer.alloc(0) : Buffer.alloc(0), `The email is ${Math.round(size / 1048576)} MB; at most ${Math.round(ctx.config.emailMaxBytes / 1048576)} MB are accepted (EMAIL_MAX_MB).`, false);
-      } else {
-        const message = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-        if (message && message.source) {
-          const result = await ingestEmail(ctx, inbox, message.source);
-          log.debug({ inbox: inbox.id, uid, outcome: result.outcome }, 'email: fetched');
-        }
+    const runs = runsOf(pending.slice(0, 200), ctx.config.emailMaxBytes);
+    // IMAP commands one after the other; each run's storing may overlap the next one's FETCH.
+    let imap: Promise<unknown> = Promise.resolve();
+    const begin = (run: number[]) => {
+      const fetched = imap.then(() => fetchRun(ctx, client, inbox, run, pending));
+      imap = fetched.catch(() => {});
+      return fetched.then(async ({ present, sources }) => ({ present, answers: await ingestEmails(ctx, inbox, sources) }));
+    };
+    let next = begin(runs[0]);
+    for (const [k, run] of runs.entries()) {
+      const current = next;
+      if (k + 1 < runs.length) next = begin(runs[k + 1]);
+      // Should this run fail, the next one still ends (what it stored is found as duplicates later).
+      const abandon = () => {
+        if (k + 1 < runs.length) next.catch(() => {});
+      };
+      let imported;
+      try {
+        imported = await current;
+      } catch (err) {
+        abandon();
+        throw err;
       }
-      await ws.updateTable('email_mailboxes').set({ last_uid: uid, updated_at: sql<Date>`now()` }).where('inbox_id', '=', inbox.id).execute();
+      for (const [i, answer] of imported.answers.entries()) {
+        log.debug({ inbox: inbox.id, uid: imported.present[i], outcome: answer.outcome }, 'email: fetched');
+        if (answer.outcome !== 'failed') continue;
+        const before = run.indexOf(imported.present[i]) - 1;
+        if (before >= 0) await storeUid(run[before]);
+        abandon();
+        throw answer.error;
+      }
+      await storeUid(run[run.length - 1]);
     }
   }
+}
+
+/** UIDs in runs of one FETCH each; a message over the size limit is a run of its own. */
+function runsOf(pending: Array<{ uid: number; size: number }>, maxBytes: number): number[][] {
+  const runs: number[][] = [];
+  let bytes = 0;
+  for (const { uid, size } of pending) {
+    const last = runs[runs.length - 1];
+    const big = size > maxBytes;
+    const lastBig = last && pending.find((p) => p.uid === last[0])!.size > maxBytes;
+    if (!last || big || lastBig || last.length >= FETCH_MESSAGES || bytes + size > FETCH_BYTES) {
+      runs.push([uid]);
+      bytes = size;
+    } else {
+      last.push(uid);
+      bytes += size;
+    }
+  }
+  return runs;
+}
+
+/**
+ * The sources of one run. A message over the size limit is not fetched whole: it is kept aside
+ * with its header only, and has no source to ingest.
+ */
+async function fetchRun(ctx: AppContext, client: ImapFlow, inbox: Row, run: number[], pending: Array<{ uid: number; size: number }>): Promise<{ present: number[]; sources: Buffer[] }> {
+  const size = pending.find((p) => p.uid === run[0])!.size;
+  if (size > ctx.config.emailMaxBytes) {
+    const head = await client.fetchOne(String(run[0]), { uid: true, headers: true }, { uid: true });
+    await keepAside(ctx, inbox, head ? head.headers ?? Buffer.alloc(0) : Buffer.alloc(0), `The email is ${Math.round(size / 1048576)} MB; at most ${Math.round(ctx.config.emailMaxBytes / 1048576)} MB are accepted (EMAIL_MAX_MB).`, false);
+    return { present: [], sources: [] };
+  }
+  const sources = new Map<number, Buffer>();
+  for await (const m of client.fetch(run.join(','), { uid: true, source: true }, { uid: true })) if (m.source) sources.set(m.uid, m.source);
+  // A message gone from the server meanwhile has nothing to import.
+  const present = run.filter((u) => sources.has(u));
+  return { present, sources: present.map((u) => sources.get(u)!) };
 }

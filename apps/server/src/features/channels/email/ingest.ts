@@ -6,16 +6,18 @@
  * part in it, and stored with its files. A bounce marks the reply it bounces as failed.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../../core/db/schema.js';
 import type { AppContext } from '../../../core/context.js';
 import { scoped } from '../../../core/db/tenant.js';
 import { AppError } from '../../../core/errors.js';
-import { insertMessage } from '../../conversations/commands/post-message.js';
+import { insertMessage, insertMessages } from '../../conversations/commands/post-message.js';
 import type { StoredEmail } from '../../conversations/conversations.presenter.js';
-import { agentUrl, storeUpload } from '../../attachments/attachments.js';
+import { agentUrl, checkUpload, MAX_PER_MESSAGE, storeUploads, type AttachmentSummary, type CheckedUpload } from '../../attachments/attachments.js';
 import { markDelivery } from '../deliveries.js';
 import { headerText } from './addresses.js';
-import { EmailQuarantined, parseEmail, type ParsedEmail } from './parse.js';
+import { EmailQuarantined, type ParsedEmail } from './parse.js';
+import { emailParsePool } from './parse-pool.js';
 
 export interface EmailInbox {
   id: string;
@@ -39,66 +41,304 @@ const UNIQUE_VIOLATION = '23505';
 const hashed = (raw: Buffer | string) => `sha256:${createHash('sha256').update(raw).digest('hex')}`;
 const keyOf = (id: string) => (id.length > MAX_ID ? hashed(id) : id);
 
+/** A message of a batch that could not be stored (the others were): the error, for the caller to try it again. */
+export interface IngestFailure {
+  outcome: 'failed';
+  error: unknown;
+}
+export type IngestAnswer = IngestResult | IngestFailure;
+
+/** At most this many messages are written in one transaction. */
+const CHUNK_MAX = 50;
+
+/** Ingests one email (the SMTP receiver's case): a batch of one. */
 export async function ingestEmail(ctx: AppContext, inbox: EmailInbox, raw: Buffer): Promise<IngestResult> {
-  let parsed: ParsedEmail;
-  try {
-    parsed = await parseEmail(raw, { maxBytes: ctx.config.emailMaxBytes });
-  } catch (err) {
-    if (!(err instanceof EmailQuarantined)) throw err;
-    return keepAside(ctx, inbox, raw, err.reason, raw.length <= ctx.config.emailMaxBytes);
+  const [answer] = await ingestEmails(ctx, inbox, [raw]);
+  if (answer.outcome === 'failed') throw answer.error;
+  return answer;
+}
+
+/**
+ * Ingests the emails of one fetch, in order, answering one result each. They are parsed on the
+ * parse threads while those parsed before them are written; whatever is parsed when the writer
+ * is free goes in its next transaction, together (one statement per kind of row, not one per
+ * message). A message that fails is answered as failed and does not stop the others: nothing of
+ * it is kept, and the rest are stored.
+ */
+export async function ingestEmails(ctx: AppContext, inbox: EmailInbox, raws: Buffer[]): Promise<IngestAnswer[]> {
+  const pool = emailParsePool();
+  // Parsing starts at once; writing waits for the inbox's earlier calls, whose mail this may answer.
+  const before = writing.get(inbox.id) ?? Promise.resolve();
+  const done: Array<Parsed | undefined> = [];
+  const parses = raws.map((raw, i) =>
+    pool.parse(raw, { maxBytes: ctx.config.emailMaxBytes }).then(
+      (parsed) => (done[i] = { raw, parsed }),
+      (error: unknown) => (done[i] = { raw, error }),
+    ),
+  );
+  const mine = before.then(() => writeInOrder(ctx, inbox, parses, done));
+  const settled = mine.then(
+    () => {},
+    () => {},
+  );
+  writing.set(inbox.id, settled);
+  void settled.then(() => writing.get(inbox.id) === settled && writing.delete(inbox.id));
+  return mine;
+}
+
+/**
+ * Each inbox's writes, one call after the other: a caller may hand over its next fetch before the
+ * last is stored (its mail is then parsed meanwhile), and a reply in it may name mail of the last.
+ */
+const writing = new Map<string, Promise<void>>();
+
+async function writeInOrder(ctx: AppContext, inbox: EmailInbox, parses: Array<Promise<Parsed>>, done: Array<Parsed | undefined>): Promise<IngestAnswer[]> {
+  const answers: IngestAnswer[] = [];
+  for (let at = 0; at < parses.length; ) {
+    await parses[at];
+    // Let in the answers that came meanwhile (a write may never yield to the event loop) before taking what is parsed.
+    await new Promise((resolve) => setImmediate(resolve));
+    let end = at + 1;
+    while (end < parses.length && end - at < CHUNK_MAX && done[end]) end++;
+    answers.push(...(await ingestParsed(ctx, inbox, done.slice(at, end) as Parsed[])));
+    at = end;
   }
-  const externalId = parsed.messageId ? keyOf(parsed.messageId) : hashed(raw);
+  return answers;
+}
+
+type Parsed = { raw: Buffer; parsed: ParsedEmail; error?: undefined } | { raw: Buffer; parsed?: undefined; error: unknown };
+
+/** An ordinary customer email of a batch, as it will be written. */
+interface Planned {
+  index: number;
+  raw: Buffer;
+  parsed: ParsedEmail;
+  externalId: string;
+  sender: string;
+  contactId: string;
+  /** The conversation it joins, or the one it opens (its id made here). */
+  conversation: { id: string; inbox_id: string; created: boolean; participants: string[] };
+  /** The files to store, checked, with the Content-ID of each. */
+  files: CheckedUpload[];
+  contentIds: Array<string | null>;
+  /** Files named in the email's record only, with the reason. */
+  blocked: StoredFiles['blocked'];
+}
+
+async function ingestParsed(ctx: AppContext, inbox: EmailInbox, emails: Parsed[]): Promise<IngestAnswer[]> {
+  const answers: IngestAnswer[] = new Array(emails.length);
   const ws = scoped(ctx.db, inbox.account_id);
-  const seen = await ws.selectFrom('external_messages').select('conversation_id').where('inbox_id', '=', inbox.id).where('external_id', '=', externalId).executeTakeFirst();
-  if (seen) return { outcome: 'duplicate', conversationId: seen.conversation_id };
-
-  if (parsed.automated?.kind === 'bounce') {
-    const bounced = await bounce(ctx, inbox, parsed);
-    if (bounced) return bounced;
-  }
-  const sender = parsed.from?.address ?? parsed.replyTo[0]?.address;
-  if (!sender) return keepAside(ctx, inbox, raw, 'The email has no sender address (From).', true);
-  // Our own mail coming back (a loop through a forwarding rule): never a customer message.
-  if (inbox.email_address && sender === inbox.email_address) return { outcome: 'ignored' };
-
-  const contactId = await contactFor(ctx, inbox.account_id, sender, parsed.from?.name ?? '');
-  const conversation = await threadFor(ctx, inbox, parsed, sender, contactId);
-  const { ids: attachmentIds, blocked, cids } = await storeFiles(ctx, inbox, contactId, parsed);
-  const email = storedEmail(parsed, blocked, cids);
-  const content = (parsed.visibleText.trim() || parsed.text.trim()).slice(0, MAX_TEXT);
-
-  try {
-    const result = await ctx.db.transaction().execute(async (trx) => {
-      const tws = scoped(trx, inbox.account_id);
-      let conversationId = conversation;
-      if (!conversationId) {
-        const participants = [...new Set([sender, ...parsed.cc.map((a) => a.address), ...parsed.to.map((a) => a.address)])].filter((a) => a && a !== inbox.email_address).slice(0, 50);
-        const created = await tws
-          .insertInto('conversations', { inbox_id: inbox.id, contact_id: contactId, subject: headerText(parsed.subject, 200) || '(no subject)', participants })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        conversationId = created.id;
+  const keys = emails.map((e) => (e.parsed ? (e.parsed.messageId ? keyOf(e.parsed.messageId) : hashed(e.raw)) : null));
+  const wanted = [...new Set(keys.filter((k): k is string => k !== null))];
+  const seen = new Map(
+    wanted.length ? (await ws.selectFrom('external_messages').select(['external_id', 'conversation_id']).where('inbox_id', '=', inbox.id).where('external_id', 'in', wanted).execute()).map((r) => [r.external_id, r.conversation_id]) : [],
+  );
+  // What is left once duplicates, bounces and mail that is not a customer's are answered.
+  const mail: Array<Omit<Planned, 'contactId' | 'conversation' | 'files' | 'contentIds' | 'blocked'>> = [];
+  /** A second copy of a Message-ID within the batch: answered as the first is. */
+  const copies = new Map<number, number>();
+  const firstOf = new Map<string, number>();
+  for (const [index, email] of emails.entries()) {
+    try {
+      if (!email.parsed) {
+        if (!(email.error instanceof EmailQuarantined)) throw email.error;
+        answers[index] = await keepAside(ctx, inbox, email.raw, email.error.reason, email.raw.length <= ctx.config.emailMaxBytes);
+        continue;
       }
-      const message = await insertMessage(trx, inbox.account_id, {
-        conversationId,
-        content,
-        author: { type: 'contact', id: contactId },
-        attachmentIds,
-        contentAttributes: { email, external_id: externalId },
-      });
-      // The unique key refuses a copy that arrived at the same instant (another node, a second fetch).
-      await tws.insertInto('external_messages', { inbox_id: inbox.id, external_id: externalId, conversation_id: conversationId, message_id: message.id, direction: 'incoming' }).execute();
-      return { outcome: (conversation ? 'appended' : 'created') as IngestOutcome, conversationId, messageId: message.id };
-    });
-    ctx.outbox.kick();
-    return result;
+      const { parsed, raw } = email;
+      const externalId = keys[index]!;
+      const stored = seen.get(externalId);
+      if (stored) {
+        answers[index] = { outcome: 'duplicate', conversationId: stored };
+        continue;
+      }
+      if (firstOf.has(externalId)) {
+        copies.set(index, firstOf.get(externalId)!);
+        continue;
+      }
+      firstOf.set(externalId, index);
+      if (parsed.automated?.kind === 'bounce') {
+        const bounced = await bounce(ctx, inbox, parsed);
+        if (bounced) {
+          answers[index] = bounced;
+          continue;
+        }
+      }
+      const sender = parsed.from?.address ?? parsed.replyTo[0]?.address;
+      if (!sender) answers[index] = await keepAside(ctx, inbox, raw, 'The email has no sender address (From).', true);
+      // Our own mail coming back (a loop through a forwarding rule): never a customer message.
+      else if (inbox.email_address && sender === inbox.email_address) answers[index] = { outcome: 'ignored' };
+      else mail.push({ index, raw, parsed, externalId, sender });
+    } catch (error) {
+      answers[index] = { outcome: 'failed', error };
+    }
+  }
+
+  if (mail.length) {
+    const contacts = await contactsFor(
+      ctx,
+      inbox.account_id,
+      mail.map((m) => ({ address: m.sender, name: m.parsed.from?.name ?? '' })),
+    );
+    const planned = await planThreads(ctx, inbox, mail.map((m) => ({ ...m, contactId: contacts.byAddress.get(m.sender)! })));
+    const ready: Planned[] = [];
+    for (const p of planned) {
+      if ('error' in p) answers[p.index] = { outcome: 'failed', error: p.error };
+      else ready.push(p);
+    }
+    for (const [index, answer] of await writeMail(ctx, inbox, ready, contacts, emails)) answers[index] = answer;
+  }
+  for (const [copy, first] of copies) {
+    const answer = answers[first];
+    answers[copy] = answer.outcome === 'failed' ? answer : { outcome: 'duplicate', conversationId: answer.conversationId };
+  }
+  return answers;
+}
+
+/**
+ * The conversation of each email, in order: by In-Reply-To/References, one that holds a message
+ * it names, and only if the sender takes part in it (its customer or someone copied in). A
+ * stranger who knows or guesses the ids gets a new conversation instead: nothing is appended to
+ * someone else's thread, nothing of it is shown to them. A new subject is a new conversation.
+ * The messages of the batch count as stored ones: a reply to the mail before it in the same fetch
+ * joins that mail's conversation.
+ */
+async function planThreads(ctx: AppContext, inbox: EmailInbox, mail: Array<Omit<Planned, 'conversation' | 'files' | 'contentIds' | 'blocked'>>): Promise<Array<Planned | { index: number; error: unknown }>> {
+  const ws = scoped(ctx.db, inbox.account_id);
+  const refsOf = (parsed: ParsedEmail) =>
+    // A sender the receiving server could not authenticate (failed DMARC) may be forging the From
+    // of a customer: it never joins that customer's conversations.
+    parsed.authentication.suspicious ? [] : [...parsed.inReplyTo, ...[...parsed.references].reverse()].map(keyOf).slice(0, THREAD_IDS);
+  const refs = [...new Set(mail.flatMap((m) => refsOf(m.parsed)))];
+  type Thread = { id: string; inbox_id: string; contact_id: string; participants: string[]; created: boolean };
+  const threads = new Map<string, Thread>();
+  if (refs.length) {
+    const found = await ws
+      .selectFrom('external_messages')
+      .innerJoin('conversations as c', (j) => j.onRef('c.id', '=', 'external_messages.conversation_id').onRef('c.account_id', '=', 'external_messages.account_id'))
+      .select(['c.id', 'c.inbox_id', 'c.contact_id', 'c.participants', 'external_messages.external_id'])
+      .where('external_messages.inbox_id', '=', inbox.id)
+      .where('external_messages.external_id', 'in', refs)
+      .execute();
+    for (const f of found) threads.set(f.external_id, { id: f.id, inbox_id: f.inbox_id, contact_id: f.contact_id, participants: f.participants, created: false });
+  }
+  /** The conversations this batch opens, the latest per contact. */
+  const opened = new Map<string, Thread>();
+  const out: Array<Planned | { index: number; error: unknown }> = [];
+  for (const m of mail) {
+    try {
+      // The most direct reference first (In-Reply-To, then the newest of References).
+      let thread = refsOf(m.parsed)
+        .map((id) => threads.get(id))
+        .find((c) => c !== undefined && (c.contact_id === m.contactId || c.participants.includes(m.sender)));
+      thread ??= await overCap(ctx, inbox, m.sender, m.contactId, opened);
+      if (!thread) {
+        const participants = [...new Set([m.sender, ...m.parsed.cc.map((a) => a.address), ...m.parsed.to.map((a) => a.address)])].filter((a) => a && a !== inbox.email_address).slice(0, 50);
+        thread = { id: randomUUID(), inbox_id: inbox.id, contact_id: m.contactId, participants, created: true };
+        opened.set(m.contactId, thread);
+      }
+      // Later mail of the batch may name this one.
+      threads.set(m.externalId, { ...thread, created: false });
+      out.push({ ...m, conversation: { id: thread.id, inbox_id: thread.inbox_id, created: thread.created, participants: thread.participants }, ...(await checkFiles(ctx, inbox, m.contactId, m.parsed)) });
+    } catch (error) {
+      out.push({ index: m.index, error });
+    }
+  }
+  return out;
+}
+
+/**
+ * Scripted mail from one address: past the cap on new conversations, it joins that sender's
+ * latest conversation instead of opening more (nothing is dropped; agents see one growing
+ * thread, not a flood). Undefined while the sender is under the cap (or has no conversation).
+ */
+async function overCap<T extends { id: string }>(ctx: AppContext, inbox: EmailInbox, sender: string, contactId: string, opened: Map<string, T>) {
+  try {
+    await ctx.limiters.newEmailConversationsPerSender.hit(`${inbox.id}:${sender}`);
+    return undefined;
   } catch (err) {
-    if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-    // The other copy won: its files are the ones kept.
-    if (attachmentIds.length) await ws.deleteFrom('attachments').where('id', 'in', attachmentIds).where('message_id', 'is', null).execute();
-    const winner = await ws.selectFrom('external_messages').select('conversation_id').where('inbox_id', '=', inbox.id).where('external_id', '=', externalId).executeTakeFirst();
-    if (!winner) throw err;
-    return { outcome: 'duplicate', conversationId: winner.conversation_id };
+    if (!(err instanceof AppError) || err.code !== 'rate_limited') throw err;
+    const mine = opened.get(contactId);
+    if (mine) return { ...mine, created: false };
+    const latest = await scoped(ctx.db, inbox.account_id)
+      .selectFrom('conversations')
+      .select(['id', 'inbox_id', 'contact_id', 'participants'])
+      .where('inbox_id', '=', inbox.id)
+      .where('contact_id', '=', contactId)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return latest ? { ...latest, created: false } : undefined;
+  }
+}
+
+/**
+ * Writes the planned mail in one transaction: the contacts its senders are new with, their
+ * files, the conversations they open, the
+ * messages (see insertMessages), and their Message-IDs; their events are published after the
+ * commit. When the transaction fails (a copy stored at the same instant elsewhere, one message
+ * that cannot be written), nothing of it is kept and each email is tried alone, so one does not
+ * cost the others.
+ */
+async function writeMail(ctx: AppContext, inbox: EmailInbox, planned: Planned[], contacts: BatchContacts, emails: Parsed[]): Promise<Map<number, IngestAnswer>> {
+  const answers = new Map<number, IngestAnswer>();
+  if (!planned.length) return answers;
+  try {
+    const { messages, events } = await ctx.db.transaction().execute(async (trx) => {
+      const tws = scoped(trx, inbox.account_id);
+      // Only the senders of mail written here: a mail that failed leaves nothing behind.
+      const senders = new Set(planned.map((p) => p.contactId));
+      await writeContacts(trx, inbox.account_id, { byAddress: contacts.byAddress, fresh: contacts.fresh.filter((c) => senders.has(c.id)), identities: contacts.identities.filter((i) => senders.has(i.contact_id)) });
+      const stored = await storeUploads(trx, inbox.account_id, ctx.config.storageQuotaBytes, planned.flatMap((p) => p.files));
+      const opened = planned.filter((p) => p.conversation.created);
+      if (opened.length) {
+        await tws
+          .insertInto(
+            'conversations',
+            opened.map((p) => ({ id: p.conversation.id, inbox_id: inbox.id, contact_id: p.contactId, subject: headerText(p.parsed.subject, 200) || '(no subject)', participants: p.conversation.participants })),
+          )
+          .execute();
+      }
+      let next = 0;
+      const inputs = planned.map((p) => {
+        const files = filesOf(p, stored.slice(next, (next += p.files.length)));
+        return {
+          conversationId: p.conversation.id,
+          content: (p.parsed.visibleText.trim() || p.parsed.text.trim()).slice(0, MAX_TEXT),
+          author: { type: 'contact' as const, id: p.contactId },
+          attachmentIds: files.ids,
+          contentAttributes: { email: storedEmail(p.parsed, files.blocked, files.cids), external_id: p.externalId },
+        };
+      });
+      const written = await insertMessages(trx, inbox.account_id, inputs, new Map(planned.map((p) => [p.conversation.id, p.conversation])));
+      // The unique key refuses a copy that arrived at the same instant (another node, a second fetch).
+      await tws
+        .insertInto(
+          'external_messages',
+          planned.map((p, i) => ({ inbox_id: inbox.id, external_id: p.externalId, conversation_id: p.conversation.id, message_id: written.messages[i].id, direction: 'incoming' as const })),
+        )
+        .execute();
+      return written;
+    });
+    void ctx.outbox.publishClaimed(events);
+    for (const [i, p] of planned.entries()) answers.set(p.index, { outcome: p.conversation.created ? 'created' : 'appended', conversationId: p.conversation.id, messageId: messages[i].id });
+    return answers;
+  } catch (err) {
+    if (planned.length > 1) {
+      // Each again from the start, alone, against what is stored now.
+      for (const p of planned) {
+        const [answer] = await ingestParsed(ctx, inbox, [emails[p.index]]);
+        answers.set(p.index, answer);
+      }
+      return answers;
+    }
+    const [p] = planned;
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
+      // The other copy won.
+      const winner = await scoped(ctx.db, inbox.account_id).selectFrom('external_messages').select('conversation_id').where('inbox_id', '=', inbox.id).where('external_id', '=', p.externalId).executeTakeFirst();
+      if (winner) return answers.set(p.index, { outcome: 'duplicate', conversationId: winner.conversation_id });
+    }
+    return answers.set(p.index, { outcome: 'failed', error: err });
   }
 }
 
@@ -132,40 +372,51 @@ export async function contactFor(ctx: AppContext, accountId: string, address: st
   }
 }
 
+/** The contacts of a batch's senders; those first met are made in the batch's transaction. */
+interface BatchContacts {
+  byAddress: Map<string, string>;
+  /** New contacts to make, ids chosen here. */
+  fresh: Array<{ id: string; name: string; email: string }>;
+  /** Addresses that become email identities (of a fresh contact, or of one listed with the address). */
+  identities: Array<{ contact_id: string; value: string }>;
+}
+
 /**
- * The conversation a reply belongs to: one that holds a message the email names in In-Reply-To or
- * References, and only if the sender takes part in it (its customer or someone copied in). A
- * stranger who knows or guesses the ids gets a new conversation instead: nothing is appended to
- * someone else's thread, nothing of it is shown to them. A new subject is a new conversation.
+ * The contact of each sender (see contactFor), read for the whole batch in two queries; what is
+ * new is written with the batch's messages (writeMail), so a batch makes one commit, not two.
+ * Should another node make one of these identities meanwhile, the unique key refuses the batch
+ * and each email is tried alone, which then finds it.
  */
-async function threadFor(ctx: AppContext, inbox: EmailInbox, parsed: ParsedEmail, sender: string, contactId: string): Promise<string | null> {
-  const ws = scoped(ctx.db, inbox.account_id);
-  const ids = [...parsed.inReplyTo, ...[...parsed.references].reverse()].map(keyOf).slice(0, THREAD_IDS);
-  // A sender the receiving server could not authenticate (failed DMARC) may be forging the From
-  // of a customer: it never joins that customer's conversations.
-  if (ids.length && !parsed.authentication.suspicious) {
-    const found = await ws
-      .selectFrom('external_messages')
-      .innerJoin('conversations as c', (j) => j.onRef('c.id', '=', 'external_messages.conversation_id').onRef('c.account_id', '=', 'external_messages.account_id'))
-      .select(['c.id', 'c.contact_id', 'c.participants', 'external_messages.external_id'])
-      .where('external_messages.inbox_id', '=', inbox.id)
-      .where('external_messages.external_id', 'in', ids)
-      .execute();
-    // The most direct reference first (In-Reply-To, then the newest of References).
-    found.sort((a, b) => ids.indexOf(a.external_id) - ids.indexOf(b.external_id));
-    const own = found.find((c) => c.contact_id === contactId || c.participants.includes(sender));
-    if (own) return own.id;
+async function contactsFor(ctx: AppContext, accountId: string, people: Array<{ address: string; name: string }>): Promise<BatchContacts> {
+  const ws = scoped(ctx.db, accountId);
+  const names = new Map<string, string>();
+  for (const p of people) if (!names.has(p.address)) names.set(p.address, p.name);
+  const addresses = [...names.keys()];
+  const found = await ws.selectFrom('contact_identities').select(['contact_id', 'value']).where('kind', '=', 'email').where('value', 'in', addresses).where('inbox_id', 'is', null).execute();
+  const out: BatchContacts = { byAddress: new Map(found.map((r) => [r.value, r.contact_id])), fresh: [], identities: [] };
+  const missing = addresses.filter((a) => !out.byAddress.has(a));
+  if (!missing.length) return out;
+  // Contacts an agent (or a verified sign-in) gave these addresses, that have no email identity yet.
+  const listed = await ws.selectFrom('contacts').select(['id', sql<string>`lower(email)`.as('address')]).where(sql`lower(email)`, 'in', missing).orderBy('created_at').execute();
+  for (const r of listed) if (!out.byAddress.has(r.address)) out.byAddress.set(r.address, r.id);
+  for (const address of missing) {
+    let id = out.byAddress.get(address);
+    if (!id) {
+      id = randomUUID();
+      out.fresh.push({ id, name: headerText(names.get(address) ?? '', 120) || address.split('@')[0], email: address });
+      out.byAddress.set(address, id);
+    }
+    out.identities.push({ contact_id: id, value: address });
   }
-  // Scripted mail from one address: past the cap, it joins that sender's latest conversation
-  // instead of opening more (nothing is dropped; agents see one growing thread, not a flood).
-  try {
-    await ctx.limiters.newEmailConversationsPerSender.hit(`${inbox.id}:${sender}`);
-    return null;
-  } catch (err) {
-    if (!(err instanceof AppError) || err.code !== 'rate_limited') throw err;
-    const latest = await ws.selectFrom('conversations').select('id').where('inbox_id', '=', inbox.id).where('contact_id', '=', contactId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
-    return latest?.id ?? null;
-  }
+  return out;
+}
+
+/** Writes the contacts and identities a batch's senders are new with (see contactsFor). */
+async function writeContacts(trx: Transaction<DB>, accountId: string, contacts: BatchContacts): Promise<void> {
+  const tws = scoped(trx, accountId);
+  if (contacts.fresh.length) await tws.insertInto('contacts', contacts.fresh).execute();
+  // The From line can be forged, so the address is not "verified" (a verified id is a widget sign-in).
+  if (contacts.identities.length) await tws.insertInto('contact_identities', contacts.identities.map((i) => ({ ...i, kind: 'email', inbox_id: null, verified: false }))).execute();
 }
 
 interface StoredFiles {
@@ -175,25 +426,44 @@ interface StoredFiles {
   cids: Map<string, string>;
 }
 
-/** Files are checked by content as uploads are; one that may not be kept is named with the reason, not stored. */
-async function storeFiles(ctx: AppContext, inbox: EmailInbox, contactId: string, parsed: ParsedEmail): Promise<StoredFiles> {
-  const out: StoredFiles = { ids: [], blocked: [], cids: new Map() };
+/**
+ * Files are checked by content as uploads are; one that may not be kept is named with the
+ * reason, not stored. A message keeps at most MAX_PER_MESSAGE files; the rest are named only.
+ */
+async function checkFiles(ctx: AppContext, inbox: EmailInbox, contactId: string, parsed: ParsedEmail): Promise<Pick<Planned, 'files' | 'contentIds' | 'blocked'>> {
+  const files: CheckedUpload[] = [];
+  const contentIds: Array<string | null> = [];
+  const blocked: StoredFiles['blocked'] = [];
   for (const file of parsed.attachments.slice(0, 50)) {
-    if (file.size > ctx.config.attachmentMaxBytes) {
-      out.blocked.push({ file_name: file.filename, reason: `larger than ${Math.round(ctx.config.attachmentMaxBytes / 1048576)} MB` });
-      continue;
-    }
-    try {
-      const stored = await storeUpload(ctx.db, { accountId: inbox.account_id, inboxId: inbox.id, conversationId: null, uploader: { type: 'contact', id: contactId }, fileName: file.filename, bytes: file.content, quotaBytes: ctx.config.storageQuotaBytes });
-      out.ids.push(stored.id);
-      if (file.contentId) out.cids.set(file.contentId, stored.id);
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      out.blocked.push({ file_name: file.filename, reason: err.message });
+    if (file.size > ctx.config.attachmentMaxBytes) blocked.push({ file_name: file.filename, reason: `larger than ${Math.round(ctx.config.attachmentMaxBytes / 1048576)} MB` });
+    else if (files.length >= MAX_PER_MESSAGE) blocked.push({ file_name: file.filename, reason: `more than ${MAX_PER_MESSAGE} files in one email` });
+    else {
+      try {
+        files.push(await checkUpload({ accountId: inbox.account_id, inboxId: inbox.id, conversationId: null, uploader: { type: 'contact', id: contactId }, fileName: file.filename, bytes: file.content, quotaBytes: ctx.config.storageQuotaBytes }));
+        contentIds.push(file.contentId);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        blocked.push({ file_name: file.filename, reason: err.message });
+      }
     }
   }
-  // A message names at most 10 files; the rest are kept in the email's record only by name.
-  for (const id of out.ids.splice(10)) out.blocked.push({ file_name: id, reason: 'more than 10 files in one email' });
+  return { files, contentIds, blocked };
+}
+
+/** What became of an email's files once stored (`stored` answers them in order): the kept ones, and the refused ones by name. */
+function filesOf(planned: Planned, stored: Array<AttachmentSummary | AppError>): StoredFiles {
+  const out: StoredFiles = { ids: [], blocked: [], cids: new Map() };
+  for (const [i, answer] of stored.entries()) {
+    const file = planned.files[i];
+    if (answer instanceof AppError) {
+      out.blocked.push({ file_name: file.fileName, reason: answer.message });
+      continue;
+    }
+    out.ids.push(answer.id);
+    const contentId = planned.contentIds[i];
+    if (contentId) out.cids.set(contentId, answer.id);
+  }
+  out.blocked.push(...planned.blocked);
   return out;
 }
 

@@ -65,6 +65,8 @@ function parserOptions(limits: ParseLimits): SimpleParserOptions {
     // Kept as parts so the bounce reader gets them; their text is added back to `text` below.
     keepDeliveryStatus: true,
     checksumAlgo: false,
+    // Nothing reads mailparser's HTML made from the text part (textAsHtml); linkifying it is a good part of a parse.
+    skipTextToHtml: true,
     maxHeadSize: limits.maxHeaderBytes,
     maxChildNodes: limits.maxParts,
     maxHtmlLengthToParse: MAX_HTML_TO_TEXT,

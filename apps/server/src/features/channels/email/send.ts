@@ -2,7 +2,8 @@
  * Sends an agent's reply by email (the worker of the `email.send` queue): through the inbox's own
  * SMTP server, to the customer's address checked by our own code, with a stable Message-ID (the
  * message's id, so a retried attempt is the same email to the customer's client) and In-Reply-To /
- * References so the customer's mail client threads it. A refusal is shown on the message with the
+ * References so the customer's mail client threads it, with the people the customer copied in as
+ * Cc. A refusal is shown on the message with the
  * server's reason; a server that is away is tried again with backoff, then shown as failed.
  */
 import type { AppContext } from '../../../core/context.js';
@@ -25,6 +26,28 @@ export function replyHtml(text: string): string {
   return `<!doctype html><html><body style="font-family: sans-serif; font-size: 14px; line-height: 1.5">${paragraphs.join('')}</body></html>`;
 }
 
+const CC_MAX = 20;
+
+/**
+ * Everyone the customer copied in keeps getting the conversation, as "reply all" would: the
+ * conversation's other participants, each checked by our own code (an address that does not pass
+ * is left out, never sent as written), never the customer twice, our own address or a forwarding
+ * address of the SMTP receiver.
+ */
+export function copiedIn(participants: string[], exclude: string[], forwardDomain: string): string[] {
+  const skip = new Set(exclude.map((a) => a.toLowerCase()));
+  const out: string[] = [];
+  for (const raw of participants) {
+    const checked = checkAddress(raw);
+    if (!checked.ok || skip.has(checked.address)) continue;
+    if (checked.address.endsWith(`@${forwardDomain}`) && checked.address.startsWith('inbox-')) continue;
+    skip.add(checked.address);
+    out.push(checked.address);
+    if (out.length >= CC_MAX) break;
+  }
+  return out;
+}
+
 /** A Message-ID of ours names the message and the support address's domain. */
 export const messageIdOf = (messageId: string, supportAddress: string) => `${messageId}@${supportAddress.split('@')[1] ?? 'rapport.invalid'}`;
 
@@ -34,7 +57,7 @@ export async function sendEmailReply(ctx: AppContext, job: JobHandle<Delivery>):
   const message = await findMessage(ctx.db, accountId, messageId).catch(() => undefined);
   // Deleted, or already sent or failed by an earlier attempt: nothing to do (a job may run twice).
   if (!message || message.status !== 'pending') return;
-  const conversation = await ws.selectFrom('conversations').select(['id', 'inbox_id', 'contact_id', 'subject']).where('id', '=', message.conversation_id).executeTakeFirstOrThrow();
+  const conversation = await ws.selectFrom('conversations').select(['id', 'inbox_id', 'contact_id', 'subject', 'participants']).where('id', '=', message.conversation_id).executeTakeFirstOrThrow();
   const inbox = await ws.selectFrom('inboxes').select(['id', 'name', 'email_address', 'channel_config', 'channel_secrets']).where('id', '=', conversation.inbox_id).executeTakeFirstOrThrow();
   const contact = await ws.selectFrom('contacts').select(['name', 'email']).where('id', '=', conversation.contact_id).executeTakeFirstOrThrow();
 
@@ -55,6 +78,7 @@ export async function sendEmailReply(ctx: AppContext, job: JobHandle<Delivery>):
     ? await ws.selectFrom('attachment_blobs').select(['attachment_id', 'data']).where('attachment_id', 'in', files.map((f) => f.id)).execute()
     : [];
   const ownId = messageIdOf(message.id, from.address);
+  const cc = copiedIn(conversation.participants, [to.address, from.address], ctx.config.emailForwardDomain);
 
   const claim = await claimDelivery(ctx, 'email.send', job.data, job.id);
   if (!claim) return;
@@ -64,6 +88,7 @@ export async function sendEmailReply(ctx: AppContext, job: JobHandle<Delivery>):
     await transport.sendMail({
       from: { name: headerText(message.user_name ? `${message.user_name} · ${inbox.name}` : inbox.name, 120), address: from.address },
       to: { name: headerText(contact.name, 120), address: to.address },
+      ...(cc.length ? { cc } : {}),
       subject: replySubject(conversation.subject),
       messageId: `<${ownId}>`,
       ...(inReplyTo ? { inReplyTo: `<${inReplyTo}>` } : {}),

@@ -79,9 +79,12 @@ export function formsRoutes(app: Api, ctx: AppContext): void {
   // The public pages: a key names its workspace, so the lookup spans workspaces by design.
   const byKey = (key: string): Promise<FormInbox | undefined> =>
     unscoped(ctx.db).selectFrom('inboxes').select(['id', 'account_id', 'email_address', 'form_key', 'form_config']).where('form_key', '=', key).where('channel', '=', 'email').executeTakeFirst();
+  // When the page was shown, and a nonce: one page view is one submission (Send pressed twice),
+  // while two people who open the form in the same second still send two.
   const stampNow = (key: string) => {
     const t = String(Math.floor(Date.now() / 1000));
-    return `${t}.${ctx.box.sign('form', `${key}:${t}`)}`;
+    const nonce = randomBytes(9).toString('base64url');
+    return `${t}.${nonce}.${ctx.box.sign('form', `${key}:${t}:${nonce}`)}`;
   };
   const html = (reply: FastifyReply, status: number, body: string) =>
     reply
@@ -127,6 +130,7 @@ export function formsRoutes(app: Api, ctx: AppContext): void {
       try {
         await ctx.limiters.formsPerIp.hit(`${inbox.id}:${request.ip}`, 'Too many messages from here; please try again later.');
         await ctx.limiters.formsPerAddress.hit(`${inbox.id}:${values.email.trim().toLowerCase()}`, 'Too many messages from this address; please try again later.');
+        await ctx.limiters.formsPerInbox.hit(inbox.id, 'This form is receiving too many messages right now; please try again in an hour or write to us by email.');
       } catch (err) {
         if (err instanceof AppError && err.code === 'rate_limited') return again(429, { form: err.message });
         throw err;
@@ -138,8 +142,8 @@ export function formsRoutes(app: Api, ctx: AppContext): void {
 }
 
 function checkStamp(ctx: AppContext, key: string, stamp: string): 'ok' | 'too-fast' | 'invalid' {
-  const [t, sig] = stamp.split('.');
-  if (!t || !sig || !/^\d{1,12}$/.test(t) || !ctx.box.verify('form', `${key}:${t}`, sig)) return 'invalid';
+  const [t, nonce, sig] = stamp.split('.');
+  if (!t || !nonce || !sig || !/^\d{1,12}$/.test(t) || !/^[\w-]{12}$/.test(nonce) || !ctx.box.verify('form', `${key}:${t}:${nonce}`, sig)) return 'invalid';
   const age = Date.now() / 1000 - Number(t);
   if (age < MIN_SECONDS) return 'too-fast';
   return age > MAX_AGE_S ? 'invalid' : 'ok';
@@ -164,6 +168,8 @@ async function submitForm(ctx: AppContext, inbox: FormInbox, config: FormConfig,
   const extra = fieldsOf(config).filter((f) => !['name', 'email', 'subject', 'message'].includes(f.key) && values[f.key]?.trim());
   const content = [values.message.trim(), ...(extra.length ? ['', ...extra.map((f) => `${f.label}: ${values[f.key].trim()}`)] : [])].join('\n');
   const subject = headerText(values.subject, 200);
+  // The address is the sender's word only: past the workspace's hourly cap, no confirmation goes to it.
+  const confirm = config.confirmation && (await ctx.limiters.formConfirmationsPerWorkspace.hit(inbox.account_id).then(() => true, () => false));
   try {
     await ctx.db.transaction().execute(async (trx) => {
       const ws = scoped(trx, inbox.account_id);
@@ -172,11 +178,14 @@ async function submitForm(ctx: AppContext, inbox: FormInbox, config: FormConfig,
         conversationId: conversation.id,
         content,
         author: { type: 'contact', id: contactId },
-        contentAttributes: { form: Object.fromEntries(fieldsOf(config).map((f) => [f.label, (values[f.key] ?? '').trim()])) },
+        contentAttributes: {
+          form: Object.fromEntries(fieldsOf(config).map((f) => [f.label, (values[f.key] ?? '').trim()])),
+          ...(config.confirmation && !confirm ? { confirmation_skipped: 'More confirmations than this workspace sends in an hour: none was sent for this message.' } : {}),
+        },
       });
       // A second press of Send (the same signed stamp) is the same submission.
       await ws.insertInto('external_messages', { inbox_id: inbox.id, external_id: `form:${stamp}`, conversation_id: conversation.id, message_id: message.id, direction: 'incoming' }).execute();
-      if (config.confirmation) {
+      if (confirm) {
         const confirmation = await insertMessage(trx, inbox.account_id, {
           conversationId: conversation.id,
           content: `Thank you for your message. It has arrived and we will answer by email.\n\nYour message:\n${values.message.trim()}`,

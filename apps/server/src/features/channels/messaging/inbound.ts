@@ -18,7 +18,7 @@ import { markReceipt } from '../deliveries.js';
 import { headerText } from '../email/addresses.js';
 import { checkPhone } from '../api/api.contacts.js';
 import { downloadMedia, MediaRefused } from './http.js';
-import type { InboundMessage, Provider, ProviderInbox, Receipt } from './provider.js';
+import type { InboundMessage, Provider, ProviderInbox, Receipt, WatermarkReceipt } from './provider.js';
 
 export type InboundOutcome = 'created' | 'appended' | 'duplicate';
 export interface InboundResult {
@@ -137,6 +137,9 @@ export async function receiveMessage(ctx: AppContext, provider: Provider, inbox:
         contentAttributes: { external_id: externalId, ...(files.blocked.length ? { blocked_attachments: files.blocked } : {}) },
       });
       await tws.insertInto('external_messages', { inbox_id: inbox.id, external_id: externalId, conversation_id: conversationId, message_id: stored.id, direction: 'incoming' }).execute();
+      // Said where the agents read, after the message: the files that were not kept, and what the message meant (an unsubscribe).
+      const notes = [...files.blocked.map((b) => `A file the customer sent was not kept: ${b.file_name} (${b.reason}).`), ...(message.systemNote ? [message.systemNote] : [])];
+      for (const note of notes) await insertMessage(trx, inbox.account_id, { conversationId, content: note, author: { type: 'system' } });
       return { outcome: (conversationId === current?.id ? 'appended' : 'created') as InboundOutcome, conversationId, messageId: stored.id };
     });
     ctx.outbox.kick();
@@ -151,8 +154,31 @@ export async function receiveMessage(ctx: AppContext, provider: Provider, inbox:
   }
 }
 
+/**
+ * A watermark: every reply to the address that went out by then was delivered or read. The time
+ * the provider's id was recorded is just after the send, so a reply still queued is never swept.
+ */
+async function receiveWatermark(ctx: AppContext, inbox: ProviderInbox, receipt: WatermarkReceipt): Promise<boolean> {
+  const behind: Array<'sent' | 'delivered'> = receipt.status === 'read' ? ['sent', 'delivered'] : ['sent'];
+  const replies = await scoped(ctx.db, inbox.account_id)
+    .selectFrom('external_messages')
+    .innerJoin('conversations', (j) => j.onRef('conversations.id', '=', 'external_messages.conversation_id').onRef('conversations.account_id', '=', 'external_messages.account_id'))
+    .innerJoin('messages', (j) => j.onRef('messages.id', '=', 'external_messages.message_id').onRef('messages.account_id', '=', 'external_messages.account_id'))
+    .select('messages.id')
+    .where('external_messages.inbox_id', '=', inbox.id)
+    .where('external_messages.direction', '=', 'outgoing')
+    .where('external_messages.created_at', '<=', receipt.upTo)
+    .where('conversations.channel_address', '=', receipt.address.slice(0, 200))
+    .where('messages.status', 'in', behind)
+    .limit(500)
+    .execute();
+  for (const reply of replies) await markReceipt(ctx, inbox.account_id, reply.id, receipt.status);
+  return replies.length > 0;
+}
+
 /** A delivery or read receipt for one of our replies; a receipt for something we never sent is ignored. */
 export async function receiveReceipt(ctx: AppContext, inbox: ProviderInbox, receipt: Receipt): Promise<boolean> {
+  if ('upTo' in receipt) return receiveWatermark(ctx, inbox, receipt);
   const sent = await scoped(ctx.db, inbox.account_id)
     .selectFrom('external_messages')
     .select(['message_id'])

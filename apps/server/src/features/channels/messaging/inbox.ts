@@ -75,6 +75,13 @@ export function checkSettings(provider: Provider, input: Record<string, string>,
     } else if (given === '' && field.optional) delete target[field.name];
     if (!field.optional && !target[field.name]) problems.push({ field: `settings.${field.name}`, message: 'is required' });
   }
+  for (const group of new Set(provider.fields.map((f) => f.oneOf).filter(Boolean))) {
+    const alternatives = provider.fields.filter((f) => f.oneOf === group);
+    if (alternatives.some((f) => (f.secret ? out.secrets : out.config)[f.name])) continue;
+    if (alternatives.some((f) => problems.some((p) => p.field === `settings.${f.name}`))) continue;
+    const [first, ...others] = alternatives;
+    problems.push({ field: `settings.${first.name}`, message: `is required (or ${others.map((f) => `settings.${f.name}`).join(' or ')})` });
+  }
   if (problems.length) throw new AppError('validation_failed', `Invalid request: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}.`, problems);
   return out;
 }

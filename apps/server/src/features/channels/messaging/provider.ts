@@ -19,6 +19,8 @@ export interface SettingField {
   /** Write-only: sealed with the inbox's other secrets, never answered (the answer says it is set). */
   secret?: boolean;
   optional?: boolean;
+  /** Optional fields sharing this name are alternatives: at least one of them must be set (a sender number or a messaging service). */
+  oneOf?: string;
   /** Made by Rapport when the inbox is created (a verify token to paste at the provider): shown, not typed. */
   generated?: boolean;
   /** A regular expression the value must match, and what to say when it does not. */
@@ -68,15 +70,25 @@ export interface InboundMessage {
   media: MediaRef[];
   /** A location, a contact card, a sticker: said in words when there is no text. */
   note?: string;
+  /** Something the agents should know that the message means (an SMS unsubscribe): a system note after it. */
+  systemNote?: string;
 }
 
 export type ReceiptStatus = 'sent' | 'delivered' | 'read' | 'failed';
-export interface Receipt {
+export interface MessageReceipt {
   /** The provider's id of one of our replies. */
   externalId: string;
   status: ReceiptStatus;
   error?: string;
 }
+/** Every reply to this address sent up to a moment was delivered or read (Messenger's watermark). */
+export interface WatermarkReceipt {
+  upTo: Date;
+  /** The customer's address in the inbox. */
+  address: string;
+  status: 'delivered' | 'read';
+}
+export type Receipt = MessageReceipt | WatermarkReceipt;
 
 export interface ParsedWebhook {
   messages: InboundMessage[];
@@ -126,6 +138,10 @@ export interface Provider {
   addressKind: 'phone' | 'handle';
   /** Replies are free-form only within this many hours of the customer's last message (WhatsApp: 24). */
   replyWindowHours?: number;
+  /** Replies later than this many hours into the window go tagged as a person's (Messenger's HUMAN_AGENT tag: after 24 of its 168 hours). */
+  humanAgentTagAfterHours?: number;
+  /** False when a closed window cannot be reopened by an approved template (Messenger); true or unset: it can (WhatsApp). */
+  templates?: boolean;
   /** What the setup form says to do with the webhook URL. */
   webhookHelp: string;
   /** True when the request is the provider's, signed with this inbox's secret. Checked before anything is read or stored. */

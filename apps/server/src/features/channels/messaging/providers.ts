@@ -1,9 +1,17 @@
 /** Every messaging provider adapter, by the channel it serves (one adapter per channel). */
 import { AppError } from '../../../core/errors.js';
 import type { MessagingChannel, Provider } from './provider.js';
+import { instagram } from './instagram.js';
+import { messenger } from './messenger.js';
 import { telegram } from './telegram.js';
+import { twilioSms } from './twilio-sms.js';
+import { whatsapp } from './whatsapp.js';
 
 export const PROVIDERS: Partial<Record<MessagingChannel, Provider>> = {
+  sms: twilioSms,
+  whatsapp,
+  messenger,
+  instagram,
   telegram,
 };
 

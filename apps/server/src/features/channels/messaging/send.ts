@@ -15,7 +15,7 @@ import { setConnection } from '../connection.js';
 import { loadProviderInbox } from './inbox.js';
 import { providerOf } from './providers.js';
 import { ProviderError, type Outgoing } from './provider.js';
-import { windowClosed } from './window.js';
+import { windowClosed, windowClosedSentence } from './window.js';
 
 export async function sendMessagingReply(ctx: AppContext, job: JobHandle<Delivery>): Promise<void> {
   const { accountId, messageId } = job.data;
@@ -30,7 +30,7 @@ export async function sendMessagingReply(ctx: AppContext, job: JobHandle<Deliver
   if (!conversation.channel_address) return fail(`This conversation has no ${provider.label} address to reply to.`);
   const template = (message.content_attributes as { template?: Outgoing['template'] }).template;
   if (!template && windowClosed(provider, conversation.last_incoming_at)) {
-    return fail(`${provider.label} only takes a template message more than ${provider.replyWindowHours} hours after the customer's last message; send a template instead.`);
+    return fail(windowClosedSentence(provider));
   }
   const files = attachmentsOf(message.content_attributes).map((f) => ({
     url: `${ctx.config.publicUrl}${visitorUrl(ctx.box, f.id)}`,

@@ -123,9 +123,9 @@ const WRITE_MESSAGES = `
       from i join c on c.id = i.id join a on a.id = i.id join m on m.id = i.id,
         lateral (select jsonb_set(jsonb_set(i.event, '{message,seq}', to_jsonb(c.last_seq)), '{contact_id}', to_jsonb(c.contact_id)) as doc) p
       order by i.ord
-      returning id, conversation_id, payload
+      returning id, conversation_id
     )
-    select c.id, c.last_seq, c.inbox_id, a.user_name, a.user_avatar, a.contact_name, o.id as event_id, case when $3::boolean then o.payload end as payload
+    select c.id, c.last_seq, c.inbox_id, c.contact_id, a.user_name, a.user_avatar, a.contact_name, o.id as event_id
     from c join a on a.id = c.id join m on m.id = c.id join o on o.conversation_id = c.conversation_id`;
 
 /**
@@ -158,7 +158,7 @@ async function writeDrafts(db: Kysely<DB> | Transaction<DB>, drafts: Draft[], cl
     public_reply: d.publicReply,
     event: { message: presentMessage(d.row), contact_id: null },
   }));
-  const result = await executePrepared<{ id: string; last_seq: number; user_name: string | null; user_avatar: string | null; contact_name: string | null; event_id: number; inbox_id: string; payload: Record<string, unknown> }>(db, 'rapport_write_messages', WRITE_MESSAGES, [
+  const result = await executePrepared<{ id: string; last_seq: number; user_name: string | null; user_avatar: string | null; contact_name: string | null; event_id: number; inbox_id: string; contact_id: string }>(db, 'rapport_write_messages', WRITE_MESSAGES, [
     JSON.stringify(rows),
     drafts.map((d) => d.row.conversation_id),
     claim,
@@ -169,30 +169,93 @@ async function writeDrafts(db: Kysely<DB> | Transaction<DB>, drafts: Draft[], cl
   const events: OutboxRow[] = [];
   for (const r of result) {
     const draft = byId.get(r.id)!;
-    if (claim) events.push({ id: r.event_id, account_id: byDraft.get(r.id)!.accountId, event: 'message.created', conversation_id: draft.conversation_id, inbox_id: r.inbox_id, payload: r.payload });
-    written.set(r.id, {
+    const row: MessageRow = {
       ...draft,
       seq: r.last_seq,
       user_name: draft.user_id ? (r.user_name ?? '') : null,
       user_avatar: draft.user_id ? r.user_avatar : null,
       contact_name: draft.contact_id ? (r.contact_name ?? '') : null,
-    });
+    };
+    written.set(r.id, row);
+    // The event as the statement stored it, made here from the same row rather than read back.
+    if (claim) events.push({ id: r.event_id, account_id: byDraft.get(r.id)!.accountId, event: 'message.created', conversation_id: draft.conversation_id, inbox_id: r.inbox_id, payload: { message: presentMessage(row), contact_id: r.contact_id } });
   }
   return { written, events };
 }
 
-/** Writes the message inside `trx` (the caller's transaction), with its files; returns it as stored. */
-export async function insertMessage(trx: Transaction<DB>, accountId: string, input: NewMessageInput): Promise<MessageRow> {
-  const conversation = await scoped(trx, accountId).selectFrom('conversations').select(['id', 'inbox_id']).where('id', '=', input.conversationId).executeTakeFirst();
-  if (!conversation) throw notFound('Conversation');
-  const attachments = input.author.type === 'system' ? [] : await lockUploads(trx, accountId, input.attachmentIds ?? [], input.author, conversation);
-  const draft = draftOf(accountId, input, { ...input.contentAttributes, ...(attachments.length ? { attachments } : {}) });
+/** A conversation as writing a message into it needs it. */
+export interface KnownConversation {
+  id: string;
+  inbox_id: string;
+}
+
+/**
+ * Writes the message inside `trx` (the caller's transaction), with its files; returns it as
+ * stored. A caller that already holds the conversation (it made it in this transaction) passes it,
+ * so it is not read again.
+ */
+export async function insertMessage(trx: Transaction<DB>, accountId: string, input: NewMessageInput, conversation?: KnownConversation): Promise<MessageRow> {
+  const known = conversation ?? (await scoped(trx, accountId).selectFrom('conversations').select(['id', 'inbox_id']).where('id', '=', input.conversationId).executeTakeFirst());
+  if (!known || known.id !== input.conversationId) throw notFound('Conversation');
+  const { draft, files } = await draftWithFiles(trx, accountId, input, known);
   // The caller's transaction may hold more events: its flush after the commit publishes them all.
   const row = (await writeDrafts(trx, [draft], false)).written.get(draft.row.id);
   if (!row) throw notFound('Conversation');
-  await claimUploads(trx, accountId, attachments.map((a) => a.id), input.conversationId, row.id);
+  await claimUploads(trx, accountId, files, input.conversationId, row.id);
   await input.afterInsert?.(trx, row);
   return row;
+}
+
+/** The draft, with the uploads it names locked and checked; `files` are the ids it claims once written. */
+async function draftWithFiles(trx: Transaction<DB>, accountId: string, input: NewMessageInput, conversation: KnownConversation): Promise<{ draft: Draft; files: string[] }> {
+  const attachments = input.author.type === 'system' ? [] : await lockUploads(trx, accountId, input.attachmentIds ?? [], input.author, conversation);
+  return { draft: draftOf(accountId, input, { ...input.contentAttributes, ...(attachments.length ? { attachments } : {}) }), files: attachments.map((a) => a.id) };
+}
+
+/**
+ * Writes several messages inside `trx`, in the order given, with as few statements as the
+ * sequence numbers allow: one WRITE_MESSAGES for every first message of a conversation, one more
+ * for every second, and so on (a statement moves each conversation by one). The conversations
+ * are the caller's (it made or read them in this transaction), so none is read again. The events
+ * are written as published and handed back: the caller publishes them (outbox.publishClaimed)
+ * once the transaction has committed, so no flush reads them back.
+ */
+export async function insertMessages(
+  trx: Transaction<DB>,
+  accountId: string,
+  inputs: NewMessageInput[],
+  conversations: ReadonlyMap<string, KnownConversation>,
+): Promise<{ messages: MessageRow[]; events: OutboxRow[] }> {
+  const prepared: Array<{ draft: Draft; files: string[] }> = [];
+  for (const input of inputs) {
+    const conversation = conversations.get(input.conversationId);
+    if (!conversation) throw notFound('Conversation');
+    prepared.push(input.attachmentIds?.length ? await draftWithFiles(trx, accountId, input, conversation) : { draft: draftOf(accountId, input, input.contentAttributes ?? {}), files: [] });
+  }
+  const drafts = prepared.map((p) => p.draft);
+  const rounds: Draft[][] = [];
+  const seen = new Map<string, number>();
+  for (const draft of drafts) {
+    const round = seen.get(draft.row.conversation_id) ?? 0;
+    seen.set(draft.row.conversation_id, round + 1);
+    (rounds[round] ??= []).push(draft);
+  }
+  const written = new Map<string, MessageRow>();
+  const events: OutboxRow[] = [];
+  for (const round of rounds) {
+    const result = await writeDrafts(trx, round, true);
+    for (const [id, row] of result.written) written.set(id, row);
+    events.push(...result.events);
+  }
+  const messages: MessageRow[] = [];
+  for (const [i, { draft, files }] of prepared.entries()) {
+    const row = written.get(draft.row.id);
+    if (!row) throw notFound('Conversation');
+    await claimUploads(trx, accountId, files, draft.row.conversation_id, row.id);
+    await inputs[i].afterInsert?.(trx, row);
+    messages.push(row);
+  }
+  return { messages, events };
 }
 
 /**
