@@ -5,6 +5,7 @@ import { useChannels } from '../../../api/queries';
 import type { ChannelInfo } from '../../../api/types';
 import { channelIcon, channelLabel } from '../../inbox/inbox';
 import { channelColor } from './ChannelBadge';
+import { inSentence } from './messaging/channelForm';
 
 /** webchat, email, api, or one of the server's messaging channels (GET /channels). */
 export type NewInboxChannel = string;
@@ -23,7 +24,7 @@ const builtIn: Choice[] = [
 
 /** "the bot token", "the account SID, auth token and sender": what the provider's form asks for. */
 function needs(info: ChannelInfo): string {
-  const asked = info.fields.filter((f) => !f.generated && !f.optional).map((f) => f.label.toLowerCase());
+  const asked = info.fields.filter((f) => !f.generated && !f.optional).map((f) => inSentence(f.label));
   if (asked.length === 0) return '';
   const list = asked.length > 1 ? `${asked.slice(0, -1).join(', ')} and ${asked[asked.length - 1]}` : asked[0];
   return ` You need the ${list}.`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelInfo, Inbox } from '../../../../api/types';
-import { checkField, checkValues, inboxBody, initialValues } from './channelForm';
+import { checkField, checkValues, inboxBody, initialValues, inSentence } from './channelForm';
 
 // A provider's form as GET /channels answers it: a secret with a pattern, an optional setting, a generated value.
 const info: ChannelInfo = {
@@ -29,6 +29,12 @@ describe('the guided form of a messaging inbox', () => {
     // A stored secret may stay blank; an optional value too.
     expect(checkField(field, '', true)).toBeNull();
     expect(checkField(info.fields[2], '', false)).toBeNull();
+  });
+
+  it('names a field inside a sentence without breaking its acronyms', () => {
+    expect(inSentence('Account SID')).toBe('account SID');
+    expect(inSentence('Phone number ID')).toBe('phone number ID');
+    expect(checkField(info.fields[1], '', false)).toBe('Enter the phone number ID');
   });
 
   it('never asks for generated values, and errors carry the paths the server names (settings.<field>)', () => {

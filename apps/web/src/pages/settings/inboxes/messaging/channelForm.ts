@@ -26,10 +26,17 @@ export function initialValues(info: ChannelInfo, inbox: Inbox | null, memberIds:
 
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** A field's label inside a sentence: "Account SID" → "account SID", "Bot token" → "bot token". */
+export const inSentence = (label: string): string =>
+  label
+    .split(' ')
+    .map((word) => (/^[A-Z][a-z]/.test(word) ? word.charAt(0).toLowerCase() + word.slice(1) : word))
+    .join(' ');
+
 /** What is wrong with one value, or null; `stored` says a blank secret keeps the saved one. */
 export function checkField(field: ChannelField, raw: string | undefined, stored: boolean): string | null {
   const value = (raw ?? '').trim();
-  if (!value) return field.optional || stored ? null : `Enter the ${field.label.toLowerCase()}`;
+  if (!value) return field.optional || stored ? null : `Enter the ${inSentence(field.label)}`;
   if (!field.pattern) return null;
   let pattern: RegExp;
   try {
