@@ -329,6 +329,8 @@ export interface ChannelField {
   pattern: string | null;
   problem: string | null;
   placeholder: string | null;
+  /** Fields with the same value are alternatives: at least one of them is required. */
+  one_of?: string | null;
   help: string;
 }
 
@@ -341,6 +343,8 @@ export interface ChannelInfo {
   address_kind: string;
   /** Free-form replies only within this many hours of the customer's last message (WhatsApp: 24). */
   reply_window_hours: number | null;
+  /** Whether a closed window can be reopened with an approved template (WhatsApp; not Messenger). */
+  templates: boolean;
   /** What to do with the inbox's webhook URL at the provider. */
   webhook_help: string;
   docs: string[];

@@ -8,6 +8,7 @@ const info: ChannelInfo = {
   label: 'WhatsApp',
   address_kind: 'phone',
   reply_window_hours: 24,
+  templates: true,
   webhook_help: 'Paste this URL in the Meta app.',
   docs: [],
   fields: [
@@ -29,6 +30,20 @@ describe('the guided form of a messaging inbox', () => {
     // A stored secret may stay blank; an optional value too.
     expect(checkField(field, '', true)).toBeNull();
     expect(checkField(info.fields[2], '', false)).toBeNull();
+  });
+
+  it('asks for one of two alternatives (a phone number or a messaging service) when neither is given', () => {
+    const sms: ChannelInfo = {
+      ...info,
+      channel: 'sms',
+      fields: [
+        { name: 'phone_number', label: 'Phone number', secret: false, optional: true, generated: false, pattern: null, problem: null, placeholder: null, one_of: 'sender', help: '' },
+        { name: 'messaging_service_sid', label: 'Messaging service SID', secret: false, optional: true, generated: false, pattern: null, problem: null, placeholder: null, one_of: 'sender', help: '' },
+      ],
+    };
+    const values = initialValues(sms, null, []);
+    expect(checkValues(sms, null, { ...values, name: 'SMS' })).toEqual({ 'settings.phone_number': 'Enter the phone number or the messaging service SID' });
+    expect(checkValues(sms, null, { ...values, name: 'SMS', settings: { ...values.settings, messaging_service_sid: 'MG1' } })).toEqual({});
   });
 
   it('names a field inside a sentence without breaking its acronyms', () => {

@@ -56,6 +56,12 @@ export function checkValues(info: ChannelInfo, inbox: Inbox | null, values: Chan
     const problem = checkField(field, values.settings[field.name], secretStored(inbox, field));
     if (problem) errors[`settings.${field.name}`] = problem;
   }
+  // Alternatives (a phone number or a messaging service): at least one of each group, said at the first.
+  for (const group of new Set(typedFields(info).map((f) => f.one_of).filter((g): g is string => !!g))) {
+    const alternatives = typedFields(info).filter((f) => f.one_of === group);
+    const given = alternatives.some((f) => (values.settings[f.name] ?? '').trim() || secretStored(inbox, f) || (!f.secret && inbox?.provider_settings?.[f.name]));
+    if (!given) errors[`settings.${alternatives[0].name}`] ??= `Enter the ${alternatives.map((f) => inSentence(f.label)).join(' or the ')}`;
+  }
   return errors;
 }
 
