@@ -42,8 +42,9 @@ export const webhookKeys = {
   deliveries: (id: string, limit: number) => ['webhooks', id, 'deliveries', limit] as const,
 };
 
-/** How often the log is asked again while a delivery is still on its way. */
+/** How often the log is asked again while a delivery is still on its way, and otherwise (new events come any time). */
 const PENDING_REFRESH_MS = 2_000;
+const IDLE_REFRESH_MS = 10_000;
 
 export function useWebhooks() {
   return useQuery({ queryKey: webhookKeys.list, queryFn: async () => (await api.get<{ data: Webhook[] }>('/webhooks')).data });
@@ -61,12 +62,12 @@ export function useWebhook(id: string | undefined) {
   return useQuery({ queryKey: webhookKeys.detail(id ?? ''), queryFn: () => api.get<Webhook>(`/webhooks/${id}`), enabled: Boolean(id) });
 }
 
-/** The newest deliveries first; asked again every two seconds while any of them is pending. */
+/** The newest deliveries first; asked again every two seconds while any of them is pending, else every ten. */
 export function useWebhookDeliveries(id: string, limit: number) {
   return useQuery({
     queryKey: webhookKeys.deliveries(id, limit),
     queryFn: async () => (await api.get<{ data: WebhookDelivery[] }>(`/webhooks/${id}/deliveries?limit=${limit}`)).data,
-    refetchInterval: (query) => (query.state.data?.some((d) => d.status === 'pending') ? PENDING_REFRESH_MS : false),
+    refetchInterval: (query) => (query.state.data?.some((d) => d.status === 'pending') ? PENDING_REFRESH_MS : IDLE_REFRESH_MS),
     staleTime: 0,
   });
 }

@@ -2,7 +2,7 @@ import { Button, Code, EmptyState, Group, Paper, Table, Text } from '@mantine/co
 import { notifications } from '@mantine/notifications';
 import { IconHistory, IconRefresh } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from '../../../api/client';
 import { useWebhookDeliveries, webhookKeys, type Webhook, type WebhookDelivery } from '../../../api/webhooks';
 import { ErrorState, TableSkeleton } from '../../../components/QueryStates';
@@ -19,6 +19,7 @@ export function DeliveryLog({ webhook }: { webhook: Webhook }) {
   const [limit, setLimit] = useState(FIRST_PAGE);
   const deliveries = useWebhookDeliveries(webhook.id, limit);
   const pending = deliveries.data?.some((d) => d.status === 'pending') ?? false;
+  useWebhookRefreshOnFailure(webhook.id, deliveries.data);
   return (
     <SettingsCard
       title="Delivery log"
@@ -84,6 +85,25 @@ export function DeliveryLog({ webhook }: { webhook: Webhook }) {
       )}
     </SettingsCard>
   );
+}
+
+/**
+ * A delivery that fails may have switched the webhook off (410 Gone, too many failures in a row):
+ * the webhook is asked again when one of the log's deliveries turns failed.
+ */
+function useWebhookRefreshOnFailure(webhookId: string, deliveries: WebhookDelivery[] | undefined) {
+  const queryClient = useQueryClient();
+  const failed = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    if (!deliveries) return;
+    const now = new Set(deliveries.filter((d) => d.status === 'failed').map((d) => d.id));
+    const before = failed.current;
+    failed.current = now;
+    if (before && [...now].some((id) => !before.has(id))) {
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.detail(webhookId) });
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.list });
+    }
+  }, [deliveries, queryClient, webhookId]);
 }
 
 function DeliveryRow({ webhook, delivery: d, limit }: { webhook: Webhook; delivery: WebhookDelivery; limit: number }) {

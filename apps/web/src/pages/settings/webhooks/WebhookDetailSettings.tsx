@@ -152,18 +152,19 @@ function WebhookPage({ webhook }: { webhook: Webhook }) {
 function SubscriptionCard({ webhook, onSaved }: { webhook: Webhook; onSaved: (next: Webhook) => Promise<void> }) {
   const narrow = useMediaQuery('(max-width: 36em)');
   const queryClient = useQueryClient();
-  const [switching, setSwitching] = useState(false);
+  // What the admin switched to, shown at once while the server is asked.
+  const [switching, setSwitching] = useState<boolean | null>(null);
   const [pinging, setPinging] = useState(false);
 
   const setEnabled = async (enabled: boolean) => {
-    setSwitching(true);
+    setSwitching(enabled);
     try {
       await onSaved(await api.patch<Webhook>(`/webhooks/${webhook.id}`, { enabled }));
       notifications.show({ color: 'teal', message: enabled ? 'Webhook switched on: the next events go to it.' : 'Webhook switched off: events are not sent to it.' });
     } catch (err) {
       notifications.show({ color: 'red', title: 'Could not switch the webhook', message: errorMessage(err) });
     } finally {
-      setSwitching(false);
+      setSwitching(null);
     }
   };
 
@@ -215,8 +216,8 @@ function SubscriptionCard({ webhook, onSaved }: { webhook: Webhook; onSaved: (ne
         <Switch
           label="Send events to this URL"
           description={webhook.enabled ? 'Off: nothing is sent, and events meanwhile are not kept for later.' : 'On again: failures are forgotten and the next events are sent.'}
-          checked={webhook.enabled}
-          disabled={switching}
+          checked={switching ?? webhook.enabled}
+          disabled={switching !== null}
           onChange={(e) => void setEnabled(e.currentTarget.checked)}
           style={{ flex: '1 1 18rem' }}
         />
