@@ -245,7 +245,7 @@ describe('Settings → Webhooks', () => {
     // The list says so too.
     await page.getByRole('link', { name: 'All webhooks' }).click();
     const listed = page.getByRole('table', { name: 'Webhooks' }).getByRole('row').filter({ hasText: 'CRM sync' });
-    await listed.getByText('Switched off by Rapport').waitFor();
+    await listed.getByText('Switched off', { exact: true }).waitFor();
     await listed.getByText('The receiver answered 410 Gone, so the webhook was switched off.').waitFor();
     await listed.locator('td').nth(1).getByText('message.created').waitFor();
     await shot('06-list-switched-off');
@@ -274,6 +274,10 @@ describe('Settings → Webhooks', () => {
     await page.getByRole('button', { name: 'Show older deliveries' }).click();
     await expect.poll(() => logRows().count()).toBeGreaterThan(50);
     await shot('07-long-log', true);
+    // The phone layout, for a person to look at: the log scrolls sideways inside its card.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('10-phone-detail', true);
+    await page.setViewportSize({ width: 1280, height: 800 });
   }, 120_000);
 
   it('edits the events, then deletes the webhook after a confirmation', async () => {

@@ -1,4 +1,4 @@
-import { Button, Code, EmptyState, Group, Paper, Table, Text } from '@mantine/core';
+import { Button, Code, EmptyState, Group, Paper, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconHistory, IconRefresh } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
@@ -50,17 +50,16 @@ export function DeliveryLog({ webhook }: { webhook: Webhook }) {
             </Text>
           )}
           <Paper withBorder p={0} style={{ overflow: 'hidden' }}>
-            <Table.ScrollContainer minWidth={760}>
-              <Table verticalSpacing="xs" horizontalSpacing="md" aria-label="Deliveries" aria-busy={pending || undefined}>
+            <Table.ScrollContainer minWidth={620}>
+              <Table verticalSpacing="xs" horizontalSpacing="sm" aria-label="Deliveries" aria-busy={pending || undefined}>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Event</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th>HTTP</Table.Th>
-                    <Table.Th>Attempts</Table.Th>
+                    <Table.Th w={120}>Status</Table.Th>
+                    <Table.Th w={56}>HTTP</Table.Th>
+                    <Table.Th w={80}>Attempts</Table.Th>
                     <Table.Th>Error</Table.Th>
-                    <Table.Th>Time</Table.Th>
-                    <Table.Th w={120} aria-label="Actions" />
+                    <Table.Th w={96}>Time</Table.Th>
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
@@ -140,36 +139,37 @@ function DeliveryRow({ webhook, delivery: d, limit }: { webhook: Webhook; delive
       <Table.Td>
         <Text size="sm">{d.attempts}</Text>
       </Table.Td>
-      <Table.Td maw={320}>
-        {d.error ? (
-          <Text size="xs" c="red" style={{ overflowWrap: 'anywhere' }}>
-            {d.error}
-          </Text>
-        ) : (
-          <Text size="sm" c="dimmed">
-            —
-          </Text>
-        )}
+      <Table.Td>
+        <Stack gap={6} align="flex-start">
+          {d.error ? (
+            <Text size="xs" c="red" style={{ overflowWrap: 'anywhere' }}>
+              {d.error}
+            </Text>
+          ) : (
+            <Text size="sm" c="dimmed">
+              —
+            </Text>
+          )}
+          {/* The way out of a failure, beside it. */}
+          {d.status === 'failed' && (
+            <Button
+              size="compact-xs"
+              variant="light"
+              leftSection={<IconRefresh size={12} />}
+              loading={busy}
+              disabled={!webhook.enabled}
+              onClick={() => void redeliver()}
+              aria-label={`Redeliver ${d.event} from ${fmt.dateTime(d.created_at)}`}
+            >
+              Redeliver
+            </Button>
+          )}
+        </Stack>
       </Table.Td>
       <Table.Td>
         <Text size="sm" c="dimmed" component="time" dateTime={d.created_at} title={fmt.dateTime(d.created_at)} style={{ whiteSpace: 'nowrap' }}>
           {fmt.smart(d.created_at)}
         </Text>
-      </Table.Td>
-      <Table.Td>
-        {d.status === 'failed' && (
-          <Button
-            size="compact-sm"
-            variant="light"
-            leftSection={<IconRefresh size={14} />}
-            loading={busy}
-            disabled={!webhook.enabled}
-            onClick={() => void redeliver()}
-            aria-label={`Redeliver ${d.event} from ${fmt.dateTime(d.created_at)}`}
-          >
-            Redeliver
-          </Button>
-        )}
       </Table.Td>
     </Table.Tr>
   );

@@ -12,7 +12,7 @@ export function WebhookStateBadge({ webhook }: { webhook: Webhook }) {
   }
   return (
     <Badge variant="light" color={webhook.disabled_reason ? 'red' : 'gray'}>
-      {webhook.disabled_reason ? 'Switched off by Rapport' : 'Off'}
+      {webhook.disabled_reason ? 'Switched off' : 'Off'}
     </Badge>
   );
 }

@@ -182,7 +182,14 @@ function SubscriptionCard({ webhook, onSaved }: { webhook: Webhook; onSaved: (ne
   };
 
   return (
-    <SettingsCard title="Subscription" description="Each event is POSTed as JSON: { id, event, created_at, data }. The data is what the agents’ app shows.">
+    <SettingsCard
+      title="Subscription"
+      description={
+        <>
+          Each event is POSTed as JSON: <Code>{'{ id, event, created_at, data }'}</Code>, the data as the agents’ app sees it.
+        </>
+      }
+    >
       <DataList labelWidth={150} gap="md" orientation={narrow ? 'vertical' : 'horizontal'}>
         <DataList.Item>
           <DataList.ItemLabel>URL</DataList.ItemLabel>
@@ -221,7 +228,7 @@ function SubscriptionCard({ webhook, onSaved }: { webhook: Webhook; onSaved: (ne
           onChange={(e) => void setEnabled(e.currentTarget.checked)}
           style={{ flex: '1 1 18rem' }}
         />
-        <Button variant="light" leftSection={<IconSend size={16} />} loading={pinging} disabled={!webhook.enabled} onClick={() => void ping()}>
+        <Button variant="default" leftSection={<IconSend size={16} />} loading={pinging} disabled={!webhook.enabled} onClick={() => void ping()}>
           Send test ping
         </Button>
       </Group>

@@ -92,7 +92,7 @@ export function WebhookFormModal({ opened, webhook, onClose, onSaved }: Props) {
               {errorMessage(events.error)}
             </Alert>
           ) : (
-            <Checkbox.Group label="Events" description="What this URL receives." required {...form.getInputProps('events')}>
+            <Checkbox.Group label="Events" description="What this URL receives." required withAsterisk={false} {...form.getInputProps('events')}>
               <Stack gap="sm" mt="xs">
                 {events.data.map((e) => (
                   <Checkbox key={e.event} value={e.event} label={<Code>{e.event}</Code>} description={e.description} />

@@ -53,7 +53,7 @@ function WebhookTable({ onCreate }: { onCreate: () => void }) {
           title="No webhooks yet"
           description="A webhook keeps another system in step with your support: Rapport POSTs an event to its URL when a conversation starts or changes, or when a message is written or sent. Use one to update a CRM, post to a team chat or start an automation."
         >
-          <List size="sm" c="dimmed" spacing={2} maw={520} mx="auto" mt="xs">
+          <List size="sm" c="dimmed" spacing={2} maw={520} mx="auto" mt="xs" ta="left">
             <List.Item>Each delivery is signed, so your receiver knows it comes from Rapport.</List.Item>
             <List.Item>A receiver that is down is tried again; every attempt shows in the delivery log.</List.Item>
           </List>
@@ -74,7 +74,7 @@ function WebhookTable({ onCreate }: { onCreate: () => void }) {
             <Table.Tr>
               <Table.Th>URL</Table.Th>
               <Table.Th visibleFrom="sm">Events</Table.Th>
-              <Table.Th w={200}>State</Table.Th>
+              <Table.Th w={220}>State</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
