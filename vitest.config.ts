@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['apps/server/src/**/*.test.ts', 'apps/widget/src/**/*.test.ts'], environment: 'node' } },
+      { test: { name: 'unit', include: ['apps/server/src/**/*.test.ts', 'apps/widget/src/**/*.test.ts', 'apps/web/src/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'api', include: ['apps/server/test/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000, fileParallelism: false } },
       { test: { name: 'e2e', include: ['e2e/**/*.e2e.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 90_000, fileParallelism: false } },
     ],

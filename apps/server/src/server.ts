@@ -5,7 +5,7 @@ import { loadConfig, resolveSecretKey, type Config } from './core/config.js';
 import { connectRedis, createLimiters, type AppContext } from './core/context.js';
 import { secretBox } from './core/crypto-box.js';
 import { openDatabase, withPlugin, type DatabaseHandle } from './core/db/index.js';
-import { migrate } from './core/db/migrate.js';
+import { exclusively, migrate } from './core/db/migrate.js';
 import { TenantGuardPlugin } from './core/db/tenant.js';
 import { seedDemo } from './features/demo/seed-demo.js';
 import { inProcessBus, redisBus, type Bus } from './core/bus.js';
@@ -84,7 +84,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     }
     // Everything is running before the port opens: once /readyz answers, the process is whole
     // (and a SIGTERM from then on finds its handler installed).
-    await ctx.jobs.start();
+    await exclusively(ctx.db, runtime.handle.engine, () => ctx.jobs.start());
     workers = await startChannelWorkers(ctx, app.log);
     await app.listen({ port: config.port, host: config.host });
     ctx.outbox.startSweeping();

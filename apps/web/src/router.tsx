@@ -19,6 +19,8 @@ import { SettingsLayout } from './pages/settings/SettingsLayout';
 import { TeamsSettings } from './pages/settings/TeamsSettings';
 import { TokensSettings } from './pages/settings/TokensSettings';
 import { UsersSettings } from './pages/settings/UsersSettings';
+import { WebhookDetailSettings } from './pages/settings/webhooks/WebhookDetailSettings';
+import { WebhooksSettings } from './pages/settings/webhooks/WebhooksSettings';
 import { WorkspaceSettings } from './pages/settings/WorkspaceSettings';
 
 export const router = createBrowserRouter([
@@ -56,6 +58,8 @@ export const router = createBrowserRouter([
               { path: 'inboxes/:inboxId', element: <InboxDetailSettings /> },
               { path: 'invitations', element: <InvitationsSettings /> },
               { path: 'tokens', element: <TokensSettings /> },
+              { path: 'webhooks', element: <WebhooksSettings /> },
+              { path: 'webhooks/:webhookId', element: <WebhookDetailSettings /> },
               { path: 'audit-log', element: <AuditLogSettings /> },
             ],
           },

@@ -6,6 +6,7 @@ import type {
   ApiToken,
   AttachmentLimits,
   AuditEvent,
+  ChannelInfo,
   Contact,
   ContactDetail,
   ContactForm,
@@ -45,6 +46,8 @@ export const keys = {
   attachmentLimits: ['attachments', 'limits'] as const,
   /** Under "conversations": tagging a conversation refreshes the suggestions. */
   tags: ['conversations', 'tags'] as const,
+  /** The messaging channels the server can connect, with their setup forms. */
+  channels: ['channels'] as const,
 };
 
 /** The signed-in user, or null when signed out. */
@@ -106,6 +109,17 @@ export const useConversation = (id: string | undefined, placeholder?: Conversati
     placeholderData: placeholder,
     retry: false,
   });
+
+/**
+ * The conversation as the app last loaded it, without asking the server (the page that shows it
+ * keeps it fresh): for parts of the thread that need its channel or reply window.
+ */
+export const useHeldConversation = (id: string) =>
+  useQuery({
+    queryKey: keys.conversation(id),
+    queryFn: () => api.get<Conversation>(`/conversations/${id}`),
+    enabled: false,
+  }).data;
 
 /** Adds messages to a thread in sequence order, once each. */
 export function mergeMessages(current: Message[], incoming: Message[]): Message[] {
@@ -188,10 +202,26 @@ export function useInbox(id: string | undefined) {
     refetchInterval: (query) => {
       const inbox = query.state.data;
       if (inbox?.channel === 'api') return 60_000;
+      // A messaging inbox's with each reply the provider takes or refuses.
+      if (inbox?.inbound_webhook_url) return 60_000;
       if (inbox?.channel !== 'email') return false;
       return inbox.connection?.status === 'unknown' ? 5_000 : 60_000;
     },
   });
+}
+
+/** The messaging channels (Telegram, SMS, WhatsApp…) with the fields of their setup forms; they change only with the server. */
+export const useChannels = () =>
+  useQuery({
+    queryKey: keys.channels,
+    queryFn: async () => (await api.get<{ data: ChannelInfo[] }>('/channels')).data,
+    staleTime: 10 * 60_000,
+  });
+
+/** One channel's setup form, once the list has loaded. */
+export function useChannel(channel: string | undefined): { info: ChannelInfo | undefined; query: ReturnType<typeof useChannels> } {
+  const query = useChannels();
+  return { info: query.data?.find((c) => c.channel === channel), query };
 }
 
 /** An email inbox's contact form (admins only: agents are answered 403). */

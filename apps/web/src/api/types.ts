@@ -161,7 +161,24 @@ export interface Conversation {
   waiting_since: string | null;
   first_response_at: string | null;
   resolved_at: string | null;
+  /** Channels that take free-form replies only for a while after the customer last wrote (WhatsApp); null or absent on others. */
+  reply_window?: ReplyWindow | null;
   created_at: string;
+}
+
+/** How long free-form replies are possible; after that only an approved template goes out. */
+export interface ReplyWindow {
+  /** When the window closes (null: the customer never wrote, so it was never open). */
+  closes_at: string | null;
+  open: boolean;
+  template_required: boolean;
+}
+
+/** An approved template message (WhatsApp outside its window): `parameters` fill the body's {{1}}, {{2}}, … */
+export interface MessageTemplate {
+  name: string;
+  language: string;
+  parameters: string[];
 }
 
 /** The fields PATCH /conversations/:id accepts. */
@@ -315,7 +332,53 @@ export interface Inbox {
   webhook_secret?: string;
   /** When the webhook was switched off (410 Gone, or failure after failure); saving its URL switches it on. */
   webhook_disabled_at?: string | null;
+  /** Messaging inboxes (Telegram, SMS, WhatsApp…): the provider's settings without secrets, generated values included. */
+  provider_settings?: Record<string, string> | null;
+  /** Which secret settings are stored; their values are never answered. */
+  secrets_set?: string[] | null;
+  /** The URL to paste at the provider as its webhook (messaging inboxes). */
+  inbound_webhook_url?: string | null;
   created_at: string;
+}
+
+/** One field of a messaging provider's setup form (GET /channels). */
+export interface ChannelField {
+  name: string;
+  label: string;
+  /** Write-only: never answered once saved (`Inbox.secrets_set` says whether it is stored). */
+  secret: boolean;
+  optional: boolean;
+  /** Made by Rapport when the inbox is saved (shown then, never typed). */
+  generated: boolean;
+  /** A regular expression the value must match, and what to say when it does not. */
+  pattern: string | null;
+  problem: string | null;
+  placeholder: string | null;
+  /** Fields with the same value are alternatives: at least one of them is required. */
+  one_of?: string | null;
+  help: string;
+}
+
+/** A messaging channel Rapport can connect, with its guided setup form (GET /channels). */
+export interface ChannelInfo {
+  channel: string;
+  /** For people: "SMS (Twilio)". */
+  label: string;
+  fields: ChannelField[];
+  address_kind: string;
+  /** Free-form replies only within this many hours of the customer's last message (WhatsApp: 24). */
+  reply_window_hours: number | null;
+  /** Whether a closed window can be reopened with an approved template (WhatsApp; not Messenger). */
+  templates: boolean;
+  /** What to do with the inbox's webhook URL at the provider. */
+  webhook_help: string;
+  docs: string[];
+}
+
+/** POST /inboxes/channel-test: whether the provider took the settings, and if not why, in words. */
+export interface ChannelTestResult {
+  ok: boolean;
+  error: string | null;
 }
 
 export interface SmtpSettings {
@@ -334,7 +397,7 @@ export interface ImapSettings extends SmtpSettings {
 export interface InboxConnection {
   status: 'ok' | 'failing' | 'unknown';
   error: string | null;
-  /** Which one a failure is about: imap, smtp or webhook (absent on older servers). */
+  /** Which one a failure is about: imap, smtp, webhook or provider (absent on older servers). */
   part?: string | null;
   checked_at: string | null;
 }

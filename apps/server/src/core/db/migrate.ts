@@ -27,6 +27,26 @@ export async function migrate(db: Database): Promise<string[]> {
   });
 }
 
+const STARTUP_LOCK_KEY = 727_278_002; // "rapport start-up": installing the job queue's tables
+
+/**
+ * Runs `fn` while no other node runs it (a session advisory lock on a connection of its own), for
+ * start-up steps that are not safe to run twice at once, such as the job queue installing its
+ * schema (two nodes starting together otherwise deadlock in its DDL). The embedded database has
+ * one process and one connection: `fn` just runs.
+ */
+export async function exclusively<T>(db: Database, engine: 'pglite' | 'postgres', fn: () => Promise<T>): Promise<T> {
+  if (engine === 'pglite') return fn();
+  return db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(${STARTUP_LOCK_KEY})`.execute(conn);
+    try {
+      return await fn();
+    } finally {
+      await sql`select pg_advisory_unlock(${STARTUP_LOCK_KEY})`.execute(conn);
+    }
+  });
+}
+
 /** True when every known migration has been applied (used by /readyz). */
 export async function migrationsComplete(db: Database): Promise<boolean> {
   try {

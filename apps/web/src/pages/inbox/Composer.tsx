@@ -1,9 +1,12 @@
 import { ActionIcon, Box, Button, FileButton, Group, SegmentedControl, Text, Textarea, Tooltip } from '@mantine/core';
 import { IconLock, IconMail, IconPaperclip, IconSend } from '@tabler/icons-react';
 import { useImperativeHandle, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent, type Ref } from 'react';
-import { errorMessage } from '../../api/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { errorMessage, isApiError } from '../../api/client';
+import { keys } from '../../api/queries';
 import { AttachmentChips } from './composer/AttachmentChips';
 import { EmojiPicker } from './composer/EmojiPicker';
+import { ReplyWindowNote } from './composer/ReplyWindowNote';
 import { MentionList, mentionedIds, useMentionables, useMentions } from './composer/mentions';
 import { useAttachments } from './composer/useAttachments';
 import { useTypingSignal } from './collision';
@@ -41,6 +44,7 @@ export function Composer({ conversationId, inboxId, contactName, emailTo, ref }:
   // The id of a send that failed: sending the same message again reuses it, so a retry never doubles it.
   const pending = useRef<{ id: string; signature: string } | null>(null);
   const send = useSendMessage(conversationId);
+  const queryClient = useQueryClient();
   const files = useAttachments(conversationId);
   const typing = useTypingSignal(conversationId);
   const people = useMentionables(inboxId);
@@ -101,6 +105,8 @@ export function Composer({ conversationId, inboxId, contactName, emailTo, ref }:
       typing.stop();
     } catch (err) {
       setError(errorMessage(err));
+      // The reply window closed meanwhile: the composer offers a template once it knows.
+      if (isApiError(err, 'reply_window_closed')) void queryClient.invalidateQueries({ queryKey: keys.conversation(conversationId) });
     }
   };
 
@@ -169,6 +175,7 @@ export function Composer({ conversationId, inboxId, contactName, emailTo, ref }:
           {note ? 'Type @ to mention a teammate · Enter to send' : 'Enter to send · Shift+Enter for a new line'}
         </Text>
       </Group>
+      {!note && <ReplyWindowNote conversationId={conversationId} onTemplateSent={() => setError(null)} />}
       <AttachmentChips files={files.files} onRemove={files.remove} />
       <Box pos="relative">
         <MentionList mentions={mentions} />

@@ -10,7 +10,7 @@ import { LogCall } from './LogCall';
 import { ConversationProperties } from './ConversationProperties';
 import { CustomerSidebar } from './CustomerSidebar';
 import classes from './Inbox.module.css';
-import { channelIcon, channelLabel, contactName, priorityLabels, statusColors, statusLabels } from './inbox';
+import { channelIcon, channelLabel, contactName, isProviderChannel, priorityLabels, statusColors, statusLabels } from './inbox';
 import { StatusControl } from './StatusControl';
 
 interface Props {
@@ -56,8 +56,9 @@ export function ConversationHeader({ conversation, onChange, saving }: Props) {
             </Text>
           )}
           <Tooltip label={`${channelLabel(conversation.channel)} inbox`}>
-            <Badge size="sm" variant="default" tt="none" fw={500} leftSection={<ChannelIcon size={12} />} maw="100%">
-              {conversation.inbox.name}
+            <Badge size="sm" variant="default" tt="none" fw={500} leftSection={<ChannelIcon size={12} />} maw="100%" data-channel={conversation.channel}>
+              {/* A messaging app says which one: the inbox's name may not. */}
+              {isProviderChannel(conversation.channel) ? `${channelLabel(conversation.channel)} · ${conversation.inbox.name}` : conversation.inbox.name}
             </Badge>
           </Tooltip>
           {conversation.status === 'snoozed' && (

@@ -5,7 +5,7 @@ import { Link, useLocation } from 'react-router-dom';
 import type { Conversation } from '../../api/types';
 import { useFormat } from '../../lib/format';
 import classes from './Inbox.module.css';
-import { contactName, priorityColors, priorityLabels, statusColors, statusLabels } from './inbox';
+import { channelIcon, channelLabel, contactName, isProviderChannel, priorityColors, priorityLabels, statusColors, statusLabels } from './inbox';
 
 interface Props {
   conversations: Conversation[] | undefined;
@@ -53,9 +53,12 @@ export function ConversationList({ conversations, loading, selectedId, onLoadMor
                         {fmt.relative(c.last_message_at)}
                       </Text>
                     </Group>
-                    <Text size="sm" fw={c.unread_count > 0 ? 600 : 400} truncate>
-                      {c.subject || 'No subject'}
-                    </Text>
+                    <Group justify="space-between" gap="xs" wrap="nowrap">
+                      <Text size="sm" fw={c.unread_count > 0 ? 600 : 400} truncate>
+                        {c.subject || 'No subject'}
+                      </Text>
+                      {isProviderChannel(c.channel) && <ChannelTag channel={c.channel} />}
+                    </Group>
                     <Group justify="space-between" gap="xs" wrap="nowrap">
                       <Text size="xs" c="dimmed" truncate>
                         {c.last_message_preview || 'No messages yet'}
@@ -96,6 +99,17 @@ export function ConversationList({ conversations, loading, selectedId, onLoadMor
         </Group>
       )}
     </ScrollArea>
+  );
+}
+
+/** A messaging channel's icon and name, so a Telegram or WhatsApp conversation is told apart at a glance. */
+function ChannelTag({ channel }: { channel: string }) {
+  const ChannelIcon = channelIcon(channel);
+  return (
+    <Text size="xs" c="dimmed" data-channel={channel} style={{ display: 'flex', alignItems: 'center', gap: 4, flexShrink: 0 }}>
+      <ChannelIcon size={12} aria-hidden />
+      {channelLabel(channel)}
+    </Text>
   );
 }
 

@@ -1,4 +1,16 @@
-import { IconApi, IconMail, IconMessageCircle, IconPhone, type Icon } from '@tabler/icons-react';
+import {
+  IconApi,
+  IconBrandInstagram,
+  IconBrandMessenger,
+  IconBrandTelegram,
+  IconBrandWhatsapp,
+  IconDeviceMobileMessage,
+  IconMail,
+  IconMessageCircle,
+  IconMessages,
+  IconPhone,
+  type Icon,
+} from '@tabler/icons-react';
 import type { Conversation, ConversationStatus, Priority } from '../../api/types';
 
 export const statusColors: Record<ConversationStatus, string> = {
@@ -32,6 +44,9 @@ const channelLabels: Record<string, string> = {
   api: 'API',
   sms: 'SMS',
   whatsapp: 'WhatsApp',
+  messenger: 'Messenger',
+  instagram: 'Instagram',
+  telegram: 'Telegram',
   phone: 'Phone',
 };
 
@@ -45,11 +60,31 @@ export function titleCase(s: string): string {
 
 export const priorityLabels: Record<Priority, string> = { low: 'Low', normal: 'Normal', high: 'High', urgent: 'Urgent' };
 
+const channelIcons: Record<string, Icon> = {
+  email: IconMail,
+  api: IconApi,
+  sms: IconDeviceMobileMessage,
+  whatsapp: IconBrandWhatsapp,
+  messenger: IconBrandMessenger,
+  instagram: IconBrandInstagram,
+  telegram: IconBrandTelegram,
+  phone: IconPhone,
+};
+
+const liveChat = new Set(['webchat', 'web_chat', 'chat', 'live_chat']);
+
 export function channelIcon(channel: string): Icon {
-  if (channel === 'email') return IconMail;
-  if (channel === 'api') return IconApi;
-  if (channel === 'phone') return IconPhone;
-  return IconMessageCircle;
+  if (channelIcons[channel]) return channelIcons[channel];
+  // A messaging channel added to the server after this app was built still looks like one.
+  return liveChat.has(channel) ? IconMessageCircle : IconMessages;
+}
+
+/**
+ * Whether the channel is one of the server's messaging providers (Telegram, SMS, WhatsApp…, listed
+ * by GET /channels) rather than one built into Rapport: its replies carry delivery receipts.
+ */
+export function isProviderChannel(channel: string): boolean {
+  return !liveChat.has(channel) && channel !== 'email' && channel !== 'api';
 }
 
 /** The contact's name for lists and headers. */

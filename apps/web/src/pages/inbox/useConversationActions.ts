@@ -4,7 +4,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../api/client';
 import { keys, mergeMessages, replaceMessage, staleThreads } from '../../api/queries';
-import type { Conversation, ConversationChanges, Message } from '../../api/types';
+import type { Conversation, ConversationChanges, Message, MessageTemplate } from '../../api/types';
 
 export const MESSAGE_MAX = 10_000;
 
@@ -30,6 +30,8 @@ export interface NewMessage {
   attachment_ids?: string[];
   /** Teammates mentioned in a private note. */
   mentions?: string[];
+  /** An approved template instead of free text (WhatsApp once its window closed); `content` then says what was sent. */
+  template?: MessageTemplate;
 }
 
 export function useSendMessage(id: string) {

@@ -9,6 +9,7 @@ import {
   IconUserCircle,
   IconUsers,
   IconUsersGroup,
+  IconWebhook,
   type Icon,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -32,6 +33,7 @@ export const settingsSections: Section[] = [
   { path: 'inboxes', label: 'Inboxes', icon: IconInbox, group: 'Workspace' },
   { path: 'invitations', label: 'Invitations', icon: IconMailForward, adminOnly: true, group: 'Workspace' },
   { path: 'tokens', label: 'API tokens', icon: IconKey, group: 'Workspace' },
+  { path: 'webhooks', label: 'Webhooks', icon: IconWebhook, adminOnly: true, group: 'Workspace' },
   { path: 'audit-log', label: 'Audit log', icon: IconHistory, adminOnly: true, group: 'Workspace' },
 ];
 

@@ -29,6 +29,7 @@ const Field = Type.Object({
   pattern: Nullable(Type.String()),
   problem: Nullable(Type.String()),
   placeholder: Nullable(Type.String()),
+  one_of: Nullable(Type.String({ description: 'Fields with the same value are alternatives: at least one of them is required' })),
   help: Type.String(),
 });
 
@@ -38,6 +39,7 @@ const ChannelInfo = Type.Object({
   fields: Type.Array(Field),
   address_kind: Type.String({ description: 'phone: the customer is their phone number on every channel; handle: an id of this inbox' }),
   reply_window_hours: Nullable(Type.Integer()),
+  templates: Type.Boolean({ description: 'Whether a closed reply window can be reopened with an approved template (WhatsApp)' }),
   webhook_help: Type.String(),
   docs: Type.Array(Type.String()),
 });
@@ -50,9 +52,10 @@ export function messagingRoutes(app: Api, ctx: AppContext): void {
     data: Object.values(PROVIDERS).map((p) => ({
       channel: p.channel,
       label: p.label,
-      fields: p.fields.map((f) => ({ name: f.name, label: f.label, secret: !!f.secret, optional: !!f.optional, generated: !!f.generated, pattern: f.pattern ?? null, problem: f.problem ?? null, placeholder: f.placeholder ?? null, help: f.help })),
+      fields: p.fields.map((f) => ({ name: f.name, label: f.label, secret: !!f.secret, optional: !!f.optional, generated: !!f.generated, pattern: f.pattern ?? null, problem: f.problem ?? null, placeholder: f.placeholder ?? null, one_of: f.oneOf ?? null, help: f.help })),
       address_kind: p.addressKind,
       reply_window_hours: p.replyWindowHours ?? null,
+      templates: !!p.replyWindowHours && p.templates !== false,
       webhook_help: p.webhookHelp,
       docs: p.docs,
     })),

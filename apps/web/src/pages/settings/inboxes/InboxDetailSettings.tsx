@@ -8,7 +8,7 @@ import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, FormSkeleton } from '../../../components/QueryStates';
 import { useFormat } from '../../../lib/format';
 import { useSession } from '../../../lib/session';
-import { channelLabel } from '../../inbox/inbox';
+import { channelLabel, isProviderChannel } from '../../inbox/inbox';
 import { ApiUsageCard } from './api/ApiUsageCard';
 import { WebhookAlert } from './api/WebhookAlert';
 import { WebhookCard } from './api/WebhookCard';
@@ -21,6 +21,8 @@ import { ConnectionAlert } from './email/ConnectionAlert';
 import { EmailSettingsCard } from './email/EmailSettingsCard';
 import { InboxFormModal } from './InboxFormModal';
 import { InstallCard } from './InstallCard';
+import { ChannelAlert } from './messaging/ChannelAlert';
+import { ChannelSettingsCard } from './messaging/ChannelSettingsCard';
 import { WebChatSettingsCard } from './WebChatSettingsCard';
 
 function BackLink() {
@@ -107,6 +109,11 @@ export function InboxDetailSettings() {
           <WebhookCard inbox={data} editable={isAdmin} onEdit={edit} />
           {isAdmin && data.webhook_secret && <WebhookSecretCard inboxId={data.id} secret={data.webhook_secret} />}
           <ApiUsageCard inboxId={data.id} />
+        </>
+      ) : isProviderChannel(data.channel) ? (
+        <>
+          <ChannelAlert inbox={data} />
+          <ChannelSettingsCard inbox={data} editable={isAdmin} onEdit={edit} />
         </>
       ) : (
         <>

@@ -1,8 +1,10 @@
 import type { Inbox } from '../../../api/types';
+import { isProviderChannel } from '../../inbox/inbox';
 import { ApiInboxModal } from './api/ApiInboxModal';
 import type { NewInboxChannel } from './ChannelChoiceModal';
 import { EmailInboxModal } from './email/EmailInboxModal';
 import { InboxModal } from './InboxModal';
+import { MessagingInboxModal } from './messaging/MessagingInboxModal';
 
 interface Props {
   opened: boolean;
@@ -18,5 +20,7 @@ export function InboxFormModal({ channel, ...props }: Props) {
   const chosen = props.inbox?.channel ?? channel;
   if (chosen === 'email') return <EmailInboxModal {...props} />;
   if (chosen === 'api') return <ApiInboxModal {...props} />;
+  // Every messaging provider's form is built from its fields (GET /channels).
+  if (chosen && isProviderChannel(chosen)) return <MessagingInboxModal {...props} channel={chosen} />;
   return <InboxModal {...props} />;
 }
