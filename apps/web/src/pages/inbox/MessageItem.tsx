@@ -1,10 +1,12 @@
 import { Avatar, Badge, Box, Group, Stack, Text } from '@mantine/core';
 import { IconChecks, IconLock } from '@tabler/icons-react';
+import { useHeldConversation } from '../../api/queries';
 import type { Message } from '../../api/types';
 import type { Formatters } from '../../lib/format';
 import { CallEntry } from './CallEntry';
 import { DeliveryStatus } from './DeliveryStatus';
 import { EmailMessage } from './email/EmailMessage';
+import { isProviderChannel } from './inbox';
 import classes from './Inbox.module.css';
 import { MessageAttachments } from './MessageAttachments';
 
@@ -21,13 +23,15 @@ interface Props {
 
 /** Message text is always rendered as text, never as HTML (an email's HTML goes in a sandboxed frame). */
 export function MessageItem({ message, conversationId, subject, first, fmt }: Props) {
+  // On a messaging channel the delivery checks already say "Read".
+  const channel = useHeldConversation(conversationId)?.channel;
   if (message.kind === 'system') return <SystemEvent message={message} fmt={fmt} />;
   if (message.kind === 'call' && message.call) return <CallEntry message={message} fmt={fmt} />;
   if (message.email) return <EmailMessage message={{ ...message, email: message.email }} conversationId={conversationId} subject={subject} first={first} fmt={fmt} />;
   const outgoing = message.direction === 'outgoing';
   const name = message.author?.name || (outgoing ? 'Agent' : 'Visitor');
   const attachments = message.attachments ?? [];
-  const seen = outgoing && !message.private && message.status === 'read';
+  const seen = outgoing && !message.private && message.status === 'read' && !(channel && isProviderChannel(channel));
   return (
     <Box component="li" data-kind="text" data-private={message.private || undefined} aria-label={message.private ? `Private note by ${name}` : `Message from ${name}`}>
       <Group gap="sm" align="flex-end" wrap="nowrap" justify={outgoing ? 'flex-end' : 'flex-start'}>
