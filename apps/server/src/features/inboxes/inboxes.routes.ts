@@ -336,57 +336,39 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
     },
   );
 
-  app.post(
-    '/api/v1/inboxes/:id/identity-secret',
-    {
-      config: { access: 'admin' },
-      schema: {
-        tags: ['inboxes'],
-        summary: 'Replace the identity secret of a web chat inbox (when it may have leaked): hashes made with the old one stop working at once',
-        params: IdParams,
-        response: { 200: Inbox, ...errors(401, 403, 404, 422) },
-      },
-    },
-    async (request) => {
+  /**
+   * A route that replaces one secret of one kind of inbox (when it may have leaked): the new one
+   * works at once and the old one stops; audited.
+   */
+  const rotation = (path: string, rotate: { channel: string; what: string; summary: string; action: 'inbox.identity_secret_rotated' | 'inbox.webhook_secret_rotated'; columns: () => Record<string, string> }) =>
+    app.post(path, { config: { access: 'admin' }, schema: { tags: ['inboxes'], summary: rotate.summary, params: IdParams, response: { 200: Inbox, ...errors(401, 403, 404, 422) } } }, async (request) => {
       const auth = member(request);
       await db.transaction().execute(async (trx) => {
         const ws = scoped(trx, auth.accountId);
         const found = await ws.selectFrom('inboxes').select(['id', 'channel']).where('id', '=', request.params.id).forUpdate().executeTakeFirst();
         if (!found) throw notFound('Inbox');
-        if (found.channel !== 'webchat') throw new AppError('invalid_state', 'Only web chat inboxes have an identity secret.');
-        await ws.updateTable('inboxes').set({ identity_secret: ctx.box.seal(newIdentitySecret()) }).where('id', '=', found.id).execute();
-        await recordAudit(trx, auth.accountId, { action: 'inbox.identity_secret_rotated', targetType: 'inbox', targetId: found.id }, request);
+        if (found.channel !== rotate.channel) throw new AppError('invalid_state', `Only ${rotate.what}.`);
+        await ws.updateTable('inboxes').set(rotate.columns()).where('id', '=', found.id).execute();
+        await recordAudit(trx, auth.accountId, { action: rotate.action, targetType: 'inbox', targetId: found.id }, request);
       });
       const [inbox] = await load(auth.accountId, auth.userId, true, request.params.id);
       return inbox;
-    },
-  );
+    });
 
-  app.post(
-    '/api/v1/inboxes/:id/webhook-secret',
-    {
-      config: { access: 'admin' },
-      schema: {
-        tags: ['inboxes'],
-        summary: 'Replace the webhook secret of an API inbox (when it may have leaked): deliveries from now on are signed with the new one',
-        params: IdParams,
-        response: { 200: Inbox, ...errors(401, 403, 404, 422) },
-      },
-    },
-    async (request) => {
-      const auth = member(request);
-      await db.transaction().execute(async (trx) => {
-        const ws = scoped(trx, auth.accountId);
-        const found = await ws.selectFrom('inboxes').select(['id', 'channel']).where('id', '=', request.params.id).forUpdate().executeTakeFirst();
-        if (!found) throw notFound('Inbox');
-        if (found.channel !== 'api') throw new AppError('invalid_state', 'Only API inboxes have a webhook secret.');
-        await ws.updateTable('inboxes').set(rotatedSecretColumns(ctx.box)).where('id', '=', found.id).execute();
-        await recordAudit(trx, auth.accountId, { action: 'inbox.webhook_secret_rotated', targetType: 'inbox', targetId: found.id }, request);
-      });
-      const [inbox] = await load(auth.accountId, auth.userId, true, request.params.id);
-      return inbox;
-    },
-  );
+  rotation('/api/v1/inboxes/:id/identity-secret', {
+    channel: 'webchat',
+    what: 'web chat inboxes have an identity secret',
+    summary: 'Replace the identity secret of a web chat inbox (when it may have leaked): hashes made with the old one stop working at once',
+    action: 'inbox.identity_secret_rotated',
+    columns: () => ({ identity_secret: ctx.box.seal(newIdentitySecret()) }),
+  });
+  rotation('/api/v1/inboxes/:id/webhook-secret', {
+    channel: 'api',
+    what: 'API inboxes have a webhook secret',
+    summary: 'Replace the webhook secret of an API inbox (when it may have leaked): deliveries from now on are signed with the new one',
+    action: 'inbox.webhook_secret_rotated',
+    columns: () => rotatedSecretColumns(ctx.box),
+  });
 
   app.delete('/api/v1/inboxes/:id', { config: { access: 'admin' }, schema: { tags: ['inboxes'], summary: 'Delete an inbox and its conversations', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } }, async (request, reply) => {
     const auth = member(request);
