@@ -1,13 +1,14 @@
-import { Alert, Button, Group, Modal, MultiSelect, Pill, Stack, TagsInput, TextInput, Textarea } from '@mantine/core';
+import { Alert, Modal, Pill, Stack, TagsInput, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../../api/client';
-import { keys, useUsers } from '../../../api/queries';
+import { keys } from '../../../api/queries';
 import type { Inbox } from '../../../api/types';
 import { applyServerErrors, invalidItems } from '../../../lib/forms';
 import { useSession } from '../../../lib/session';
+import { InboxMembersSelect, InboxFormActions } from './InboxFormParts';
 
 interface Props {
   opened: boolean;
@@ -26,7 +27,6 @@ function tidyOrigin(value: string): string {
 export function InboxModal({ opened, inbox, onClose, onSaved }: Props) {
   const { user: me } = useSession();
   const queryClient = useQueryClient();
-  const users = useUsers();
   const [formError, setFormError] = useState<string | null>(null);
   const [badOrigins, setBadOrigins] = useState<Set<string>>(new Set());
   const form = useForm({
@@ -126,25 +126,8 @@ export function InboxModal({ opened, inbox, onClose, onSaved }: Props) {
             maxLength={500}
             {...form.getInputProps('greeting')}
           />
-          <MultiSelect
-            label="Members"
-            description="Teammates who work in this inbox. Admins can always open every inbox."
-            placeholder={form.values.member_ids.length ? undefined : 'Pick teammates'}
-            data={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))}
-            searchable
-            clearable
-            nothingFoundMessage={users.isPending ? 'Loading…' : 'No matching teammates'}
-            {...form.getInputProps('member_ids')}
-            error={users.isError ? 'Could not load teammates' : form.errors.member_ids}
-          />
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              {inbox ? 'Save inbox' : 'Create inbox'}
-            </Button>
-          </Group>
+          <InboxMembersSelect inputProps={form.getInputProps('member_ids')} />
+          <InboxFormActions editing={!!inbox} submitting={form.submitting} onClose={onClose} />
         </Stack>
       </form>
     </Modal>

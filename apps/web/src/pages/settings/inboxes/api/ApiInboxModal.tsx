@@ -1,14 +1,15 @@
-import { Alert, Button, Group, Modal, MultiSelect, Stack, TextInput } from '@mantine/core';
+import { Alert, Modal, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../../../api/client';
-import { keys, useUsers } from '../../../../api/queries';
+import { keys } from '../../../../api/queries';
 import type { Inbox } from '../../../../api/types';
 import { applyServerErrors } from '../../../../lib/forms';
 import { useSession } from '../../../../lib/session';
+import { InboxMembersSelect, InboxFormActions } from '../InboxFormParts';
 
 interface Props {
   opened: boolean;
@@ -36,7 +37,6 @@ export function checkWebhookUrl(value: string): string | null {
 export function ApiInboxModal({ opened, inbox, onClose, onSaved }: Props) {
   const { user: me } = useSession();
   const queryClient = useQueryClient();
-  const users = useUsers();
   const [formError, setFormError] = useState<string | null>(null);
   const disabled = Boolean(inbox?.webhook_disabled_at);
   const form = useForm({
@@ -106,25 +106,8 @@ export function ApiInboxModal({ opened, inbox, onClose, onSaved }: Props) {
             maxLength={2000}
             {...form.getInputProps('webhook_url')}
           />
-          <MultiSelect
-            label="Members"
-            description="Teammates who work in this inbox. Admins can always open every inbox."
-            placeholder={form.values.member_ids.length ? undefined : 'Pick teammates'}
-            data={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))}
-            searchable
-            clearable
-            nothingFoundMessage={users.isPending ? 'Loading…' : 'No matching teammates'}
-            {...form.getInputProps('member_ids')}
-            error={users.isError ? 'Could not load teammates' : form.errors.member_ids}
-          />
-          <Group justify="flex-end" gap="sm">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={form.submitting}>
-              {inbox ? 'Save inbox' : 'Create inbox'}
-            </Button>
-          </Group>
+          <InboxMembersSelect inputProps={form.getInputProps('member_ids')} />
+          <InboxFormActions editing={!!inbox} submitting={form.submitting} onClose={onClose} />
         </Stack>
       </form>
     </Modal>

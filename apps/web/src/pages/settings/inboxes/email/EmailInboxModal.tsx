@@ -1,17 +1,18 @@
-import { Alert, Button, Collapse, Divider, Fieldset, Group, Modal, MultiSelect, Stack, Switch, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Collapse, Divider, Fieldset, Group, Modal, Stack, Switch, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { api } from '../../../../api/client';
-import { keys, useUsers } from '../../../../api/queries';
+import { keys } from '../../../../api/queries';
 import type { Inbox } from '../../../../api/types';
 import { applyServerErrors } from '../../../../lib/forms';
 import { useSession } from '../../../../lib/session';
 import { ConnectionTest } from './ConnectionTest';
 import { checkValues, inboxBody, initialValues, serverBody, serverFieldMap, type EmailInboxValues } from './emailForm';
 import { MailServerFields } from './MailServerFields';
+import { InboxMembersSelect } from '../InboxFormParts';
 
 interface Props {
   opened: boolean;
@@ -25,7 +26,6 @@ interface Props {
 export function EmailInboxModal({ opened, inbox, onClose, onSaved }: Props) {
   const { user: me } = useSession();
   const queryClient = useQueryClient();
-  const users = useUsers();
   const phone = useMediaQuery('(max-width: 36em)');
   const [formError, setFormError] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
@@ -99,17 +99,7 @@ export function EmailInboxModal({ opened, inbox, onClose, onSaved }: Props) {
             {...form.getInputProps('email')}
             onChange={(e) => setAddress(e.currentTarget.value)}
           />
-          <MultiSelect
-            label="Members"
-            description="Teammates who work in this inbox. Admins can always open every inbox."
-            placeholder={form.values.member_ids.length ? undefined : 'Pick teammates'}
-            data={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))}
-            searchable
-            clearable
-            nothingFoundMessage={users.isPending ? 'Loading…' : 'No matching teammates'}
-            {...form.getInputProps('member_ids')}
-            error={users.isError ? 'Could not load teammates' : form.errors.member_ids}
-          />
+          <InboxMembersSelect inputProps={form.getInputProps('member_ids')} />
           <Fieldset legend="Incoming mail" variant="filled" radius="md">
             <Stack gap="sm">
               <Switch

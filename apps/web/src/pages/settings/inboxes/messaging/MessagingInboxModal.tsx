@@ -1,4 +1,4 @@
-import { Alert, Button, Divider, Group, List, Modal, MultiSelect, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Divider, Group, List, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
@@ -6,7 +6,7 @@ import { IconSparkles } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useRef, useState } from 'react';
 import { api } from '../../../../api/client';
-import { keys, useChannel, useUsers } from '../../../../api/queries';
+import { keys, useChannel } from '../../../../api/queries';
 import type { ChannelInfo, Inbox } from '../../../../api/types';
 import { ErrorState, FormSkeleton } from '../../../../components/QueryStates';
 import { applyServerErrors } from '../../../../lib/forms';
@@ -15,6 +15,7 @@ import { channelLabel } from '../../../inbox/inbox';
 import { ChannelTest } from './ChannelTest';
 import { checkValues, flatValues, inboxBody, initialValues, secretStored, settingsBody, typedFields, type ChannelInboxValues } from './channelForm';
 import { ProviderField } from './ProviderField';
+import { InboxMembersSelect } from '../InboxFormParts';
 
 interface Props {
   opened: boolean;
@@ -47,7 +48,6 @@ export function MessagingInboxModal({ opened, inbox, channel, onClose, onSaved }
 function MessagingInboxForm({ info, inbox, onClose, onSaved }: { info: ChannelInfo; inbox: Inbox | null; onClose: () => void; onSaved?: (inbox: Inbox, created: boolean) => void }) {
   const { user: me } = useSession();
   const queryClient = useQueryClient();
-  const users = useUsers();
   const [formError, setFormError] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const form = useForm<ChannelInboxValues>({
@@ -122,17 +122,7 @@ function MessagingInboxForm({ info, inbox, onClose, onSaved }: { info: ChannelIn
             </List>
           </Alert>
         )}
-        <MultiSelect
-          label="Members"
-          description="Teammates who work in this inbox. Admins can always open every inbox."
-          placeholder={form.values.member_ids.length ? undefined : 'Pick teammates'}
-          data={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))}
-          searchable
-          clearable
-          nothingFoundMessage={users.isPending ? 'Loading…' : 'No matching teammates'}
-          {...form.getInputProps('member_ids')}
-          error={users.isError ? 'Could not load teammates' : form.errors.member_ids}
-        />
+        <InboxMembersSelect inputProps={form.getInputProps('member_ids')} />
         <ChannelTest
           provider={info.label}
           request={{ channel: info.channel, settings: settingsBody(info, form.values, true), ...(inbox ? { inbox_id: inbox.id } : {}) }}
