@@ -8,7 +8,8 @@
  * files are downloaded safely and checked like uploads. A receipt moves one of our replies forward
  * (sent → delivered → read) or marks it failed with the provider's reason.
  */
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../../core/db/schema.js';
 import type { AppContext } from '../../../core/context.js';
 import { scoped } from '../../../core/db/tenant.js';
 import { AppError } from '../../../core/errors.js';
@@ -97,6 +98,20 @@ async function storeMedia(ctx: AppContext, provider: Provider, inbox: ProviderIn
   return out;
 }
 
+/**
+ * The customer's conversation at this address in this inbox, inside the caller's transaction:
+ * their latest one unless it was resolved, else a new one with this subject. One sender at a time
+ * per inbox (an advisory lock), so two first messages or calls at once make one conversation.
+ */
+export async function conversationForAddress(trx: Transaction<DB>, inbox: ProviderInbox, address: string, contactId: string, subject: string): Promise<{ id: string; created: boolean }> {
+  const tws = scoped(trx, inbox.account_id);
+  await sql`select pg_advisory_xact_lock(hashtext(${`channel-address:${inbox.id}:${address}`}))`.execute(trx);
+  const current = await tws.selectFrom('conversations').select(['id', 'status']).where('inbox_id', '=', inbox.id).where('channel_address', '=', address).orderBy('last_message_at', 'desc').limit(1).executeTakeFirst();
+  if (current && current.status !== 'resolved') return { id: current.id, created: false };
+  const made = await tws.insertInto('conversations', { inbox_id: inbox.id, contact_id: contactId, subject: headerText(subject, 80), channel_address: address }).returning('id').executeTakeFirstOrThrow();
+  return { id: made.id, created: true };
+}
+
 export async function receiveMessage(ctx: AppContext, provider: Provider, inbox: ProviderInbox, message: InboundMessage): Promise<InboundResult> {
   const ws = scoped(ctx.db, inbox.account_id);
   const externalId = message.externalId.slice(0, 250);
@@ -112,23 +127,7 @@ export async function receiveMessage(ctx: AppContext, provider: Provider, inbox:
   try {
     const result = await ctx.db.transaction().execute(async (trx) => {
       const tws = scoped(trx, inbox.account_id);
-      // One message of a sender at a time per inbox, so two first messages at once make one conversation.
-      await sql`select pg_advisory_xact_lock(hashtext(${`channel-address:${inbox.id}:${address}`}))`.execute(trx);
-      // The customer's conversation in this inbox, unless it was resolved: then they start a new one.
-      const current = await tws
-        .selectFrom('conversations')
-        .select(['id', 'status'])
-        .where('inbox_id', '=', inbox.id)
-        .where('channel_address', '=', address)
-        .orderBy('last_message_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      let conversationId = current && current.status !== 'resolved' ? current.id : undefined;
-      if (!conversationId) {
-        const subject = headerText(text || message.note || 'New message', 80);
-        const created = await tws.insertInto('conversations', { inbox_id: inbox.id, contact_id: contactId, subject, channel_address: address }).returning('id').executeTakeFirstOrThrow();
-        conversationId = created.id;
-      }
+      const { id: conversationId, created } = await conversationForAddress(trx, inbox, address, contactId, text || message.note || 'New message');
       const stored = await insertMessage(trx, inbox.account_id, {
         conversationId,
         content: text,
@@ -140,7 +139,7 @@ export async function receiveMessage(ctx: AppContext, provider: Provider, inbox:
       // Said where the agents read, after the message: the files that were not kept, and what the message meant (an unsubscribe).
       const notes = [...files.blocked.map((b) => `A file the customer sent was not kept: ${b.file_name} (${b.reason}).`), ...(message.systemNote ? [message.systemNote] : [])];
       for (const note of notes) await insertMessage(trx, inbox.account_id, { conversationId, content: note, author: { type: 'system' } });
-      return { outcome: (conversationId === current?.id ? 'appended' : 'created') as InboundOutcome, conversationId, messageId: stored.id };
+      return { outcome: (created ? 'created' : 'appended') as InboundOutcome, conversationId, messageId: stored.id };
     });
     ctx.outbox.kick();
     return result;

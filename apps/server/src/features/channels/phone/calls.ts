@@ -12,8 +12,7 @@ import { scoped } from '../../../core/db/tenant.js';
 import { AppError } from '../../../core/errors.js';
 import { storeUpload, type AttachmentSummary } from '../../attachments/attachments.js';
 import { checkPhone } from '../api/api.contacts.js';
-import { headerText } from '../email/addresses.js';
-import { contactForAddress } from '../messaging/inbound.js';
+import { contactForAddress, conversationForAddress } from '../messaging/inbound.js';
 import { downloadMedia, MediaRefused } from '../messaging/http.js';
 import type { ProviderInbox } from '../messaging/provider.js';
 import { advance, emptyCall, type CallDirection, type CallStatus, type StoredCall } from './call.js';
@@ -89,14 +88,7 @@ export async function recordCallReport(ctx: AppContext, inbox: ProviderInbox, re
     try {
       await ctx.db.transaction().execute(async (trx) => {
         const tws = scoped(trx, inbox.account_id);
-        // One caller at a time per inbox (the same lock as their messages), so two first reports make one conversation.
-        await sql`select pg_advisory_xact_lock(hashtext(${`channel-address:${inbox.id}:${address}`}))`.execute(trx);
-        const current = await tws.selectFrom('conversations').select(['id', 'status']).where('inbox_id', '=', inbox.id).where('channel_address', '=', address).orderBy('last_message_at', 'desc').limit(1).executeTakeFirst();
-        let conversationId = current && current.status !== 'resolved' ? current.id : undefined;
-        if (!conversationId) {
-          const created = await tws.insertInto('conversations', { inbox_id: inbox.id, contact_id: contactId, subject: headerText(`${call.direction === 'inbound' ? 'Call from' : 'Call to'} ${address === 'withheld-number' ? 'a withheld number' : address}`, 80), channel_address: address }).returning('id').executeTakeFirstOrThrow();
-          conversationId = created.id;
-        }
+        const { id: conversationId } = await conversationForAddress(trx, inbox, address, contactId, `${call.direction === 'inbound' ? 'Call from' : 'Call to'} ${address === 'withheld-number' ? 'a withheld number' : address}`);
         const stored = await insertCallEntry(trx, inbox.account_id, { conversationId, author: { type: 'contact', id: contactId }, call });
         await tws.insertInto('external_messages', { inbox_id: inbox.id, external_id: sid, conversation_id: conversationId, message_id: stored.id, direction: 'incoming' }).execute();
       });
