@@ -74,7 +74,10 @@ describe('phone inbox', () => {
     expect(player.duration).toBeGreaterThan(0.5);
     await shot(page, 'phone-voicemail');
 
-    // A written reply is refused with what to do instead.
+    // A phone conversation's composer starts as a private note (it carries no written replies);
+    // a written reply, chosen anyway, is refused with what to do instead.
+    await page.getByRole('textbox', { name: 'Private note' }).waitFor();
+    await page.getByRole('form', { name: 'Write a message' }).getByText('Reply', { exact: true }).click();
     await page.getByRole('textbox', { name: 'Reply' }).fill('We will call you');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => page.getByText('call the customer back and log the call', { exact: false }).count()).toBeGreaterThan(0);

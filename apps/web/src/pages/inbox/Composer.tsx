@@ -25,6 +25,8 @@ interface Props {
   contactName: string;
   /** In an email conversation: where a reply goes. */
   emailTo?: string;
+  /** Where the composer starts: a private note on channels that carry no written replies (the phone). */
+  defaultMode?: ComposerMode;
   ref?: Ref<ComposerHandle>;
 }
 
@@ -34,8 +36,8 @@ const drafts = new Map<string, string>();
 const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer.types).includes('Files');
 
 /** Writes a reply to the customer or a private note, with files, emoji and (in notes) @mentions. Enter sends. */
-export function Composer({ conversationId, inboxId, contactName, emailTo, ref }: Props) {
-  const [mode, setMode] = useState<ComposerMode>('reply');
+export function Composer({ conversationId, inboxId, contactName, emailTo, defaultMode = 'reply', ref }: Props) {
+  const [mode, setMode] = useState<ComposerMode>(defaultMode);
   const [text, setText] = useState(() => drafts.get(conversationId) ?? '');
   const [caret, setCaret] = useState(text.length);
   const [error, setError] = useState<string | null>(null);

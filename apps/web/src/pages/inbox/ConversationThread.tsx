@@ -94,6 +94,7 @@ export function ConversationThread({ conversation, onChange, saving, composerRef
         inboxId={conversation.inbox.id}
         contactName={contactName(conversation)}
         emailTo={conversation.channel === 'email' ? (conversation.contact?.email ?? contactName(conversation)) : undefined}
+        defaultMode={conversation.channel === 'phone' ? 'note' : 'reply'}
       />
     </>
   );
