@@ -45,6 +45,14 @@ const SNIPPET_SOURCE = 4000;
 
 const keyset = (at: RawBuilder<unknown>, id: RawBuilder<unknown>, cursor: Cursor | undefined) => (cursor ? [sql<boolean>`(${at}, ${id}) < (${cursor.createdAt}, ${cursor.id})`] : []);
 
+/** Beyond this many matching messages a word is common: walking the list finds a page sooner. */
+const COMMON_MATCHES = 5000;
+
+async function common(db: Db, accountId: string, query: RawBuilder<unknown>): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from (select 1 from messages where messages.account_id = ${accountId} and messages.search_vector @@ ${query} limit ${COMMON_MATCHES}) m`.execute(db);
+  return (rows[0]?.n ?? 0) >= COMMON_MATCHES;
+}
+
 export interface ConversationHit {
   row: ConversationRow;
   at: Date;
@@ -55,12 +63,19 @@ export interface ConversationHit {
 export async function searchConversations(db: Db, viewer: Viewer, config: string, input: SearchInput): Promise<ConversationHit[]> {
   const { query, plain } = tsQueries(config, input.words);
   const a = viewer.accountId;
-  const matching = sql`(
-    select messages.conversation_id from messages where messages.account_id = ${a} and messages.search_vector @@ ${query}
-    union select conversations.id from conversations where conversations.account_id = ${a} and conversations.search_vector @@ ${query}
-    union select conversations.id from conversations inner join contacts on contacts.id = conversations.contact_id and contacts.account_id = conversations.account_id
-      where conversations.account_id = ${a} and contacts.search_vector @@ ${plain})`;
-  let q = scoped(db, a).selectFrom('conversations').select(['conversations.id', 'conversations.last_message_at']).where(sql<boolean>`conversations.id in ${matching}`);
+  // Two plans: a selective query collects the matching conversations from the indexes; a common
+  // one walks the list in its order and stops at a page, which is quick because matches are dense.
+  const dense = await common(db, a, query);
+  const matching = dense
+    ? sql<boolean>`(conversations.search_vector @@ ${query}
+        or exists (select 1 from messages where messages.account_id = ${a} and messages.conversation_id = conversations.id and messages.search_vector @@ ${query})
+        or exists (select 1 from contacts where contacts.account_id = ${a} and contacts.id = conversations.contact_id and contacts.search_vector @@ ${plain}))`
+    : sql<boolean>`conversations.id in (
+        select messages.conversation_id from messages where messages.account_id = ${a} and messages.search_vector @@ ${query}
+        union select conversations.id from conversations where conversations.account_id = ${a} and conversations.search_vector @@ ${query}
+        union select conversations.id from conversations inner join contacts on contacts.id = conversations.contact_id and contacts.account_id = conversations.account_id
+          where conversations.account_id = ${a} and contacts.search_vector @@ ${plain})`;
+  let q = scoped(db, a).selectFrom('conversations').select(['conversations.id', 'conversations.last_message_at']).where(matching);
   for (const c of [
     ...conversationConditions(input.filters, viewer),
     ...dateConditions(input.filters, sql`conversations.last_message_at`),
