@@ -31,10 +31,11 @@ async function customerWrites(name: string, email: string, subject: string, cont
 }
 
 beforeAll(async () => {
-  server = await startServer();
+  // The API inbox needs a webhook for agents' replies; none are sent here.
+  server = await startServer(undefined, { WEBHOOK_ALLOW_PRIVATE_HOSTS: 'localhost' });
   browser = await launchBrowser();
   owner = await apiSession(server);
-  const inbox = await owner.call<{ id: string }>('POST', '/inboxes', { channel: 'api', name: 'Shop app' });
+  const inbox = await owner.call<{ id: string }>('POST', '/inboxes', { channel: 'api', name: 'Shop app', webhook_url: 'http://localhost:9/replies' });
   expect(inbox.status).toBe(201);
   inboxId = inbox.body.id;
   await customerWrites('Ada Lovelace', 'ada@example.com', 'Broken kettle', 'My blue kettle stopped working after a week.');

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoped } from '../src/core/db/tenant.js';
+import { searchLimits } from '../src/features/search/search.queries.js';
 import { json, makeMember, makeWorkspace, tokenFor, startTestApp, type TestApp } from './helpers.js';
 
 type Hit = {
@@ -103,6 +104,18 @@ describe('GET /api/v1/search', () => {
       [conv.refund, 'contact'],
       [conv.delivery, 'contact'],
     ]);
+  });
+
+  it('finds the same conversations when the words are common (the list is walked instead)', async () => {
+    const selective = await Promise.all(['refund', 'kettle', 'brooks', 'invoice'].map(async (w) => (await search(q({ q: w }))).body!.data.map((h) => [h.conversation!.id, h.field])));
+    searchLimits.commonMatches = 1;
+    try {
+      const walked = await Promise.all(['refund', 'kettle', 'brooks', 'invoice'].map(async (w) => (await search(q({ q: w }))).body!.data.map((h) => [h.conversation!.id, h.field])));
+      expect(walked).toEqual(selective);
+      expect((await search(q({ q: 'kettle' }), agent)).body!.data.map((h) => h.conversation!.id)).not.toContain(conv.secret);
+    } finally {
+      searchLimits.commonMatches = 2000;
+    }
   });
 
   it('matches the start of the last word as it is typed, and every word', async () => {

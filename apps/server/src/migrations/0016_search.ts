@@ -59,6 +59,8 @@ create index contacts_search_idx on contacts using gin (search_vector);
 create index conversations_status_idx on conversations (account_id, status, last_message_at desc, id desc);
 create index conversations_assignee_idx on conversations (account_id, assignee_id, last_message_at desc, id desc);
 create index conversations_team_idx on conversations (account_id, team_id, last_message_at desc, id desc) where team_id is not null;
+-- A customer's conversations (search by customer, the contact's page).
+create index conversations_contact_idx on conversations (account_id, contact_id);
 create index conversations_waiting_idx on conversations (account_id, (coalesce(waiting_since, last_message_at)), id);
 drop index if exists conversations_inbox_idx;
 create index conversations_inbox_idx on conversations (account_id, inbox_id, last_message_at desc, id desc);

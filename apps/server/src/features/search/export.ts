@@ -10,7 +10,7 @@ import { conversations } from '../conversations/conversations.queries.js';
 import type { ConversationRow } from '../conversations/conversations.presenter.js';
 import { csvRow } from './csv.js';
 import { conversationConditions, dateConditions, type Filters, type Viewer } from './filters.js';
-import { tsQueries } from './search.queries.js';
+import { conversationMatch, tsQueries } from './search.queries.js';
 
 const PAGE = 500;
 /** A bound on one file; narrow the filters for more. */
@@ -30,19 +30,13 @@ export async function* exportConversations(db: Kysely<DB>, viewer: Viewer, input
   const key = input.sort === 'waiting' ? sql<Date>`coalesce(conversations.waiting_since, conversations.last_message_at)` : sql<Date>`conversations.last_message_at`;
   const dir = input.sort === 'newest' ? 'desc' : 'asc';
   let after: { at: Date; id: string } | undefined;
+  const { query, plain } = tsQueries(input.config, input.words);
+  const match = input.words.length ? await conversationMatch(db, viewer.accountId, query, plain) : undefined;
   for (let sent = 0; sent < EXPORT_MAX_ROWS; ) {
     let q = conversations(db, viewer).select(key.as('sort_at')).orderBy(key, dir).orderBy('conversations.id', dir).limit(PAGE);
     // The viewer's visibility is already in conversations(); the conditions repeat it harmlessly.
     for (const c of [...conversationConditions(input.filters, viewer), ...dateConditions(input.filters, sql`conversations.last_message_at`)]) q = q.where(c);
-    if (input.words.length) {
-      const { query, plain } = tsQueries(input.config, input.words);
-      const a = viewer.accountId;
-      q = q.where(sql<boolean>`conversations.id in (
-        select messages.conversation_id from messages where messages.account_id = ${a} and messages.search_vector @@ ${query}
-        union select conversations.id from conversations where conversations.account_id = ${a} and conversations.search_vector @@ ${query}
-        union select conversations.id from conversations inner join contacts on contacts.id = conversations.contact_id and contacts.account_id = conversations.account_id
-          where conversations.account_id = ${a} and contacts.search_vector @@ ${plain})`);
-    }
+    if (match) q = q.where(match);
     if (after) q = q.where(sql<boolean>`(${key}, conversations.id) ${sql.raw(dir === 'desc' ? '<' : '>')} (${after.at}, ${after.id})`);
     const rows = (await q.execute()) as Array<ConversationRow & { sort_at: Date }>;
     if (!rows.length) return;

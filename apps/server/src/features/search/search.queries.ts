@@ -45,12 +45,36 @@ const SNIPPET_SOURCE = 4000;
 
 const keyset = (at: RawBuilder<unknown>, id: RawBuilder<unknown>, cursor: Cursor | undefined) => (cursor ? [sql<boolean>`(${at}, ${id}) < (${cursor.createdAt}, ${cursor.id})`] : []);
 
-/** Beyond this many matching messages a word is common: walking the list finds a page sooner. */
-const COMMON_MATCHES = 5000;
+/** Beyond this many matches a word is common: walking the list finds a page sooner (tests lower it). */
+export const searchLimits = { commonMatches: 2000 };
 
-async function common(db: Db, accountId: string, query: RawBuilder<unknown>): Promise<boolean> {
-  const { rows } = await sql<{ n: number }>`select count(*)::int as n from (select 1 from messages where messages.account_id = ${accountId} and messages.search_vector @@ ${query} limit ${COMMON_MATCHES}) m`.execute(db);
-  return (rows[0]?.n ?? 0) >= COMMON_MATCHES;
+/** The conversations whose messages, subject or customer match, or null when the words are common. */
+async function matchingConversations(db: Db, accountId: string, query: RawBuilder<unknown>, plain: RawBuilder<unknown>): Promise<string[] | null> {
+  const a = accountId;
+  const { rows } = await sql<{ m: string[]; s: string[]; c: string[] }>`select
+    array(select messages.conversation_id from messages where messages.account_id = ${a} and messages.search_vector @@ ${query} limit ${searchLimits.commonMatches}) as m,
+    array(select conversations.id from conversations where conversations.account_id = ${a} and conversations.search_vector @@ ${query} limit ${searchLimits.commonMatches}) as s,
+    array(select conversations.id from contacts inner join conversations on conversations.account_id = contacts.account_id and conversations.contact_id = contacts.id
+      where contacts.account_id = ${a} and contacts.search_vector @@ ${plain} limit ${searchLimits.commonMatches}) as c`.execute(db);
+  const { m = [], s = [], c = [] } = rows[0] ?? {};
+  const cap = searchLimits.commonMatches;
+  if (m.length >= cap || s.length >= cap || c.length >= cap) return null;
+  return [...new Set([...m, ...s, ...c])];
+}
+
+/**
+ * The condition on `conversations` for the words. Two plans: when the words are selective, the
+ * matching conversations are collected from the indexes and looked up by key; when they are
+ * common, the list is walked in its order and stops at a page, quick because matches are dense.
+ */
+export async function conversationMatch(db: Db, accountId: string, query: RawBuilder<unknown>, plain: RawBuilder<unknown>): Promise<RawBuilder<boolean>> {
+  const a = accountId;
+  const ids = await matchingConversations(db, a, query, plain);
+  return ids
+    ? sql<boolean>`conversations.id = any(${ids}::uuid[])`
+    : sql<boolean>`(conversations.search_vector @@ ${query}
+        or exists (select 1 from messages where messages.account_id = ${a} and messages.conversation_id = conversations.id and messages.search_vector @@ ${query})
+        or exists (select 1 from contacts where contacts.account_id = ${a} and contacts.id = conversations.contact_id and contacts.search_vector @@ ${plain}))`;
 }
 
 export interface ConversationHit {
@@ -63,18 +87,7 @@ export interface ConversationHit {
 export async function searchConversations(db: Db, viewer: Viewer, config: string, input: SearchInput): Promise<ConversationHit[]> {
   const { query, plain } = tsQueries(config, input.words);
   const a = viewer.accountId;
-  // Two plans: a selective query collects the matching conversations from the indexes; a common
-  // one walks the list in its order and stops at a page, which is quick because matches are dense.
-  const dense = await common(db, a, query);
-  const matching = dense
-    ? sql<boolean>`(conversations.search_vector @@ ${query}
-        or exists (select 1 from messages where messages.account_id = ${a} and messages.conversation_id = conversations.id and messages.search_vector @@ ${query})
-        or exists (select 1 from contacts where contacts.account_id = ${a} and contacts.id = conversations.contact_id and contacts.search_vector @@ ${plain}))`
-    : sql<boolean>`conversations.id in (
-        select messages.conversation_id from messages where messages.account_id = ${a} and messages.search_vector @@ ${query}
-        union select conversations.id from conversations where conversations.account_id = ${a} and conversations.search_vector @@ ${query}
-        union select conversations.id from conversations inner join contacts on contacts.id = conversations.contact_id and contacts.account_id = conversations.account_id
-          where conversations.account_id = ${a} and contacts.search_vector @@ ${plain})`;
+  const matching = await conversationMatch(db, a, query, plain);
   let q = scoped(db, a).selectFrom('conversations').select(['conversations.id', 'conversations.last_message_at']).where(matching);
   for (const c of [
     ...conversationConditions(input.filters, viewer),
@@ -82,9 +95,9 @@ export async function searchConversations(db: Db, viewer: Viewer, config: string
     ...keyset(sql`conversations.last_message_at`, sql`conversations.id`, input.cursor),
   ])
     q = q.where(c);
-  const ids = await q.orderBy('conversations.last_message_at', 'desc').orderBy('conversations.id', 'desc').limit(input.limit + 1).execute();
-  if (!ids.length) return [];
-  const list = ids.map((r) => r.id);
+  const page = await q.orderBy('conversations.last_message_at', 'desc').orderBy('conversations.id', 'desc').limit(input.limit + 1).execute();
+  if (!page.length) return [];
+  const list = page.map((r) => r.id);
   const [rows, marks] = await Promise.all([
     conversations(db, viewer).where('conversations.id', 'in', list).execute() as Promise<ConversationRow[]>,
     sql<{ id: string; field: ConversationHit['field']; text: string | null }>`
@@ -99,7 +112,7 @@ export async function searchConversations(db: Db, viewer: Viewer, config: string
   ]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const markById = new Map(marks.rows.map((m) => [m.id, m]));
-  return ids.flatMap((r) => {
+  return page.flatMap((r) => {
     const row = byId.get(r.id);
     const mark = markById.get(r.id);
     return row && mark ? [{ row, at: r.last_message_at, field: mark.field, text: mark.text ?? '' }] : [];
