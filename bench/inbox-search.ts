@@ -14,6 +14,7 @@
  * PostgreSQL database (its URL is printed) to look at plans afterwards.
  */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'kysely';
@@ -37,6 +38,8 @@ const SEARCH_TARGET = 150;
 // —— every statement a request sends, recorded at the driver, to replay the same SQL directly ——
 type Statement = { text: string; values: unknown[]; on?: PGlite };
 let recording: Statement[] | null = null;
+/** The embedded database, once a query has shown it. */
+let pglite: PGlite | undefined;
 const pgQuery = pg.Client.prototype.query;
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   if (recording && typeof args[0] === 'string') recording.push({ text: args[0], values: (args[1] as unknown[]) ?? [] });
@@ -44,6 +47,7 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 } as typeof pg.Client.prototype.query;
 const pgliteQuery = PGlite.prototype.query;
 PGlite.prototype.query = function (this: PGlite, ...args: Parameters<PGlite['query']>) {
+  pglite ??= this as PGlite | undefined;
   if (recording) recording.push({ text: args[0], values: (args[1] as unknown[]) ?? [], on: this });
   return pgliteQuery.apply(this, args);
 } as typeof PGlite.prototype.query;
@@ -132,7 +136,7 @@ async function main(): Promise<void> {
     const replay = async (statements: Statement[]) => {
       for (const s of statements) {
         if (direct) await (pgQuery as (this: pg.Client, text: string, values: unknown[]) => Promise<unknown>).call(direct, s.text, s.values);
-        else await pgliteQuery.call(s.on!, s.text, s.values as never);
+        else await pgliteQuery.call(s.on ?? pglite!, s.text, s.values as never);
       }
     };
 
@@ -195,6 +199,23 @@ async function main(): Promise<void> {
       }
       rows.push({ kind, name, p50: pct(appTimes, 50), p95: pct(appTimes, 95), d50: pct(sqlTimes, 50), d95: pct(sqlTimes, 95), target, hits });
     };
+    // The machine's floor: one trivial statement through the app's database handle, and directly.
+    {
+      const times: number[] = [];
+      const direct: number[] = [];
+      for (let i = 0; i < WARMUP + RUNS; i++) {
+        const t0 = performance.now();
+        await sql`select 1`.execute(db);
+        const took = ms(t0);
+        const s0 = performance.now();
+        await replay([{ text: 'select 1', values: [], on: pglite }]);
+        if (i >= WARMUP) {
+          times.push(took);
+          direct.push(ms(s0));
+        }
+      }
+      console.log(`baseline: select 1 p50 ${pct(times, 50).toFixed(2)} ms, p95 ${pct(times, 95).toFixed(2)} ms (direct ${pct(direct, 50).toFixed(2)} / ${pct(direct, 95).toFixed(2)} ms); load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores\n`);
+    }
     for (const [name, query, headers] of list) await measure('list', name, `/api/v1/conversations${query ? `?${query}` : ''}`, headers, LIST_TARGET);
     for (const [name, query, headers] of searches) await measure('search', name, `/api/v1/search?${query}`, headers, SEARCH_TARGET);
 

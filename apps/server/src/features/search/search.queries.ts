@@ -72,9 +72,10 @@ export async function conversationMatch(db: Db, accountId: string, query: RawBui
   const ids = await matchingConversations(db, a, query, plain);
   return ids
     ? sql<boolean>`conversations.id = any(${ids}::uuid[])`
-    : sql<boolean>`(conversations.search_vector @@ ${query}
-        or exists (select 1 from messages where messages.account_id = ${a} and messages.conversation_id = conversations.id and messages.search_vector @@ ${query})
-        or exists (select 1 from contacts where contacts.account_id = ${a} and contacts.id = conversations.contact_id and contacts.search_vector @@ ${plain}))`;
+    : // "offset 0" keeps each exists a probe per conversation: hashed, it would collect every match.
+      sql<boolean>`(conversations.search_vector @@ ${query}
+        or exists (select 1 from messages where messages.account_id = ${a} and messages.conversation_id = conversations.id and messages.search_vector @@ ${query} offset 0)
+        or exists (select 1 from contacts where contacts.account_id = ${a} and contacts.id = conversations.contact_id and contacts.search_vector @@ ${plain} offset 0))`;
 }
 
 export interface ConversationHit {
