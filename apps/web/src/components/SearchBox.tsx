@@ -39,6 +39,8 @@ export function SearchBox() {
     if (!value.trim()) return;
     combobox.closeDropdown();
     input.current?.blur();
+    // The results page has its own box with the words; this one is free for the next search.
+    setValue('');
     void navigate(`/search?${new URLSearchParams({ q: value.trim() }).toString()}`);
   };
 
