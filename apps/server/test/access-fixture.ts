@@ -21,6 +21,8 @@ export interface Fixture {
   /** A webhook of workspace A with one failed delivery. */
   webhook(): Promise<{ id: string; deliveryId: string }>;
   inbox(): Promise<string>;
+  /** A saved view of workspace A, shared with the team, saved by A's admin. */
+  savedView(): Promise<string>;
   invitation(): Promise<{ id: string; token: string }>;
   agentOwnedToken(): Promise<string>;
   resetToken(): Promise<string>;
@@ -83,6 +85,11 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
       idsOfA.add(hook.id);
       idsOfA.add(delivery.id);
       return { id: hook.id, deliveryId: delivery.id };
+    },
+    async savedView() {
+      const row = await a.insertInto('saved_views', { user_id: admin.id, name: 'Open chats', filters: JSON.stringify({ status: 'open' }), shared: true }).returning('id').executeTakeFirstOrThrow();
+      idsOfA.add(row.id);
+      return row.id;
     },
     async inbox() {
       const row = await a.insertInto('inboxes', { name: `Inbox ${randomUUID().slice(0, 8)}`, channel: 'webchat' }).returning('id').executeTakeFirstOrThrow();

@@ -177,4 +177,14 @@ export const accessMatrix: Record<string, RouteCase> = {
     params: (f) => ({ id: f.a.apiConversationId }),
     body: () => ({ content: 'One more thing', idempotency_key: `key-${Math.random().toString(36).slice(2)}` }),
   },
+
+  // —— search, saved views and the export ——
+  'GET /api/v1/search': { expect: e(401, 200, 200, 200, 200, 200, 200), query: '?q=hello&type=messages' },
+  'GET /api/v1/search/language': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'PUT /api/v1/search/language': { expect: e(401, 200, 403, 403, 403, 200, 200), body: () => ({ language: 'simple' }) },
+  'GET /api/v1/conversations/export.csv': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'GET /api/v1/saved-views': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'POST /api/v1/saved-views': { expect: e(401, 201, 201, 201, 201, 201, 201), body: () => ({ name: 'Mine, open', filters: { assignee: 'me', status: 'open' } }) },
+  'PATCH /api/v1/saved-views/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.savedView() }), body: () => ({ name: 'Renamed view' }) },
+  'DELETE /api/v1/saved-views/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.savedView() }) },
 };

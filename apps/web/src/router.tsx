@@ -10,6 +10,7 @@ import { KnowledgeBasePage, ReportsPage } from './pages/ComingSoonPage';
 import { ContactsPage } from './pages/ContactsPage';
 import { InboxPage } from './pages/inbox/InboxPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { SearchPage } from './pages/search/SearchPage';
 import { AuditLogSettings } from './pages/settings/AuditLogSettings';
 import { InboxDetailSettings } from './pages/settings/inboxes/InboxDetailSettings';
 import { InboxesSettings } from './pages/settings/inboxes/InboxesSettings';
@@ -43,6 +44,7 @@ export const router = createBrowserRouter([
           { path: 'inbox', element: <InboxPage /> },
           { path: 'inbox/:conversationId', element: <InboxPage /> },
           { path: 'contacts', element: <ContactsPage /> },
+          { path: 'search', element: <SearchPage /> },
           { path: 'knowledge-base', element: <KnowledgeBasePage /> },
           { path: 'reports', element: <ReportsPage /> },
           {

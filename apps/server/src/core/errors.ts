@@ -20,6 +20,7 @@ export const errorCodes = {
   email_taken: { status: 409, message: 'Someone with this email is already in the workspace.' },
   idempotency_key_reused: { status: 409, message: 'This idempotency key was already used for a different request; use a new key for a new request.' },
   invalid_reference: { status: 422, message: 'Some referenced objects do not exist in this workspace.' },
+  invalid_filter: { status: 422, message: 'A filter or search parameter is not valid; check the named field.' },
   invalid_state: { status: 422, message: 'This cannot be done in the current state.' },
   invalid_business_hours: { status: 422, message: 'The business hours are not valid.' },
   invalid_webhook_url: { status: 422, message: 'This webhook URL cannot be used; give a public https:// address.' },

@@ -4,6 +4,7 @@ import { Outlet } from 'react-router-dom';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { Logo } from './Logo';
 import { MainNav } from './MainNav';
+import { SearchBox, SearchButton } from './SearchBox';
 import { UserMenu } from './UserMenu';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 import { RealtimeProvider, RealtimeStatus } from '../lib/realtime';
@@ -39,6 +40,12 @@ export function AppLayout() {
               <WorkspaceSwitcher />
             </Group>
             <Group gap="xs" wrap="nowrap">
+              <Group visibleFrom="sm">
+                <SearchBox />
+              </Group>
+              <Group hiddenFrom="sm">
+                <SearchButton />
+              </Group>
               <RealtimeStatus />
               <ColorSchemeToggle />
               <UserMenu />

@@ -12,6 +12,8 @@ export interface AccountsTable {
   id: Generated<string>;
   name: string;
   created_at: CreatedAt;
+  /** The text search configuration messages and subjects are indexed with (features/search). */
+  search_language: Generated<string>;
 }
 
 export interface UsersTable {
@@ -344,6 +346,18 @@ export interface WebhookDeliveriesTable {
   finished_at: NullableTimestamp;
 }
 
+/** A named set of conversation list filters, personal or shared with the whole team (features/search). */
+export interface SavedViewsTable {
+  id: Generated<string>;
+  account_id: string;
+  user_id: string | null;
+  name: string;
+  filters: ColumnType<Record<string, unknown>, string, string>;
+  shared: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface RapportMigrationsTable {
   id: string;
   applied_at: CreatedAt;
@@ -374,6 +388,7 @@ export interface DB {
   api_idempotency_keys: ApiIdempotencyKeysTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  saved_views: SavedViewsTable;
   rapport_migrations: RapportMigrationsTable;
 }
 
@@ -399,6 +414,7 @@ export const tenantTables = [
   'api_idempotency_keys',
   'webhooks',
   'webhook_deliveries',
+  'saved_views',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];

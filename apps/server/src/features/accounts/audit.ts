@@ -27,7 +27,8 @@ export type AuditAction =
   | 'inbox.webhook_secret_rotated'
   | 'webhook.created'
   | 'webhook.deleted'
-  | 'webhook.secret_rotated';
+  | 'webhook.secret_rotated'
+  | 'search.language_changed';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -3,6 +3,7 @@ import { IconFilter, IconKeyboard } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useInboxes, useTeams } from '../../api/queries';
 import { AlertsMenu } from './AlertsMenu';
+import { SavedViews } from './SavedViews';
 import { defaultFilters, normaliseTag, tagPattern, type AssigneeFilter, type Filters, type SortOrder, type StatusFilter } from './filters';
 import classes from './Inbox.module.css';
 
@@ -35,6 +36,7 @@ export function ConversationFilters({ filters, onChange, onShowShortcuts }: Prop
               </ActionIcon>
             </Tooltip>
             <AlertsMenu />
+            <SavedViews filters={filters} onApply={onChange} />
             <MoreFilters filters={filters} onChange={set} count={extra} />
           </Group>
         </Group>
