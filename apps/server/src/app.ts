@@ -41,6 +41,8 @@ import { apiChannelRoutes } from './features/channels/api/api.routes.js';
 import { messagingRoutes } from './features/channels/messaging/messaging.routes.js';
 import { callsRoutes } from './features/channels/phone/calls.routes.js';
 import { webhooksRoutes } from './features/webhooks/webhooks.routes.js';
+import { handlingRoutes } from './features/conversations/handling.routes.js';
+import { notificationsRoutes } from './features/notifications/notifications.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -131,6 +133,8 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);
   widgetRoutes(app, ctx);
+  handlingRoutes(app, ctx);
+  notificationsRoutes(app, ctx);
 
   // The chat widget's frame assets (its loader and frame page have their own routes).
   const widget = path.resolve(webRoot(), '../widget');

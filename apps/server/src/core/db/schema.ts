@@ -264,6 +264,10 @@ export interface ConversationsTable {
   channel_address: string | null;
   /** When the customer last wrote (reply windows such as WhatsApp's 24 hours). */
   last_incoming_at: NullableTimestamp;
+  /** Set when this conversation was merged into another (it is closed; its messages live there now). */
+  merged_into_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The conversation this one was split out of. */
+  split_from_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -342,6 +346,41 @@ export interface WebhookDeliveriesTable {
   finished_at: NullableTimestamp;
 }
 
+export interface ConversationFollowersTable {
+  account_id: string;
+  conversation_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
+export type NotificationKind = 'assigned' | 'mention' | 'message' | 'generic';
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  account_id: string;
+  user_id: string;
+  kind: NotificationKind;
+  conversation_id: string | null;
+  title: string;
+  body: Generated<string>;
+  count: Generated<number>;
+  in_app: Generated<boolean>;
+  read_at: NullableTimestamp;
+  email_state: 'pending' | 'sent' | 'failed' | null;
+  email_due_at: NullableTimestamp;
+  source_event_id: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NotificationPreferencesTable {
+  account_id: string;
+  user_id: string;
+  kind: NotificationKind;
+  in_app: boolean;
+  email: boolean;
+}
+
 export interface RapportMigrationsTable {
   id: string;
   applied_at: CreatedAt;
@@ -372,6 +411,9 @@ export interface DB {
   api_idempotency_keys: ApiIdempotencyKeysTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  conversation_followers: ConversationFollowersTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
   rapport_migrations: RapportMigrationsTable;
 }
 
@@ -397,6 +439,9 @@ export const tenantTables = [
   'api_idempotency_keys',
   'webhooks',
   'webhook_deliveries',
+  'conversation_followers',
+  'notifications',
+  'notification_preferences',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];
