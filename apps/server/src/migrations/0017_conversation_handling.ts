@@ -33,8 +33,8 @@ create table notifications (
   -- Shown in the app (the person may want some by email only).
   in_app boolean not null default true,
   read_at timestamptz,
-  -- Email: null (not wanted or no mailer), pending until due_at (a batch), sent or failed.
-  email_state text check (email_state in ('pending', 'sent', 'failed')),
+  -- Email: null (not wanted or no mailer), pending until due_at (a batch), sending (claimed by a job), sent or failed.
+  email_state text check (email_state in ('pending', 'sending', 'sent', 'failed')),
   email_due_at timestamptz,
   -- The outbox event a message notification was last made from (several nodes may see one event).
   source_event_id bigint,
@@ -43,7 +43,7 @@ create table notifications (
 );
 create index notifications_user_idx on notifications (account_id, user_id, updated_at desc, id desc) where in_app;
 create index notifications_unread_idx on notifications (account_id, user_id) where in_app and read_at is null;
-create index notifications_email_due_idx on notifications (email_due_at) where email_state = 'pending';
+create index notifications_email_due_idx on notifications (email_due_at) where email_state in ('pending', 'sending');
 create unique index notifications_unread_message_key on notifications (user_id, conversation_id) where kind = 'message' and read_at is null;
 
 create table notification_preferences (

@@ -4,6 +4,7 @@ import { Outlet } from 'react-router-dom';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { Logo } from './Logo';
 import { MainNav } from './MainNav';
+import { NotificationBell } from './notifications/NotificationBell';
 import { UserMenu } from './UserMenu';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 import { RealtimeProvider, RealtimeStatus } from '../lib/realtime';
@@ -40,6 +41,7 @@ export function AppLayout() {
             </Group>
             <Group gap="xs" wrap="nowrap">
               <RealtimeStatus />
+              <NotificationBell />
               <ColorSchemeToggle />
               <UserMenu />
             </Group>

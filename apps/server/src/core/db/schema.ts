@@ -366,7 +366,7 @@ export interface NotificationsTable {
   count: Generated<number>;
   in_app: Generated<boolean>;
   read_at: NullableTimestamp;
-  email_state: 'pending' | 'sent' | 'failed' | null;
+  email_state: 'pending' | 'sending' | 'sent' | 'failed' | null;
   email_due_at: NullableTimestamp;
   source_event_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;

@@ -46,17 +46,26 @@ export async function startNotificationEmails(ctx: AppContext, log: FastifyBaseL
   await ctx.jobs.work<NotificationEmailJob>('notification.email', (job) => sendBatch(ctx, transport, from, job));
 
   async function poll(): Promise<number> {
-    // Due batches of every workspace: this worker serves them all.
+    // Due batches of every workspace: this worker serves them all. A claim left by a worker that
+    // died mid-send goes back to waiting (its job's retry would find nothing claimed).
+    await unscoped(ctx.db)
+      .updateTable('notifications')
+      .set({ email_state: 'pending' })
+      .where('email_state', '=', 'sending')
+      .where('email_due_at', '<', sql<Date>`now() - interval '10 minutes'`)
+      .execute();
     const due = await unscoped(ctx.db)
       .selectFrom('notifications')
-      .select(['account_id', 'user_id', sql<Date>`min(email_due_at)`.as('due')])
+      .select(['account_id', 'user_id', sql<string>`string_agg(id::text, ',' order by id)`.as('ids')])
       .where('email_state', '=', 'pending')
       .where('email_due_at', '<=', sql<Date>`now()`)
       .groupBy(['account_id', 'user_id'])
       .limit(200)
       .execute();
     for (const d of due) {
-      await ctx.jobs.send<NotificationEmailJob>('notification.email', { accountId: d.account_id, userId: d.user_id }, { id: stableId(`${d.account_id}:${d.user_id}:${new Date(d.due).toISOString()}`) });
+      // One job per person and set of waiting notifications: every node queues the same one, and
+      // a notification that joins later makes a new set (never a job that already ran).
+      await ctx.jobs.send<NotificationEmailJob>('notification.email', { accountId: d.account_id, userId: d.user_id }, { id: stableId(`${d.account_id}:${d.user_id}:${d.ids}`) });
     }
     return due.length;
   }
@@ -84,19 +93,20 @@ export async function startNotificationEmails(ctx: AppContext, log: FastifyBaseL
 async function sendBatch(ctx: AppContext, transport: Transporter, from: string, job: JobHandle<NotificationEmailJob>): Promise<void> {
   const { accountId, userId } = job.data;
   const ws = scoped(ctx.db, accountId);
+  // Claimed in one statement: two jobs of one person never send the same notification twice.
   const pending = await ws
-    .selectFrom('notifications')
-    .select(['id', 'kind', 'conversation_id', 'title', 'body', 'count'])
-    .where('user_id', '=', userId)
-    .where('email_state', '=', 'pending')
-    .where('email_due_at', '<=', sql<Date>`now()`)
-    .orderBy('updated_at')
-    .limit(50)
+    .updateTable('notifications')
+    .set({ email_state: 'sending', email_due_at: sql<Date>`now()` })
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('notifications').select('id').where('account_id', '=', accountId).where('user_id', '=', userId).where('email_state', '=', 'pending').where('email_due_at', '<=', sql<Date>`now()`).orderBy('updated_at').limit(50),
+    )
+    .returning(['id', 'kind', 'conversation_id', 'title', 'body', 'count', 'updated_at'])
     .execute();
   if (pending.length === 0) return;
+  pending.sort((a, b) => a.updated_at.getTime() - b.updated_at.getTime());
   const ids = pending.map((p) => p.id);
-  const mark = (state: 'sent' | 'failed' | null, which = ids) =>
-    which.length ? ws.updateTable('notifications').set({ email_state: state, ...(state === 'sent' ? { email_due_at: sql<Date>`now()` } : {}) }).where('id', 'in', which).execute() : Promise.resolve();
+  const mark = (state: 'pending' | 'sent' | 'failed' | null, which = ids) =>
+    which.length ? ws.updateTable('notifications').set({ email_state: state }).where('id', 'in', which).execute() : Promise.resolve();
 
   // What they may no longer open (they left the inbox meanwhile) is not sent.
   const conversations = [...new Set(pending.map((p) => p.conversation_id).filter((c): c is string => c !== null))];
@@ -132,6 +142,8 @@ async function sendBatch(ctx: AppContext, transport: Transporter, from: string, 
     });
   } catch (err) {
     if (job.lastAttempt) return void (await mark('failed'));
+    // Back to waiting, for the retry (or the next batch) to send.
+    await mark('pending');
     throw err;
   }
   await mark('sent', shown.map((p) => p.id));

@@ -140,13 +140,13 @@ export function notificationsRoutes(app: Api, ctx: AppContext): void {
   const unsubscribe = ctx.bus.subscribe((event: BusEvent) => {
     if (event.transient || event.event !== 'message.created' || !event.conversationId) return;
     const message = (event.payload as { message?: MessageEvent }).message;
-    if (!message || message.kind === 'system') return;
+    if (!message?.id || message.kind === 'system') return;
     const author = message.author;
     const name = author?.name || (message.direction === 'incoming' ? 'the customer' : 'A teammate');
     const what = message.direction === 'incoming' ? `New message from ${name}` : message.private ? `${name} added a note` : `${name} replied`;
     const files = message.attachments?.length ?? 0;
     const body = message.content || (files ? `${files === 1 ? 'A file' : `${files} files`}` : '');
-    const job = notifyNewMessage(db, event.accountId, event.id, { conversationId: event.conversationId, authorUserId: author?.type === 'user' ? author.id : null, what, body })
+    const job = notifyNewMessage(db, event.accountId, event.id, { conversationId: event.conversationId, messageId: message.id, authorUserId: author?.type === 'user' ? author.id : null, what, body })
       .then((any) => (any ? ctx.outbox.flush() : 0))
       .catch((err: unknown) => app.log.warn({ err }, 'could not write message notifications'))
       .finally(() => running.delete(job));
@@ -159,6 +159,7 @@ export function notificationsRoutes(app: Api, ctx: AppContext): void {
 }
 
 interface MessageEvent {
+  id?: string;
   kind?: string;
   direction?: string;
   private?: boolean;

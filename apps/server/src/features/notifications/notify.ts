@@ -47,7 +47,7 @@ function emailDueAt(userId: string): Date {
   // An expression the database works out as it writes the row (typed as the column's value).
   return sql<Date>`coalesce(
     (select min(p.email_due_at) from notifications p where p.user_id = ${userId} and p.email_state = 'pending'),
-    greatest(now(), (select max(s.email_due_at) from notifications s where s.user_id = ${userId} and s.email_state = 'sent') + make_interval(secs => ${notificationEmail.batchSeconds})))` as unknown as Date;
+    greatest(now(), (select max(s.email_due_at) from notifications s where s.user_id = ${userId} and s.email_state in ('sending', 'sent')) + make_interval(secs => ${notificationEmail.batchSeconds})))` as unknown as Date;
 }
 
 async function announce(trx: Transaction<DB>, accountId: string, row: NotificationRow & { user_id: string }, inboxId: string | null): Promise<void> {
@@ -106,14 +106,19 @@ export async function notifyNewMessage(
   db: Kysely<DB>,
   accountId: string,
   eventId: number,
-  input: { conversationId: string; authorUserId: string | null; what: string; body: string },
+  input: { conversationId: string; messageId: string; authorUserId: string | null; what: string; body: string },
 ): Promise<boolean> {
   const ws = scoped(db, accountId);
   const conversation = await ws.selectFrom('conversations').select(['inbox_id', 'assignee_id', 'merged_into_id', 'subject']).where('id', '=', input.conversationId).executeTakeFirst();
   if (!conversation || conversation.merged_into_id) return false;
   const message = { ...input, title: `${input.what} in ${conversation.subject ? `“${conversation.subject}”` : 'a conversation'}` };
   const followers = (await ws.selectFrom('conversation_followers').select('user_id').where('conversation_id', '=', message.conversationId).execute()).map((r) => r.user_id);
-  const wanted = [...new Set([...followers, ...(conversation.assignee_id ? [conversation.assignee_id] : [])])].filter((id) => id !== message.authorUserId);
+  let wanted = [...new Set([...followers, ...(conversation.assignee_id ? [conversation.assignee_id] : [])])].filter((id) => id !== message.authorUserId);
+  if (wanted.length === 0) return false;
+  // Someone mentioned in this very note has a mention notification of it already.
+  const stored = await ws.selectFrom('messages').select('content_attributes').where('id', '=', input.messageId).executeTakeFirst();
+  const mentioned = (stored?.content_attributes as { mentions?: unknown } | undefined)?.mentions;
+  if (Array.isArray(mentioned)) wanted = wanted.filter((id) => !mentioned.includes(id));
   if (wanted.length === 0) return false;
   return db.transaction().execute(async (trx) => {
     const tws = scoped(trx, accountId);

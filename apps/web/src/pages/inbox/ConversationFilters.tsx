@@ -2,7 +2,6 @@ import { ActionIcon, Box, Button, Group, Indicator, Pill, Popover, SegmentedCont
 import { IconFilter, IconKeyboard } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useInboxes, useTeams } from '../../api/queries';
-import { AlertsMenu } from './AlertsMenu';
 import { defaultFilters, normaliseTag, tagPattern, type AssigneeFilter, type Filters, type SortOrder, type StatusFilter } from './filters';
 import classes from './Inbox.module.css';
 
@@ -34,7 +33,6 @@ export function ConversationFilters({ filters, onChange, onShowShortcuts }: Prop
                 <IconKeyboard size={18} />
               </ActionIcon>
             </Tooltip>
-            <AlertsMenu />
             <MoreFilters filters={filters} onChange={set} count={extra} />
           </Group>
         </Group>
