@@ -198,36 +198,39 @@ describe('notifications', () => {
   });
 
   it('emails through the system mailer, one email per batch, with nothing typed reaching a header (SECURITY 11, 17)', async () => {
-    await until('the first emails', () => sink.received.some((m) => m.to && JSON.stringify(m.to).includes(sam.email)));
+    const waiting = async () =>
+      Number((await scoped(t.ctx.db, accountId).selectFrom('notifications').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', sam.id).where('email_state', 'in', ['pending', 'sending']).executeTakeFirstOrThrow()).n);
+    await until('nothing waiting to be emailed to Sam', async () => (await waiting()) === 0);
     await new Promise((r) => setTimeout(r, 1500));
     notificationEmail.batchSeconds = 3;
     const before = sink.received.length;
+    const toSam = () => sink.received.slice(before).filter((m) => JSON.stringify(m.to).includes(sam.email));
     try {
-      // One assignment is emailed at once; five more right after it wait for the batch, and go in one email.
-      const lone = await newConversation('Lone');
-      await call(owner, 'PATCH', `/api/v1/conversations/${lone}`, { assignee_id: sam.id });
-      await until('the lone email', () => sink.received.slice(before).find((m) => m.subject === `${owner.name} assigned you a conversation`));
-      for (let i = 0; i < 5; i++) {
-        const c = await newConversation(`Busy ${i}`);
-        await call(owner, 'PATCH', `/api/v1/conversations/${c}`, { assignee_id: sam.id });
-      }
-      await until('the gathered email', () => sink.received.slice(before).find((m) => m.subject === '5 updates in Notify'), 20_000);
+      // A mention whose conversation subject tries to add a header, and whose note carries markup: emailed at once, alone.
+      const lone = await newConversation('Lone\r\nBcc: evil@example.com');
+      expect((await call(ava, 'POST', `/api/v1/conversations/${lone}/messages`, { content: 'Look <img src=x onerror=alert(1)>', private: true, mentions: [sam.id] })).statusCode).toBe(201);
+      const first = await until('the lone email', () => toSam().find((m) => m.subject?.includes('mentioned you')));
+      expect(first.subject).toBe(`${ava.name} mentioned you in “Lone Bcc: evil@example.com”`);
+      expect(String(first.html)).toContain('Look &lt;img src=x onerror=alert(1)&gt;');
+      expect(first.text).toContain(`/inbox/${lone}`);
+      // Five at once, right after it: they wait out the batch and go in one email.
+      await t.ctx.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 5; i++) await notify(trx, accountId, [sam.id], { kind: 'generic', conversationId, title: `Alert ${i}`, body: `Busy ${i}` });
+      });
+      await t.ctx.outbox.flush();
+      const gathered = await until('the gathered email', () => toSam().find((m) => m.subject === '5 updates in Notify'), 20_000);
+      expect(gathered.text).toMatch(/Alert 0[\s\S]*Alert 4/);
       await new Promise((r) => setTimeout(r, 1500));
-      expect(sink.received.slice(before).filter((m) => JSON.stringify(m.to).includes(sam.email))).toHaveLength(2);
+      expect(toSam()).toHaveLength(2);
     } finally {
       notificationEmail.batchSeconds = 1;
     }
-    const mails = sink.received.filter((m) => JSON.stringify(m.to).includes(sam.email));
-    for (const [i, m] of mails.entries()) {
+    for (const m of toSam()) {
       expect(m.from?.value[0].address).toBe('rapport@notify.example');
       expect(m.headers.get('bcc')).toBeUndefined();
       expect(String(m.html)).not.toMatch(/<img src=x/);
-      expect(m.text).toContain('/inbox/');
-      expect(m.subject ?? '').not.toMatch(/[\r\n]/);
-      expect(sink.raw[sink.received.indexOf(mails[i])]).not.toMatch(/^Bcc:/im);
+      // The header block: nothing typed started a line of its own there.
+      expect(sink.raw[sink.received.indexOf(m)].split('\r\n\r\n')[0]).not.toMatch(/^Bcc:/im);
     }
-    const first = mails.find((m) => String(m.html).includes('Mallory'))!;
-    expect(String(first.html)).toContain('Mallory &lt;img src=x onerror=alert(1)&gt;');
-    expect(first.text).toContain('Refund Bcc: evil@example.com');
   }, 90_000);
 });

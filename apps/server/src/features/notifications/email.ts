@@ -128,7 +128,7 @@ async function sendBatch(ctx: AppContext, transport: Transporter, from: string, 
     `Choose which notifications you get by email: ${base}/settings/profile`,
   ].join('\n');
   const html = `<!doctype html><html><body style="font-family: sans-serif; font-size: 14px; line-height: 1.5">${shown
-    .map((p) => `<p><a href="${escapeHtml(link(p))}"><strong>${escapeHtml(p.title)}</strong></a>${p.body ? `<br>${escapeHtml(p.body.slice(0, 500)).replace(/\n/g, '<br>')}` : ''}</p>`)
+    .map((p) => `<p><a href="${escapeHtml(link(p))}"><strong>${escapeHtml(headerText(p.title, 200))}</strong></a>${p.body ? `<br>${escapeHtml(p.body.slice(0, 500)).replace(/\n/g, '<br>')}` : ''}</p>`)
     .join('')}<p style="color: #868e96; font-size: 12px">Choose which notifications you get by email in <a href="${escapeHtml(`${base}/settings/profile`)}">your profile</a>.</p></body></html>`;
   try {
     await transport.sendMail({
