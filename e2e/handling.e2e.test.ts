@@ -37,7 +37,7 @@ beforeAll(async () => {
   expect(inbox.status).toBe(201);
   inboxId = inbox.body.id;
   teammate = await addTeammate(owner, 'Terry Jeffords', 'terry@e2e.test');
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -60,7 +60,7 @@ describe('conversation handling', () => {
       await dialog.getByRole('radio', { name: /Also, the invoice is wrong/ }).check();
       await shot(page, 'merge-modal');
       await dialog.getByRole('button', { name: 'Merge into this conversation' }).click();
-      await expect.poll(() => dialog.isVisible()).toBe(false);
+      await dialog.waitFor({ state: 'detached', timeout: 30_000 });
       // The moved message follows the history line in the thread.
       await page.getByText(/merged “Also, the invoice is wrong”/).waitFor();
       await page.locator('li[data-kind="text"]', { hasText: 'Also, the invoice is wrong' }).waitFor();

@@ -94,6 +94,13 @@ export function useSaveNotificationPreferences() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (preferences: Array<Pick<NotificationPreference, 'kind' | 'in_app' | 'email'>>) => api.put<NotificationPreferences>('/me/notification-preferences', { preferences }),
+    // The box shows the choice at once; a refusal puts it back.
+    onMutate: (preferences) => {
+      const before = queryClient.getQueryData<NotificationPreferences>(handlingKeys.preferences);
+      if (before) queryClient.setQueryData(handlingKeys.preferences, { ...before, preferences: before.preferences.map((p) => ({ ...p, ...preferences.find((c) => c.kind === p.kind) })) });
+      return { before };
+    },
+    onError: (_err, _vars, context) => context?.before && queryClient.setQueryData(handlingKeys.preferences, context.before),
     onSuccess: (data) => queryClient.setQueryData(handlingKeys.preferences, data),
   });
 }

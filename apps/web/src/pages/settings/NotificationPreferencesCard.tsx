@@ -50,10 +50,10 @@ export function NotificationPreferencesCard() {
                       <Text size="sm">{p.label}</Text>
                     </Table.Td>
                     <Table.Td>
-                      <Checkbox mx="auto" w="fit-content" aria-label={`${p.label}: in the app`} checked={p.in_app} disabled={save.isPending} onChange={(e) => change(p, { in_app: e.currentTarget.checked })} />
+                      <Checkbox mx="auto" w="fit-content" aria-label={`${p.label}: in the app`} checked={p.in_app} onChange={(e) => change(p, { in_app: e.currentTarget.checked })} />
                     </Table.Td>
                     <Table.Td>
-                      <Checkbox mx="auto" w="fit-content" aria-label={`${p.label}: by email`} checked={p.email} disabled={save.isPending || emailOff} onChange={(e) => change(p, { email: e.currentTarget.checked })} />
+                      <Checkbox mx="auto" w="fit-content" aria-label={`${p.label}: by email`} checked={p.email} disabled={emailOff} onChange={(e) => change(p, { email: e.currentTarget.checked })} />
                     </Table.Td>
                   </Table.Tr>
                 ))}
