@@ -108,17 +108,35 @@ export async function notifyNewMessage(
   eventId: number,
   input: { conversationId: string; messageId: string; authorUserId: string | null; what: string; body: string },
 ): Promise<boolean> {
-  const ws = scoped(db, accountId);
-  const conversation = await ws.selectFrom('conversations').select(['inbox_id', 'assignee_id', 'merged_into_id', 'subject']).where('id', '=', input.conversationId).executeTakeFirst();
+  // One statement per message (this runs for every message of every conversation): the
+  // conversation, its followers, and whom the message itself mentions.
+  const conversation = await scoped(db, accountId)
+    .selectFrom('conversations')
+    .select((eb) => [
+      'conversations.inbox_id',
+      'conversations.assignee_id',
+      'conversations.merged_into_id',
+      'conversations.subject',
+      eb
+        .selectFrom('conversation_followers as f')
+        .select(sql<string[]>`coalesce(array_agg(f.user_id), '{}')`.as('ids'))
+        .whereRef('f.conversation_id', '=', 'conversations.id')
+        .whereRef('f.account_id', '=', 'conversations.account_id')
+        .as('followers'),
+      eb
+        .selectFrom('messages as m')
+        .select(sql<unknown>`m.content_attributes -> 'mentions'`.as('mentions'))
+        .where('m.id', '=', input.messageId)
+        .whereRef('m.account_id', '=', 'conversations.account_id')
+        .as('mentions'),
+    ])
+    .where('conversations.id', '=', input.conversationId)
+    .executeTakeFirst();
   if (!conversation || conversation.merged_into_id) return false;
   const message = { ...input, title: `${input.what} in ${conversation.subject ? `“${conversation.subject}”` : 'a conversation'}` };
-  const followers = (await ws.selectFrom('conversation_followers').select('user_id').where('conversation_id', '=', message.conversationId).execute()).map((r) => r.user_id);
-  let wanted = [...new Set([...followers, ...(conversation.assignee_id ? [conversation.assignee_id] : [])])].filter((id) => id !== message.authorUserId);
-  if (wanted.length === 0) return false;
+  const mentioned = Array.isArray(conversation.mentions) ? (conversation.mentions as string[]) : [];
   // Someone mentioned in this very note has a mention notification of it already.
-  const stored = await ws.selectFrom('messages').select('content_attributes').where('id', '=', input.messageId).executeTakeFirst();
-  const mentioned = (stored?.content_attributes as { mentions?: unknown } | undefined)?.mentions;
-  if (Array.isArray(mentioned)) wanted = wanted.filter((id) => !mentioned.includes(id));
+  const wanted = [...new Set([...(conversation.followers ?? []), ...(conversation.assignee_id ? [conversation.assignee_id] : [])])].filter((id) => id !== message.authorUserId && !mentioned.includes(id));
   if (wanted.length === 0) return false;
   return db.transaction().execute(async (trx) => {
     const tws = scoped(trx, accountId);
