@@ -36,8 +36,8 @@ create table notifications (
   -- Email: null (not wanted or no mailer), pending until due_at (a batch), sending (claimed by a job), sent or failed.
   email_state text check (email_state in ('pending', 'sending', 'sent', 'failed')),
   email_due_at timestamptz,
-  -- The outbox event a message notification was last made from (several nodes may see one event).
-  source_event_id bigint,
+  -- The latest outbox events a message notification counts (every node sees each event; it is counted once).
+  source_event_ids bigint[] not null default '{}',
   created_at timestamptz not null default date_trunc('milliseconds', clock_timestamp()),
   updated_at timestamptz not null default date_trunc('milliseconds', clock_timestamp())
 );

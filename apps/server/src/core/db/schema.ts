@@ -368,7 +368,7 @@ export interface NotificationsTable {
   read_at: NullableTimestamp;
   email_state: 'pending' | 'sending' | 'sent' | 'failed' | null;
   email_due_at: NullableTimestamp;
-  source_event_id: ColumnType<number | null, number | null | undefined, number | null>;
+  source_event_ids: ColumnType<number[], number[] | undefined, number[]>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

@@ -147,45 +147,43 @@ export async function notifyNewMessage(
       const pref = prefs.get(userId)!;
       const email = pref.email && notificationEmail.enabled;
       if (!pref.in_app && !email) continue;
-      const open = await tws
-        .selectFrom('notifications')
-        .select(['id', 'source_event_id'])
-        .where('user_id', '=', userId)
-        .where('conversation_id', '=', message.conversationId)
-        .where('kind', '=', 'message')
-        .where('read_at', 'is', null)
-        .forUpdate()
-        .executeTakeFirst();
-      if (open && (open.source_event_id ?? 0) >= eventId) continue;
-      const row = open
-        ? await tws
-            .updateTable('notifications')
-            .set((eb) => ({
-              count: eb('count', '+', 1),
-              title: message.title.slice(0, 200),
-              body: message.body.slice(0, 500),
-              source_event_id: eventId,
-              updated_at: sql<Date>`date_trunc('milliseconds', clock_timestamp())`,
-              ...(email ? { email_state: 'pending' as const, email_due_at: emailDueAt(userId) } : {}),
-            }))
-            .where('id', '=', open.id)
-            .returning([...NOTIFICATION_COLUMNS, 'user_id', 'in_app'])
-            .executeTakeFirstOrThrow()
-        : await tws
-            .insertInto('notifications', {
-              user_id: userId,
-              kind: 'message',
-              conversation_id: message.conversationId,
-              title: message.title.slice(0, 200),
-              body: message.body.slice(0, 500),
-              in_app: pref.in_app,
-              email_state: email ? 'pending' : null,
-              email_due_at: email ? emailDueAt(userId) : null,
-              source_event_id: eventId,
-            })
-            .onConflict((oc) => oc.columns(['user_id', 'conversation_id']).where('kind', '=', 'message').where('read_at', 'is', null).doNothing())
-            .returning([...NOTIFICATION_COLUMNS, 'user_id', 'in_app'])
-            .executeTakeFirst();
+      const unread = () =>
+        tws.selectFrom('notifications').select('id').where('user_id', '=', userId).where('conversation_id', '=', message.conversationId).where('kind', '=', 'message').where('read_at', 'is', null);
+      let row: (NotificationRow & { user_id: string; in_app: boolean }) | undefined;
+      for (let attempt = 0; attempt < 3 && !row; attempt++) {
+        // Counted into the unread one, unless it counts this event already (another node was first).
+        row = await tws
+          .updateTable('notifications')
+          .set((eb) => ({
+            count: eb('count', '+', 1),
+            title: message.title.slice(0, 200),
+            body: message.body.slice(0, 500),
+            source_event_ids: sql<number[]>`(array_append(source_event_ids, ${eventId}::bigint))[greatest(1, cardinality(source_event_ids) - 18):]`,
+            updated_at: sql<Date>`date_trunc('milliseconds', clock_timestamp())`,
+            ...(email ? { email_state: 'pending' as const, email_due_at: emailDueAt(userId) } : {}),
+          }))
+          .where('id', 'in', unread())
+          .where(sql<boolean>`not (${eventId}::bigint = any(source_event_ids))`)
+          .returning([...NOTIFICATION_COLUMNS, 'user_id', 'in_app'])
+          .executeTakeFirst();
+        if (row || (await unread().executeTakeFirst())) break;
+        row = await tws
+          .insertInto('notifications', {
+            user_id: userId,
+            kind: 'message',
+            conversation_id: message.conversationId,
+            title: message.title.slice(0, 200),
+            body: message.body.slice(0, 500),
+            in_app: pref.in_app,
+            email_state: email ? 'pending' : null,
+            email_due_at: email ? emailDueAt(userId) : null,
+            source_event_ids: [eventId],
+          })
+          .onConflict((oc) => oc.columns(['user_id', 'conversation_id']).where('kind', '=', 'message').where('read_at', 'is', null).doNothing())
+          .returning([...NOTIFICATION_COLUMNS, 'user_id', 'in_app'])
+          .executeTakeFirst();
+        // Nothing inserted: another message's writer made it meanwhile; count this one into it.
+      }
       if (!row) continue;
       any = true;
       if (row.in_app) await announce(trx, accountId, row, conversation.inbox_id);
