@@ -43,6 +43,8 @@ import { callsRoutes } from './features/channels/phone/calls.routes.js';
 import { webhooksRoutes } from './features/webhooks/webhooks.routes.js';
 import { searchRoutes } from './features/search/search.routes.js';
 import { savedViewsRoutes } from './features/search/saved-views.routes.js';
+import { handlingRoutes } from './features/conversations/handling.routes.js';
+import { notificationsRoutes } from './features/notifications/notifications.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -135,6 +137,8 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   widgetRoutes(app, ctx);
   searchRoutes(app, ctx);
   savedViewsRoutes(app, ctx);
+  handlingRoutes(app, ctx);
+  notificationsRoutes(app, ctx);
 
   // The chat widget's frame assets (its loader and frame page have their own routes).
   const widget = path.resolve(webRoot(), '../widget');

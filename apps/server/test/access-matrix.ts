@@ -187,4 +187,17 @@ export const accessMatrix: Record<string, RouteCase> = {
   'POST /api/v1/saved-views': { expect: e(401, 201, 201, 201, 201, 201, 201), body: () => ({ name: 'Mine, open', filters: { assignee: 'me', status: 'open' } }) },
   'PATCH /api/v1/saved-views/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.savedView() }), body: () => ({ name: 'Renamed view' }) },
   'DELETE /api/v1/saved-views/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.savedView() }) },
+  // —— conversation handling: merge, split, follow; notifications ——
+  // A source nobody can see: refused per id for those who may open the target, so the matrix merges nothing.
+  'POST /api/v1/conversations/:id/merge': { expect: e(401, 404, 404, 422, 422, 422, 422), params: (f) => ({ id: f.a.conversationId }), body: () => ({ source_id: '00000000-0000-4000-8000-000000000000' }) },
+  'POST /api/v1/conversations/:id/split': { expect: e(401, 404, 404, 422, 422, 422, 422), params: (f) => ({ id: f.a.conversationId }), body: () => ({ message_id: '00000000-0000-4000-8000-000000000000' }) },
+  'GET /api/v1/conversations/:id/followers': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
+  'PUT /api/v1/conversations/:id/follow': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
+  'DELETE /api/v1/conversations/:id/follow': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
+  'GET /api/v1/notifications': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'GET /api/v1/notifications/unread-count': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'POST /api/v1/notifications/:id/read': { expect: e(401, 404, 404, 404, 404, 404, 404), params: () => ({ id: '00000000-0000-4000-8000-000000000000' }) },
+  'POST /api/v1/notifications/read-all': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'GET /api/v1/me/notification-preferences': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'PUT /api/v1/me/notification-preferences': { expect: e(401, 200, 200, 200, 200, 200, 200), body: () => ({ preferences: [{ kind: 'message', in_app: true, email: false }] }) },
 };

@@ -29,6 +29,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_HOSTS: 'http://hooks.internal' })).toThrow(/^WEBHOOK_ALLOW_PRIVATE_HOSTS: expected host names, IP addresses or CIDRs/);
   });
 
+  it('takes the notification mailer as both variables or neither, with a plain sender address', () => {
+    expect(loadConfig({})).toMatchObject({ notificationsSmtpUrl: undefined, notificationsFrom: undefined, notificationsEmailBatchSeconds: 120 });
+    expect(loadConfig({ NOTIFICATIONS_SMTP_URL: 'smtps://u:p@mail.example.com:465', NOTIFICATIONS_FROM: 'Rapport@Example.com' })).toMatchObject({ notificationsSmtpUrl: 'smtps://u:p@mail.example.com:465', notificationsFrom: 'rapport@example.com' });
+    expect(() => loadConfig({ NOTIFICATIONS_SMTP_URL: 'smtp://mail.example.com' })).toThrow(/^NOTIFICATIONS_FROM: set the sender address/);
+    expect(() => loadConfig({ NOTIFICATIONS_FROM: 'rapport@example.com' })).toThrow(/^NOTIFICATIONS_SMTP_URL: /);
+    expect(() => loadConfig({ NOTIFICATIONS_SMTP_URL: 'https://mail.example.com', NOTIFICATIONS_FROM: 'rapport@example.com' })).toThrow(/^NOTIFICATIONS_SMTP_URL: expected a smtp:\/\/ or smtps:\/\/ URL/);
+    expect(() => loadConfig({ NOTIFICATIONS_SMTP_URL: 'smtp://mail.example.com', NOTIFICATIONS_FROM: 'Rapport <rapport@example.com>\r\nBcc: x@y.z' })).toThrow(/^NOTIFICATIONS_FROM: expected a plain address/);
+  });
+
     it('documents every variable in the README table', () => {
     const readme = fs.readFileSync(path.resolve(import.meta.dirname, '../../../../README.md'), 'utf8');
     for (const v of configVariables) expect(readme, `README is missing ${v.name}`).toContain(`| \`${v.name}\` |`);

@@ -54,6 +54,9 @@ export const configVariables: readonly ConfigVariable[] = [
   { name: 'TWILIO_API_URL', description: 'Base URL of the Twilio REST API (SMS and voice inboxes)', default: 'https://api.twilio.com', kind: 'url', protocols: ['http:', 'https:'] },
   { name: 'META_GRAPH_URL', description: 'Base URL of the Meta Graph API, with its version (WhatsApp Cloud API, Messenger and Instagram inboxes)', default: 'https://graph.facebook.com/v21.0', kind: 'url', protocols: ['http:', 'https:'] },
   { name: 'TELEGRAM_API_URL', description: 'Base URL of the Telegram Bot API (Telegram inboxes)', default: 'https://api.telegram.org', kind: 'url', protocols: ['http:', 'https:'] },
+  { name: 'NOTIFICATIONS_SMTP_URL', description: 'SMTP server that sends notification emails to agents, such as smtps://user:password@mail.example.com:465; email notifications are off when unset', default: undefined, kind: 'url', secret: true, protocols: ['smtp:', 'smtps:'] },
+  { name: 'NOTIFICATIONS_FROM', description: 'Sender address of notification emails, such as rapport@example.com (required with NOTIFICATIONS_SMTP_URL)', default: undefined, kind: 'string' },
+  { name: 'NOTIFICATIONS_EMAIL_BATCH_SECONDS', description: 'An agent gets at most one notification email per this many seconds; what happens meanwhile is gathered into it', default: '120', kind: 'integer' },
 ];
 
 export interface Config {
@@ -85,6 +88,10 @@ export interface Config {
   twilioApiUrl: string;
   metaGraphUrl: string;
   telegramApiUrl: string;
+  /** The system mailer of notification emails; both set, or email notifications are off. */
+  notificationsSmtpUrl: string | undefined;
+  notificationsFrom: string | undefined;
+  notificationsEmailBatchSeconds: number;
 }
 
 function read(env: NodeJS.ProcessEnv, v: ConfigVariable): string | undefined {
@@ -159,7 +166,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     twilioApiUrl: get('TWILIO_API_URL')!.replace(/\/+$/, ''),
     metaGraphUrl: get('META_GRAPH_URL')!.replace(/\/+$/, ''),
     telegramApiUrl: get('TELEGRAM_API_URL')!.replace(/\/+$/, ''),
+    ...notificationMailer(get('NOTIFICATIONS_SMTP_URL'), get('NOTIFICATIONS_FROM')),
+    notificationsEmailBatchSeconds: Number(get('NOTIFICATIONS_EMAIL_BATCH_SECONDS')),
   };
+}
+
+/** The notification mailer is both variables or neither; the sender is one plain address (it goes into a header). */
+function notificationMailer(url: string | undefined, from: string | undefined): { notificationsSmtpUrl: string | undefined; notificationsFrom: string | undefined } {
+  if (url && !from) throw new ConfigError('NOTIFICATIONS_FROM', 'set the sender address of notification emails too, such as rapport@example.com');
+  if (from && !url) throw new ConfigError('NOTIFICATIONS_SMTP_URL', 'set the SMTP server that sends notification emails too, or unset NOTIFICATIONS_FROM');
+  if (from && !/^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(from)) throw new ConfigError('NOTIFICATIONS_FROM', `expected a plain address such as rapport@example.com, got "${from}"`);
+  return { notificationsSmtpUrl: url, notificationsFrom: from?.toLowerCase() };
 }
 
 /** A list of host names, IP addresses and CIDRs; anything else names the variable and the entry. */

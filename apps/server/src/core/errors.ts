@@ -18,6 +18,7 @@ export const errorCodes = {
   method_not_allowed: { status: 405, message: 'This endpoint does not accept that method.' },
   conflict: { status: 409, message: 'This conflicts with existing data.' },
   email_taken: { status: 409, message: 'Someone with this email is already in the workspace.' },
+  conversation_contacts_differ: { status: 409, message: 'These conversations are with different customers; confirm to merge them anyway, or merge the contacts first.' },
   idempotency_key_reused: { status: 409, message: 'This idempotency key was already used for a different request; use a new key for a new request.' },
   invalid_reference: { status: 422, message: 'Some referenced objects do not exist in this workspace.' },
   invalid_filter: { status: 422, message: 'A filter or search parameter is not valid; check the named field.' },

@@ -8,7 +8,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { DB } from './db/schema.js';
 
-export type JobName = 'email.send' | 'api.deliver' | 'messaging.send' | 'webhook.deliver';
+export type JobName = 'email.send' | 'api.deliver' | 'messaging.send' | 'webhook.deliver' | 'notification.email';
 
 export interface JobOptions {
   /** A stable id (a uuid): sending the same id again adds nothing. */
@@ -60,6 +60,7 @@ export const QUEUES: Record<JobName, QueuePolicy> = {
   'api.deliver': { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
   'messaging.send': { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 90 },
   'webhook.deliver': { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
+  'notification.email': { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
 };
 
 const executor = (db: Kysely<DB> | Transaction<DB>) => ({

@@ -8,7 +8,7 @@ import type { Bus } from './bus.js';
 import type { DB } from './db/schema.js';
 import { scoped, unscoped } from './db/tenant.js';
 
-export type EventName = 'message.created' | 'message.updated' | 'conversation.updated' | 'messages.read' | 'mention.created';
+export type EventName = 'message.created' | 'message.updated' | 'conversation.updated' | 'messages.read' | 'mention.created' | 'notification.created';
 
 export async function recordEvent(
   trx: Transaction<DB>,

@@ -14,6 +14,7 @@ import m0012 from './0012_messaging_channels.js';
 import m0014 from './0014_webhooks.js';
 import m0015 from './0015_reactions.js';
 import m0016 from './0016_search.js';
+import m0017 from './0017_conversation_handling.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0001_accounts', sql: m0001 },
@@ -31,4 +32,5 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0014_webhooks', sql: m0014 },
   { id: '0015_reactions', sql: m0015 },
   { id: '0016_search', sql: m0016 },
+  { id: '0017_conversation_handling', sql: m0017 },
 ];

@@ -163,6 +163,9 @@ export interface Conversation {
   resolved_at: string | null;
   /** Channels that take free-form replies only for a while after the customer last wrote (WhatsApp); null or absent on others. */
   reply_window?: ReplyWindow | null;
+  /** Merged into that conversation (which holds its messages now): the app opens that one. */
+  merged_into_id?: string | null;
+  split_from_id?: string | null;
   created_at: string;
 }
 

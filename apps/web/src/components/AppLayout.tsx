@@ -5,6 +5,7 @@ import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { Logo } from './Logo';
 import { MainNav } from './MainNav';
 import { SearchBox, SearchButton } from './SearchBox';
+import { NotificationBell } from './notifications/NotificationBell';
 import { UserMenu } from './UserMenu';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 import { RealtimeProvider, RealtimeStatus } from '../lib/realtime';
@@ -47,6 +48,7 @@ export function AppLayout() {
                 <SearchButton />
               </Group>
               <RealtimeStatus />
+              <NotificationBell />
               <ColorSchemeToggle />
               <UserMenu />
             </Group>

@@ -1,5 +1,6 @@
 // Telling the agent something happened while they look elsewhere: opt-in desktop notifications
-// and a short tone for customer messages, and an in-app notification when a teammate mentions them.
+// and a short tone for customer messages, and an in-app notice for each notification of theirs
+// (assigned, mentioned, an alert) as it arrives.
 // The choices live in this browser's localStorage, not on the server: they are about this device.
 import { Anchor, Text } from '@mantine/core';
 import { useLocalStorage } from '@mantine/hooks';
@@ -91,39 +92,43 @@ export function alertForMessage(message: Message, conversationId: string, naviga
   if (settings.sound) playChime();
 }
 
-export interface Mention {
-  message?: Message;
-  conversation: { id: string; subject: string | null };
-  by: { id: string; name: string };
+export interface NotificationAlert {
+  notification?: { id: string; kind: string; title: string; body: string; conversation_id: string | null };
 }
 
-/** A teammate mentioned me in a note: always an in-app notice with a link, and the chosen extras. */
-export function alertForMention(mention: Mention, navigate: NavigateFunction): void {
-  if (!mention.conversation?.id) return;
-  const id = `mention-${mention.message?.id ?? mention.conversation.id}`;
-  const title = `${mention.by?.name || 'A teammate'} mentioned you`;
-  const subject = mention.conversation.subject || 'a conversation';
+/**
+ * A notification of mine arrived (assigned, mentioned, an alert): an in-app notice with a link, and
+ * the extras chosen for this browser. New messages of followed conversations only count on the bell:
+ * customer messages already alert as they come.
+ */
+export function alertForNotification(event: NotificationAlert, navigate: NavigateFunction): void {
+  const n = event.notification;
+  if (!n || n.kind === 'message') return;
+  const id = `notification-${n.id}`;
+  const conversationId = n.conversation_id;
   notifications.show({
     id,
-    title,
+    title: n.title,
     autoClose: 12_000,
-    message: (
+    message: conversationId ? (
       <Text size="sm" component="span">
-        in{' '}
+        {n.body ? `${clip(n.body)} · ` : ''}
         <Anchor
-          href={`/inbox/${mention.conversation.id}`}
-          onClick={(event) => {
-            event.preventDefault();
+          href={`/inbox/${conversationId}`}
+          onClick={(e) => {
+            e.preventDefault();
             notifications.hide(id);
-            openConversation(navigate, mention.conversation.id);
+            openConversation(navigate, conversationId);
           }}
         >
-          {subject}
+          Open the conversation
         </Anchor>
       </Text>
+    ) : (
+      clip(n.body)
     ),
   });
   const settings = readSettings();
-  if (settings.desktop && document.visibilityState !== 'visible') desktopNotice(title, clip(mention.message?.content ?? subject), mention.conversation.id, navigate);
+  if (settings.desktop && document.visibilityState !== 'visible' && conversationId) desktopNotice(n.title, clip(n.body), conversationId, navigate);
   if (settings.sound) playChime();
 }

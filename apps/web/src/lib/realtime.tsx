@@ -9,7 +9,8 @@ import { useNavigate } from 'react-router-dom';
 import { keys, mergeMessages, replaceMessage, staleThreads } from '../api/queries';
 import type { Conversation, Message, Presence, PresenceStatus } from '../api/types';
 import { useIdleReporter } from './activity';
-import { alertForMessage, alertForMention, type Mention } from './alerts';
+import { alertForMessage, alertForNotification, type NotificationAlert } from './alerts';
+import { handlingKeys } from '../api/handling';
 import { useSession } from './session';
 
 type Status = 'connecting' | 'live' | 'offline';
@@ -67,7 +68,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       // Never alert anyone about what they wrote themselves.
       if (message && conversationId && message.author?.id !== user.id) alertForMessage(message, conversationId, navigate);
     }
-    if (event.event === 'mention.created') alertForMention(event.data as Mention, navigate);
+    if (event.event === 'notification.created') alertForNotification(event.data as NotificationAlert, navigate);
     channel.dispatch(event);
   });
 
@@ -184,6 +185,17 @@ function applyToCache(queryClient: QueryClient, event: RealtimeEvent): void {
       if (!conversation) return;
       queryClient.setQueryData(keys.conversation(conversation.id), conversation);
       void queryClient.invalidateQueries({ queryKey: ['conversations', 'list'] });
+      // Messages moved in (a merge) or out (a split): the thread is loaded again whole.
+      if (data.merged_ids || data.split_into_id) {
+        staleThreads.add(conversation.id);
+        void queryClient.invalidateQueries({ queryKey: keys.messages(conversation.id) });
+      }
+      return;
+    }
+    case 'notification.created': {
+      const count = (data as { unread_count?: number }).unread_count;
+      if (typeof count === 'number') queryClient.setQueryData(handlingKeys.unread, count);
+      void queryClient.invalidateQueries({ queryKey: handlingKeys.notificationList });
       return;
     }
     case 'messages.read': {

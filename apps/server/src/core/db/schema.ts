@@ -268,6 +268,10 @@ export interface ConversationsTable {
   channel_address: string | null;
   /** When the customer last wrote (reply windows such as WhatsApp's 24 hours). */
   last_incoming_at: NullableTimestamp;
+  /** Set when this conversation was merged into another (it is closed; its messages live there now). */
+  merged_into_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The conversation this one was split out of. */
+  split_from_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
@@ -358,6 +362,41 @@ export interface SavedViewsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export interface ConversationFollowersTable {
+  account_id: string;
+  conversation_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
+export type NotificationKind = 'assigned' | 'mention' | 'message' | 'generic';
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  account_id: string;
+  user_id: string;
+  kind: NotificationKind;
+  conversation_id: string | null;
+  title: string;
+  body: Generated<string>;
+  count: Generated<number>;
+  in_app: Generated<boolean>;
+  read_at: NullableTimestamp;
+  email_state: 'pending' | 'sending' | 'sent' | 'failed' | null;
+  email_due_at: NullableTimestamp;
+  source_event_ids: ColumnType<number[], number[] | undefined, number[]>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NotificationPreferencesTable {
+  account_id: string;
+  user_id: string;
+  kind: NotificationKind;
+  in_app: boolean;
+  email: boolean;
+}
+
 export interface RapportMigrationsTable {
   id: string;
   applied_at: CreatedAt;
@@ -389,6 +428,9 @@ export interface DB {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   saved_views: SavedViewsTable;
+  conversation_followers: ConversationFollowersTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
   rapport_migrations: RapportMigrationsTable;
 }
 
@@ -415,6 +457,9 @@ export const tenantTables = [
   'webhooks',
   'webhook_deliveries',
   'saved_views',
+  'conversation_followers',
+  'notifications',
+  'notification_preferences',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];

@@ -13,11 +13,14 @@ import { sendMessagingReply } from './messaging/send.js';
 import { deliverWebhook, type WebhookJob } from '../webhooks/deliver.js';
 import { startWebhookDispatch, type WebhookDispatcher } from '../webhooks/dispatch.js';
 import type { Delivery } from './deliveries.js';
+import { startNotificationEmails, type NotificationEmails } from '../notifications/email.js';
 
 export interface ChannelWorkers {
   fetching: EmailFetching | undefined;
   receiver: SmtpReceiver | undefined;
   webhooks: WebhookDispatcher;
+  /** Notification emails to agents, when a system mailer is configured. */
+  notificationEmails: NotificationEmails | undefined;
   stop(): Promise<void>;
 }
 
@@ -27,6 +30,7 @@ export async function startChannelWorkers(ctx: AppContext, log: FastifyBaseLogge
   await ctx.jobs.work<Delivery>('messaging.send', (job) => sendMessagingReply(ctx, job));
   await ctx.jobs.work<WebhookJob>('webhook.deliver', (job) => deliverWebhook(ctx, job));
   const webhooks = startWebhookDispatch(ctx, log);
+  const notificationEmails = await startNotificationEmails(ctx, log);
   const fetching = (options.fetch ?? ctx.config.emailFetch) ? startEmailFetching(ctx, log) : undefined;
   if (fetching) ctx.inboxChanged = () => fetching.refresh();
   const receiverAt = options.receiver ?? (ctx.config.smtpReceiverPort !== undefined ? { port: ctx.config.smtpReceiverPort, host: ctx.config.smtpReceiverHost } : false);
@@ -35,8 +39,10 @@ export async function startChannelWorkers(ctx: AppContext, log: FastifyBaseLogge
     fetching,
     receiver,
     webhooks,
+    notificationEmails,
     async stop() {
       await webhooks.stop();
+      await notificationEmails?.stop();
       await receiver?.close();
       await fetching?.stop();
       await ctx.jobs.offWork('email.send');

@@ -19,6 +19,8 @@ export interface ConversationRow {
   resolved_at: Date | null;
   last_incoming_at: Date | null;
   created_at: Date;
+  merged_into_id: string | null;
+  split_from_id: string | null;
   inbox_id: string;
   inbox_name: string;
   channel: string;
@@ -90,6 +92,8 @@ export function presentConversation(r: ConversationRow) {
     first_response_at: iso(r.first_response_at),
     resolved_at: iso(r.resolved_at),
     reply_window: replyWindowOf(r.channel, r.last_incoming_at),
+    merged_into_id: r.merged_into_id,
+    split_from_id: r.split_from_id,
     created_at: r.created_at.toISOString(),
   };
 }

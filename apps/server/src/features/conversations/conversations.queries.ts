@@ -33,6 +33,8 @@ export function conversations(db: Db, viewer: Viewer) {
       'conversations.resolved_at',
       'conversations.last_incoming_at',
       'conversations.created_at',
+      'conversations.merged_into_id',
+      'conversations.split_from_id',
       'i.id as inbox_id',
       'i.name as inbox_name',
       'i.channel',

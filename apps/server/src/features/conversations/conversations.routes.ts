@@ -19,6 +19,8 @@ import { checkTextReply } from '../channels/messaging/providers.js';
 import { postMessage } from './commands/post-message.js';
 import { updateConversation } from './commands/update-conversation.js';
 import { moveConversation } from './commands/move-conversation.js';
+import { follow } from './commands/follow-conversation.js';
+import { notify as notifyTeammates } from '../notifications/notify.js';
 
 export function conversationsRoutes(app: Api, ctx: AppContext): void {
   const { db } = ctx;
@@ -39,6 +41,8 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
       const key = sort === 'waiting' ? sql<Date>`coalesce(conversations.waiting_since, conversations.last_message_at)` : sql<Date>`conversations.last_message_at`;
       const dir = sort === 'newest' ? 'desc' : 'asc';
       let q = conversations(db, auth).select(key.as('sort_at')).orderBy(key, dir).orderBy('conversations.id', dir).limit(limit + 1);
+      // A merged conversation lives on in the one it was merged into.
+      q = q.where('conversations.merged_into_id', 'is', null);
       if (f.status && f.status !== 'all') q = q.where('conversations.status', '=', f.status);
       if (f.assignee === 'me') q = q.where('conversations.assignee_id', '=', auth.userId);
       else if (f.assignee === 'unassigned') q = q.where('conversations.assignee_id', 'is', null);
@@ -209,6 +213,12 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
         const by = { id: auth.userId, name: stored.user_name ?? '' };
         for (const userId of mentions.filter((id) => id !== auth.userId)) {
           await recordEvent(trx, auth.accountId, 'mention.created', { target_user_id: userId, message: presentMessage(stored), conversation: { id: conversation.id, subject: conversation.subject }, by }, { conversationId: conversation.id, inboxId: conversation.inbox_id });
+        }
+        // Mentioned teammates follow the conversation, and find the mention among their notifications.
+        const mentioned = mentions.filter((id) => id !== auth.userId);
+        if (mentioned.length) {
+          await follow(trx, auth.accountId, conversation.id, mentioned);
+          await notifyTeammates(trx, auth.accountId, mentioned, { kind: 'mention', conversationId: conversation.id, title: `${by.name || 'A teammate'} mentioned you in ${conversation.subject ? `“${conversation.subject}”` : 'a conversation'}`, body: stored.content.slice(0, 300) });
         }
         if (outbound) await queueDelivery(ctx, trx, conversation.channel, { accountId: auth.accountId, messageId: stored.id });
       };

@@ -38,6 +38,8 @@ export const Conversation = Type.Object({
       { description: 'Channels that take free-form replies only for a while after the customer last wrote (WhatsApp: 24 hours); null on others' },
     ),
   ),
+  merged_into_id: Nullable(Type.String({ format: 'uuid', description: 'This conversation was merged into that one, which now holds its messages; open that one instead' })),
+  split_from_id: Nullable(Type.String({ format: 'uuid', description: 'The conversation this one was split out of' })),
   created_at: Timestamp,
 });
 

@@ -122,6 +122,8 @@ export async function startSession(ctx: AppContext, inbox: WidgetInbox, input: S
       .select(['id', 'status', 'last_seq'])
       .where('contact_id', '=', contactId)
       .where('inbox_id', '=', inbox.id)
+      // A merged conversation lives on in the one it was merged into.
+      .where('merged_into_id', 'is', null)
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();

@@ -179,13 +179,13 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
     const now = Date.now();
     const known = knownConversations.get(v.contactId);
     if (known && known.until > now) return known.id;
-    const current = await scoped(db, v.accountId).selectFrom('conversations').select('id').where('contact_id', '=', v.contactId).where('inbox_id', '=', v.inboxId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    const current = await scoped(db, v.accountId).selectFrom('conversations').select('id').where('contact_id', '=', v.contactId).where('inbox_id', '=', v.inboxId).where('merged_into_id', 'is', null).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
     const id =
       current?.id ??
       (await db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(hashtext(${v.contactId}))`.execute(trx);
         const ws = scoped(trx, v.accountId);
-        const existing = await ws.selectFrom('conversations').select('id').where('contact_id', '=', v.contactId).where('inbox_id', '=', v.inboxId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+        const existing = await ws.selectFrom('conversations').select('id').where('contact_id', '=', v.contactId).where('inbox_id', '=', v.inboxId).where('merged_into_id', 'is', null).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
         if (existing) return existing.id;
         const created = await ws.insertInto('conversations', { inbox_id: v.inboxId, contact_id: v.contactId, subject: (firstContent || 'File').slice(0, 80) }).returning('id').executeTakeFirstOrThrow();
         return created.id;
@@ -342,6 +342,7 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
       .select(['conversations.id', 'ct.name'])
       .where('conversations.contact_id', '=', c.visitor.contactId)
       .where('conversations.inbox_id', '=', c.visitor.inboxId)
+      .where('conversations.merged_into_id', 'is', null)
       .orderBy('conversations.created_at', 'desc')
       .limit(1)
       .executeTakeFirst();

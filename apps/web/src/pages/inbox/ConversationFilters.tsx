@@ -2,7 +2,6 @@ import { ActionIcon, Box, Button, Group, Indicator, Pill, Popover, SegmentedCont
 import { IconFilter, IconKeyboard } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useInboxes, useTeams } from '../../api/queries';
-import { AlertsMenu } from './AlertsMenu';
 import { SavedViews } from './SavedViews';
 import { defaultFilters, normaliseTag, tagPattern, type AssigneeFilter, type Filters, type SortOrder, type StatusFilter } from './filters';
 import classes from './Inbox.module.css';
@@ -35,7 +34,6 @@ export function ConversationFilters({ filters, onChange, onShowShortcuts }: Prop
                 <IconKeyboard size={18} />
               </ActionIcon>
             </Tooltip>
-            <AlertsMenu />
             <SavedViews filters={filters} onApply={onChange} />
             <MoreFilters filters={filters} onChange={set} count={extra} />
           </Group>

@@ -7,6 +7,7 @@ import { useFormat } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { ContinueByEmail } from './ContinueByEmail';
 import { LogCall } from './LogCall';
+import { ConversationMenu } from './handling/ConversationMenu';
 import { ConversationProperties } from './ConversationProperties';
 import { CustomerSidebar } from './CustomerSidebar';
 import classes from './Inbox.module.css';
@@ -79,6 +80,7 @@ export function ConversationHeader({ conversation, onChange, saving }: Props) {
           )}
           <ContinueByEmail conversation={conversation} compact={!wide} />
           <LogCall conversation={conversation} compact={!wide} />
+          <ConversationMenu conversation={conversation} />
           {conversation.contact && (
             <Button size="xs" variant="default" leftSection={<IconUser size={14} />} onClick={customerDrawer.open} hiddenFrom="xl" aria-haspopup="dialog">
               Customer

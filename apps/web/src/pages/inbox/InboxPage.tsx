@@ -2,7 +2,7 @@ import { Box, Button, Center, EmptyState, Loader, ScrollArea, Text, Title, useMa
 import { useDisclosure, useDocumentTitle, useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconFilterOff, IconInbox, IconMessageCircle } from '@tabler/icons-react';
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { isApiError } from '../../api/client';
 import { useConversation, useConversations } from '../../api/queries';
@@ -66,6 +66,14 @@ export function InboxPage() {
     },
     '?': helpModal.toggle,
   });
+
+  // A merged conversation lives on in the one it was merged into: open that one instead.
+  const mergedInto = selected?.merged_into_id;
+  useEffect(() => {
+    if (!mergedInto) return;
+    notifications.show({ id: `merged-${mergedInto}`, message: 'That conversation was merged into this one' });
+    void navigate({ pathname: `/inbox/${mergedInto}`, search: params.toString() ? `?${params.toString()}` : '' }, { replace: true });
+  }, [mergedInto, navigate, params]);
 
   const empty = list?.length === 0;
   return (

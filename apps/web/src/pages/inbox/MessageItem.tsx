@@ -9,6 +9,7 @@ import { EmailMessage } from './email/EmailMessage';
 import { isProviderChannel } from './inbox';
 import classes from './Inbox.module.css';
 import { MessageAttachments } from './MessageAttachments';
+import { MessageMenu } from './handling/MessageMenu';
 
 const isoTimestamp = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z/g;
 
@@ -55,6 +56,7 @@ export function MessageItem({ message, conversationId, subject, first, fmt }: Pr
                 Seen
               </Text>
             )}
+            <MessageMenu message={message} conversationId={conversationId} />
           </Group>
           {(message.content || attachments.length === 0) && (
             <Box className={classes.bubble} data-direction={message.direction} data-private={message.private || undefined}>

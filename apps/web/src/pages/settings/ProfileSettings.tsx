@@ -9,6 +9,7 @@ import type { User } from '../../api/types';
 import { PageHeader } from '../../components/PageHeader';
 import { applyServerErrors } from '../../lib/forms';
 import { useSession } from '../../lib/session';
+import { NotificationPreferencesCard } from './NotificationPreferencesCard';
 import { PasswordCard } from './PasswordCard';
 import { SettingsCard } from './SettingsCard';
 import { TwoFactorCard } from './TwoFactorCard';
@@ -38,6 +39,7 @@ export function ProfileSettings() {
     <Stack gap="lg">
       <PageHeader title="Profile" description="How you appear to your teammates, and how you sign in." />
       <ProfileCard />
+      <NotificationPreferencesCard />
       <PasswordCard />
       <TwoFactorCard />
     </Stack>

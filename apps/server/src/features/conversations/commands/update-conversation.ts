@@ -10,6 +10,8 @@ import { recordEvent } from '../../../core/outbox.js';
 import { findConversation, type Viewer } from '../conversations.queries.js';
 import { presentConversation } from '../conversations.presenter.js';
 import { insertMessage } from './post-message.js';
+import { follow } from './follow-conversation.js';
+import { notify } from '../../notifications/notify.js';
 
 export interface ConversationChanges {
   status?: ConversationStatus;
@@ -109,6 +111,12 @@ export async function applyConversationChanges(trx: Transaction<DB>, viewer: Act
     if (Object.keys(set).length === 0) return {};
     await ws.updateTable('conversations').set(set).where('id', '=', id).execute();
     for (const text of events) await insertMessage(trx, viewer.accountId, { conversationId: id, content: text, author: { type: 'system', id: viewer.userId } });
+    // The assignee follows the conversation from now on, and hears of it unless they took it themselves.
+    if (typeof set.assignee_id === 'string') {
+      await follow(trx, viewer.accountId, id, [set.assignee_id]);
+      if (set.assignee_id !== viewer.userId)
+        await notify(trx, viewer.accountId, [set.assignee_id], { kind: 'assigned', conversationId: id, title: `${viewer.name} assigned you a conversation`, body: `${current.subject || 'No subject'} — ${current.contact_name || 'a customer'}` });
+    }
     const updated = await findConversation(trx, viewer, id);
     const changed: ConversationChangeSet = {};
     for (const field of ['status', 'priority', 'assignee_id', 'team_id', 'tags', 'snoozed_until'] as const) {

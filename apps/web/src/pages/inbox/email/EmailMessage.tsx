@@ -1,3 +1,4 @@
+import { MessageMenu } from '../handling/MessageMenu';
 import { Alert, Avatar, Badge, Box, Group, Stack, Text } from '@mantine/core';
 import { IconFileOff, IconLock, IconRobot, IconShieldExclamation } from '@tabler/icons-react';
 import type { EmailDetails, Message } from '../../../api/types';
@@ -67,9 +68,12 @@ export function EmailMessage({ message, conversationId, subject, first, fmt }: P
                   </Badge>
                 )}
               </Group>
-              <Text size="xs" c="dimmed" component="time" dateTime={message.created_at} title={fmt.dateTime(message.created_at)} style={{ flexShrink: 0 }}>
-                {fmt.smart(message.created_at)}
-              </Text>
+              <Group gap={2} wrap="nowrap" style={{ flexShrink: 0 }}>
+                <Text size="xs" c="dimmed" component="time" dateTime={message.created_at} title={fmt.dateTime(message.created_at)}>
+                  {fmt.smart(message.created_at)}
+                </Text>
+                <MessageMenu message={message} conversationId={conversationId} />
+              </Group>
             </Group>
             <AddressLine label="To" people={email.to} />
             <AddressLine label="Cc" people={email.cc} />
