@@ -342,6 +342,48 @@ export interface WebhookDeliveriesTable {
   finished_at: NullableTimestamp;
 }
 
+export type RoutingMode = 'manual' | 'round_robin' | 'least_loaded';
+export type ChannelKind = 'chat' | 'email' | 'messaging' | 'phone';
+export type Capacity = Partial<Record<ChannelKind, number>>;
+
+export interface RoutingRulesTable {
+  id: Generated<string>;
+  account_id: string;
+  inbox_id: string | null;
+  team_id: string | null;
+  mode: ColumnType<RoutingMode, RoutingMode | undefined, RoutingMode>;
+  hand_on_offline: Generated<boolean>;
+  route_to_team_id: string | null;
+  cursor_user_id: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface RoutingDefaultsTable {
+  account_id: string;
+  capacity: ColumnType<Capacity, string | undefined, string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AgentRoutingTable {
+  account_id: string;
+  user_id: string;
+  capacity: ColumnType<Capacity, string | undefined, string>;
+  skills: ColumnType<string[], string[] | undefined, string[]>;
+  last_assigned_at: NullableTimestamp;
+}
+
+export interface ConversationAssignmentsTable {
+  id: Generated<string>;
+  account_id: string;
+  conversation_id: string;
+  assignee_id: string | null;
+  rule: string;
+  inbox_id: string | null;
+  team_id: string | null;
+  reason: string;
+  created_at: CreatedAt;
+}
+
 export interface RapportMigrationsTable {
   id: string;
   applied_at: CreatedAt;
@@ -372,6 +414,10 @@ export interface DB {
   api_idempotency_keys: ApiIdempotencyKeysTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  routing_rules: RoutingRulesTable;
+  routing_defaults: RoutingDefaultsTable;
+  agent_routing: AgentRoutingTable;
+  conversation_assignments: ConversationAssignmentsTable;
   rapport_migrations: RapportMigrationsTable;
 }
 
@@ -397,6 +443,10 @@ export const tenantTables = [
   'api_idempotency_keys',
   'webhooks',
   'webhook_deliveries',
+  'routing_rules',
+  'routing_defaults',
+  'agent_routing',
+  'conversation_assignments',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];
