@@ -6,7 +6,6 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { Transaction } from 'kysely';
-import { sql } from 'kysely';
 import type { AppContext } from '../../core/context.js';
 import type { DB } from '../../core/db/schema.js';
 import { scoped } from '../../core/db/tenant.js';
