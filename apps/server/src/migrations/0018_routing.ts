@@ -54,7 +54,8 @@ create table conversation_assignments (
   inbox_id uuid references inboxes(id) on delete set null,
   team_id uuid references teams(id) on delete set null,
   reason text not null,
-  created_at timestamptz not null default now()
+  -- The clock, not the transaction's start: a hand-on and the pick after it are told apart.
+  created_at timestamptz not null default clock_timestamp()
 );
 create index conversation_assignments_conversation_idx on conversation_assignments (account_id, conversation_id, created_at desc);
 

@@ -28,7 +28,13 @@ const invalid = (field: string, message: string, sentence: string) => new AppErr
  * 'owner', the workspace's whole view). The outbox event carries it, so a reactor can tell its own
  * changes from others'.
  */
-export type Actor = Viewer & { name: string; type?: 'user' | 'system' | 'automation'; ruleId?: string };
+export type Actor = Viewer & {
+  name: string;
+  type?: 'user' | 'system' | 'automation';
+  ruleId?: string;
+  /** The thread's line for an assignment made by a rule, saying why ("Assigned to Sam by round robin: …"). */
+  assignmentNote?: string;
+};
 
 /** A change's fields as they were and as they are, for reactors and webhooks. */
 export type ConversationChangeSet = Partial<Record<'status' | 'priority' | 'assignee_id' | 'team_id' | 'tags' | 'snoozed_until', { from: unknown; to: unknown }>>;
@@ -64,7 +70,7 @@ export async function applyConversationChanges(trx: Transaction<DB>, viewer: Act
         name = m.name;
       }
       set.assignee_id = changes.assignee_id;
-      events.push(changes.assignee_id ? `${viewer.name} assigned the conversation to ${changes.assignee_id === viewer.userId ? 'themselves' : name}` : `${viewer.name} unassigned the conversation`);
+      events.push(viewer.assignmentNote ?? (changes.assignee_id ? `${viewer.name} assigned the conversation to ${changes.assignee_id === viewer.userId ? 'themselves' : name}` : `${viewer.name} unassigned the conversation`));
     }
     if (changes.team_id !== undefined && changes.team_id !== current.team_id) {
       let name = '';
@@ -108,7 +114,7 @@ export async function applyConversationChanges(trx: Transaction<DB>, viewer: Act
 
     if (Object.keys(set).length === 0) return {};
     await ws.updateTable('conversations').set(set).where('id', '=', id).execute();
-    for (const text of events) await insertMessage(trx, viewer.accountId, { conversationId: id, content: text, author: { type: 'system', id: viewer.userId } });
+    for (const text of events) await insertMessage(trx, viewer.accountId, { conversationId: id, content: text, author: { type: 'system', id: viewer.userId || undefined } });
     const updated = await findConversation(trx, viewer, id);
     const changed: ConversationChangeSet = {};
     for (const field of ['status', 'priority', 'assignee_id', 'team_id', 'tags', 'snoozed_until'] as const) {

@@ -1,17 +1,12 @@
-/** Writes an automatic assignment (or hand-on) and its line in the thread. */
+/** Writes an automatic assignment (or hand-on) through the conversation's own change command. */
 import type { Transaction } from 'kysely';
 import type { DB } from '../../../core/db/schema.js';
-import { scoped } from '../../../core/db/tenant.js';
-import { recordEvent } from '../../../core/outbox.js';
-import { insertMessage } from '../../conversations/commands/post-message.js';
-import { findConversation } from '../../conversations/conversations.queries.js';
-import { presentConversation } from '../../conversations/conversations.presenter.js';
+import { applyConversationChanges, type Actor } from '../../conversations/commands/update-conversation.js';
 
-const SYSTEM = { userId: '00000000-0000-0000-0000-000000000000', role: 'owner' as const };
+/** Routing's name as an actor: the outbox event says it, so the reactor knows its own changes. */
+export const ROUTING_ACTOR_NAME = 'Routing';
 
-export async function applyAssignment(trx: Transaction<DB>, accountId: string, conversationId: string, changes: { assignee_id: string | null; team_id?: string }, text: string): Promise<void> {
-  await scoped(trx, accountId).updateTable('conversations').set(changes).where('id', '=', conversationId).execute();
-  await insertMessage(trx, accountId, { conversationId, content: text, author: { type: 'system' } });
-  const updated = await findConversation(trx, { accountId, ...SYSTEM }, conversationId);
-  if (updated) await recordEvent(trx, accountId, 'conversation.updated', { conversation: presentConversation(updated) }, { conversationId, inboxId: updated.inbox_id });
+export async function applyAssignment(trx: Transaction<DB>, accountId: string, conversationId: string, changes: { assignee_id: string | null; team_id?: string }, line: string): Promise<void> {
+  const actor: Actor = { accountId, userId: '', role: 'owner', name: ROUTING_ACTOR_NAME, type: 'system', assignmentNote: line };
+  await applyConversationChanges(trx, actor, conversationId, changes);
 }
