@@ -77,6 +77,10 @@ describe('routing in the agent app', () => {
     await page.getByRole('radio', { name: /Round robin/ }).check();
     await page.getByRole('switch', { name: /Hand on chats/ }).check();
     await shot('inbox-card');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('heading', { name: 'Assignment' }).scrollIntoViewIfNeeded();
+    await shot('inbox-card-phone');
+    await page.setViewportSize({ width: 1440, height: 900 });
     await save.click();
     await page.getByText('Assignment saved').waitFor();
     const stored = await owner.call<{ mode: string; hand_on_offline: boolean }>('GET', `/inboxes/${inboxId}/routing`);
@@ -87,8 +91,10 @@ describe('routing in the agent app', () => {
     expect((await owner.call('PUT', `/users/${me.body.user.id}/routing`, { skills: ['lang:de'] })).status).toBe(200);
 
     await visitorWrites('Hallo, habt ihr das Rad in Größe M?');
-    await page.goto('/inbox');
-    await page.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: /Größe M/ }).click();
+    const list = await owner.call<{ data: Array<{ id: string; subject: string | null }> }>('GET', '/conversations');
+    const conversation = list.body.data.find((c) => c.subject?.includes('Größe M'));
+    expect(conversation).toBeTruthy();
+    await page.goto(`/inbox/${conversation!.id}`);
     await page.getByText(`Assigned to ${ownerName} by round robin: 0 of 3 chats; online; skill lang:de`).first().waitFor({ timeout: 15_000 });
     const sidebar = page.getByRole('complementary', { name: 'Customer' });
     const why = sidebar.getByRole('region', { name: 'Why this agent?' });
@@ -111,7 +117,7 @@ describe('routing in the agent app', () => {
     await page.getByRole('menuitem', { name: 'Capacity and skills' }).click();
     const dialog = page.getByRole('dialog', { name: `Capacity and skills of ${ownerName}` });
     await dialog.getByRole('textbox', { name: 'Chats' }).fill('2');
-    const skills = dialog.getByRole('textbox', { name: 'Skills' });
+    const skills = dialog.getByLabel('Skills', { exact: true });
     await skills.fill('bikes&more');
     await skills.press('Enter');
     await dialog.getByRole('button', { name: 'Save' }).click();

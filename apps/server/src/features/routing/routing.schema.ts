@@ -55,8 +55,9 @@ export const Assignment = Type.Object({
 });
 
 type Problem = { field: string; message: string };
-const invalid = (problems: Problem[]) =>
-  new AppError('invalid_routing', problems.length === 1 ? `The ${problems[0].field.replace(/\./g, ' ')} ${problems[0].message}.` : 'Some routing settings are not valid; see each field.', problems);
+/** One problem is said as a sentence ("The mode must be …", "\"x!\" is not a skill: …"); several point to their fields. */
+const sentenceOf = (p: Problem) => (p.message.startsWith('"') ? `${p.message}.` : `The ${p.field.replace(/\./g, ' ')} ${p.message}.`);
+const invalid = (problems: Problem[]) => new AppError('invalid_routing', problems.length === 1 ? sentenceOf(problems[0]) : 'Some routing settings are not valid; see each field.', problems);
 
 export function checkedMode(mode: string): RoutingMode {
   if (!(MODES as readonly string[]).includes(mode)) throw invalid([{ field: 'mode', message: `must be one of ${MODES.join(', ')}` }]);

@@ -37,19 +37,21 @@ export async function routeConversation(trx: Transaction<DB>, accountId: string,
   const blockedBy = `${unit.rule.id}|${unit.teamId ?? ''}|${kind}`;
   if (!choice.pick) return { assigneeId: null, reason: choice.reason, blockedBy };
 
-  const ws = scoped(trx, accountId);
   const pick = choice.pick;
   const team = !conversation.team_id && unit.teamId ? { team_id: unit.teamId } : {};
   await applyAssignment(trx, accountId, conversationId, { assignee_id: pick.userId, ...team }, `Assigned to ${pick.name} by ${choice.reason}`);
-  await ws.insertInto('conversation_assignments', { conversation_id: conversationId, assignee_id: pick.userId, rule: unit.rule.mode, inbox_id: conversation.inbox_id, team_id: unit.teamId, reason: choice.reason }).execute();
-  await ws
-    .insertInto('agent_routing', { user_id: pick.userId, last_assigned_at: new Date() })
-    .onConflict((oc) => oc.columns(['account_id', 'user_id']).doUpdateSet({ last_assigned_at: sql<Date>`now()` }))
-    .execute();
-  if (unit.rule.mode === 'round_robin') {
-    await ws.updateTable('routing_rules').set({ cursor_user_id: pick.userId }).where('id', '=', unit.rule.id).execute();
-    unit.rule.cursorUserId = pick.userId;
-  }
+  // The log, the person's last pick and the round-robin cursor, in one statement.
+  await sql`
+    with logged as (
+      insert into conversation_assignments (account_id, conversation_id, assignee_id, rule, inbox_id, team_id, reason)
+      values (${accountId}, ${conversationId}, ${pick.userId}, ${unit.rule.mode}, ${conversation.inbox_id}, ${unit.teamId}, ${choice.reason})
+    ), picked as (
+      insert into agent_routing (account_id, user_id, last_assigned_at) values (${accountId}, ${pick.userId}, now())
+      on conflict (account_id, user_id) do update set last_assigned_at = excluded.last_assigned_at
+    )
+    update routing_rules set cursor_user_id = ${pick.userId}
+    where account_id = ${accountId} and id = ${unit.rule.id} and mode = 'round_robin'`.execute(trx);
+  if (unit.rule.mode === 'round_robin') unit.rule.cursorUserId = pick.userId;
   return { assigneeId: pick.userId, name: pick.name, reason: choice.reason };
 }
 

@@ -43,8 +43,9 @@ function AssignmentForm({ initial }: { initial: InboxRouting }) {
       queryClient.setQueryData(routingKeys.inbox(initial.inbox_id), saved);
       notifications.show({ color: 'teal', message: 'Assignment saved' });
     } catch (err) {
+      // Field errors show at their fields; anything else above the form.
       if (err instanceof ApiError && err.fieldErrors.length) setErrors(Object.fromEntries(err.fieldErrors.map((f) => [f.field, f.message])));
-      setFormError(errorMessage(err));
+      else setFormError(errorMessage(err));
     } finally {
       setSaving(false);
     }

@@ -11,7 +11,7 @@ import { ErrorState } from '../../../components/QueryStates';
 export function UserRoutingModal({ member, onClose }: { member: Member | null; onClose: () => void }) {
   const routing = useUserRouting(member?.id);
   return (
-    <Modal opened={member !== null} onClose={onClose} title={member ? `Capacity and skills of ${member.name}` : 'Capacity and skills'}>
+    <Modal opened={member !== null} onClose={onClose} size="lg" title={member ? `Capacity and skills of ${member.name}` : 'Capacity and skills'}>
       {routing.isPending && <Skeleton h={200} aria-label="Loading capacity and skills" />}
       {routing.isError && <ErrorState title="Could not load capacity and skills" error={routing.error} onRetry={() => void routing.refetch()} />}
       {routing.data && <UserRoutingForm key={routing.data.user_id} initial={routing.data} onClose={onClose} />}
@@ -41,8 +41,9 @@ function UserRoutingForm({ initial, onClose }: { initial: UserRouting; onClose: 
       notifications.show({ color: 'teal', message: 'Capacity and skills saved' });
       onClose();
     } catch (err) {
+      // Field errors show at their fields; anything else above the form.
       if (err instanceof ApiError && err.fieldErrors.length) setErrors(Object.fromEntries(err.fieldErrors.map((f) => [f.field, f.message])));
-      setFormError(errorMessage(err));
+      else setFormError(errorMessage(err));
     } finally {
       setSaving(false);
     }
@@ -56,14 +57,14 @@ function UserRoutingForm({ initial, onClose }: { initial: UserRouting; onClose: 
         </Alert>
       )}
       <Text size="sm" c="dimmed">
-        How many open conversations of each kind they take at once before automatic assignment passes them by. Leave a field empty for the workspace default; 0 takes none.
+        How many open conversations of each kind they take at once before automatic assignment passes them by. An empty field takes the workspace default (shown greyed); 0 takes none.
       </Text>
       <SimpleGrid cols={{ base: 2, xs: 4 }} spacing="sm">
         {channelKinds.map(({ kind, label }) => (
           <NumberInput
             key={kind}
             label={label}
-            placeholder={`${initial.default_capacity[kind]} (default)`}
+            placeholder={String(initial.default_capacity[kind])}
             min={0}
             max={100}
             allowDecimal={false}
