@@ -45,6 +45,7 @@ import { searchRoutes } from './features/search/search.routes.js';
 import { savedViewsRoutes } from './features/search/saved-views.routes.js';
 import { handlingRoutes } from './features/conversations/handling.routes.js';
 import { notificationsRoutes } from './features/notifications/notifications.routes.js';
+import { routingRoutes } from './features/routing/routing.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -131,6 +132,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   messagingRoutes(app, ctx);
   callsRoutes(app, ctx);
   webhooksRoutes(app, ctx);
+  routingRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);

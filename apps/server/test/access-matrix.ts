@@ -200,4 +200,14 @@ export const accessMatrix: Record<string, RouteCase> = {
   'POST /api/v1/notifications/read-all': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/me/notification-preferences': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'PUT /api/v1/me/notification-preferences': { expect: e(401, 200, 200, 200, 200, 200, 200), body: () => ({ preferences: [{ kind: 'message', in_app: true, email: false }] }) },
+  // —— routing: inboxes and teams (admins), a person's capacity and skills (admins; agents read their own), the assignment log ——
+  'GET /api/v1/inboxes/:id/routing': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.inboxId }) },
+  'PUT /api/v1/inboxes/:id/routing': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.inboxId }), body: () => ({ mode: 'manual', hand_on_offline: false }) },
+  'GET /api/v1/teams/:id/routing': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.team() }) },
+  'PUT /api/v1/teams/:id/routing': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.team() }), body: () => ({ mode: 'least_loaded' }) },
+  'GET /api/v1/users/:id/routing': { expect: e(401, 404, 403, 200, 200, 200, 200), params: (f) => ({ id: f.a.agent.id }) },
+  'PUT /api/v1/users/:id/routing': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.agent.id }), body: () => ({ capacity: { chat: 2 }, skills: ['lang:de'] }) },
+  'GET /api/v1/routing/defaults': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'PUT /api/v1/routing/defaults': { expect: e(401, 200, 403, 403, 403, 200, 200), body: () => ({ capacity: { chat: 3 } }) },
+  'GET /api/v1/conversations/:id/assignments': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
 };

@@ -397,6 +397,48 @@ export interface NotificationPreferencesTable {
   email: boolean;
 }
 
+export type RoutingMode = 'manual' | 'round_robin' | 'least_loaded';
+export type ChannelKind = 'chat' | 'email' | 'messaging' | 'phone';
+export type Capacity = Partial<Record<ChannelKind, number>>;
+
+export interface RoutingRulesTable {
+  id: Generated<string>;
+  account_id: string;
+  inbox_id: string | null;
+  team_id: string | null;
+  mode: ColumnType<RoutingMode, RoutingMode | undefined, RoutingMode>;
+  hand_on_offline: Generated<boolean>;
+  route_to_team_id: string | null;
+  cursor_user_id: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface RoutingDefaultsTable {
+  account_id: string;
+  capacity: ColumnType<Capacity, string | undefined, string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AgentRoutingTable {
+  account_id: string;
+  user_id: string;
+  capacity: ColumnType<Capacity, string | undefined, string>;
+  skills: ColumnType<string[], string[] | undefined, string[]>;
+  last_assigned_at: NullableTimestamp;
+}
+
+export interface ConversationAssignmentsTable {
+  id: Generated<string>;
+  account_id: string;
+  conversation_id: string;
+  assignee_id: string | null;
+  rule: string;
+  inbox_id: string | null;
+  team_id: string | null;
+  reason: string;
+  created_at: CreatedAt;
+}
+
 export interface RapportMigrationsTable {
   id: string;
   applied_at: CreatedAt;
@@ -431,6 +473,10 @@ export interface DB {
   conversation_followers: ConversationFollowersTable;
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
+  routing_rules: RoutingRulesTable;
+  routing_defaults: RoutingDefaultsTable;
+  agent_routing: AgentRoutingTable;
+  conversation_assignments: ConversationAssignmentsTable;
   rapport_migrations: RapportMigrationsTable;
 }
 
@@ -460,6 +506,10 @@ export const tenantTables = [
   'conversation_followers',
   'notifications',
   'notification_preferences',
+  'routing_rules',
+  'routing_defaults',
+  'agent_routing',
+  'conversation_assignments',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];

@@ -40,7 +40,7 @@ interface AgentConnection {
 const HEARTBEAT_MS = 30_000;
 const MEMBERSHIP_REFRESH_MS = 30_000;
 /** An app that has not checked in for this long is gone (its node crashed or lost the network). */
-const PRESENCE_STALE_MS = 75_000;
+export const PRESENCE_STALE_MS = 75_000;
 const PresenceStatus = Type.Union([Type.Literal('online'), Type.Literal('away'), Type.Literal('offline')]);
 
 /** What teammates see: offline without an open app or by choice, away by choice or when idle. */

@@ -10,6 +10,7 @@ import { useFormat } from '../../lib/format';
 import { browserLabel } from '../../lib/userAgent';
 import { DuplicateContacts } from './DuplicateContacts';
 import { SidebarSection } from './SidebarSection';
+import { WhyThisAgent } from './WhyThisAgent';
 import classes from './Inbox.module.css';
 import { statusColors, statusLabels, titleCase } from './inbox';
 
@@ -37,6 +38,7 @@ export function CustomerSidebar({ contactId, conversationId }: Props) {
   return (
     <Stack gap="lg">
       <ContactCard contact={c} />
+      <WhyThisAgent conversationId={conversationId} />
       {c.unverified_claim && <UnverifiedClaim claim={c.unverified_claim} />}
       {c.left_email && <LeftEmail left={c.left_email} />}
       <Identities identities={c.identities} />

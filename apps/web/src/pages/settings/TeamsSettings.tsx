@@ -1,6 +1,6 @@
 import { ActionIcon, Button, EmptyState, Menu, Paper, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconDots, IconPencil, IconPlus, IconTrash, IconUsersGroup } from '@tabler/icons-react';
+import { IconArrowsShuffle, IconDots, IconPencil, IconPlus, IconTrash, IconUsersGroup } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../api/client';
@@ -13,6 +13,7 @@ import { ErrorState, TableSkeleton } from '../../components/QueryStates';
 import { useFormat } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { TeamModal } from './TeamModal';
+import { TeamRoutingModal } from './routing/TeamRoutingModal';
 
 export function TeamsSettings() {
   const { isAdmin } = useSession();
@@ -22,6 +23,7 @@ export function TeamsSettings() {
   const queryClient = useQueryClient();
   const [modal, setModal] = useState({ opened: false, team: null as Team | null, key: 0 });
   const [deleting, setDeleting] = useState<Team | null>(null);
+  const [routing, setRouting] = useState<Team | null>(null);
   const open = (team: Team | null) => setModal((m) => ({ opened: true, team, key: m.key + 1 }));
 
   return (
@@ -102,6 +104,9 @@ export function TeamsSettings() {
                             <Menu.Item leftSection={<IconPencil size={16} />} onClick={() => open(t)}>
                               Edit
                             </Menu.Item>
+                            <Menu.Item leftSection={<IconArrowsShuffle size={16} />} onClick={() => setRouting(t)}>
+                              Assignment
+                            </Menu.Item>
                             <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setDeleting(t)}>
                               Delete
                             </Menu.Item>
@@ -123,6 +128,7 @@ export function TeamsSettings() {
         team={modal.team}
         onClose={() => setModal((m) => ({ ...m, opened: false }))}
       />
+      <TeamRoutingModal team={routing} onClose={() => setRouting(null)} />
       <ConfirmModal
         opened={deleting !== null}
         onClose={() => setDeleting(null)}

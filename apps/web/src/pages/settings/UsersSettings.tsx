@@ -1,7 +1,7 @@
 import { ActionIcon, Avatar, Badge, Button, Group, Menu, Paper, Select, Stack, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconDots, IconLink, IconPlus, IconShieldCheck, IconTrash } from '@tabler/icons-react';
+import { IconDots, IconGauge, IconLink, IconPlus, IconShieldCheck, IconTrash } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, errorMessage } from '../../api/client';
@@ -14,6 +14,7 @@ import { roleColors, roleLabels, useSession } from '../../lib/session';
 import { AddTeammateModal } from './AddTeammateModal';
 import { ResetLinkModal } from './ResetLinkModal';
 import { roleOptions } from './roles';
+import { UserRoutingModal } from './routing/UserRoutingModal';
 
 export function UsersSettings() {
   const { user: me, role, isAdmin, isOwner } = useSession();
@@ -22,6 +23,7 @@ export function UsersSettings() {
   const [adding, addModal] = useDisclosure(false);
   const [removing, setRemoving] = useState<Member | null>(null);
   const [resetLink, setResetLink] = useState<(PasswordResetLink & { name: string }) | null>(null);
+  const [routing, setRouting] = useState<Member | null>(null);
 
   const changeRole = async (member: Member, role: Role) => {
     try {
@@ -130,24 +132,29 @@ export function UsersSettings() {
                     </Table.Td>
                     {isAdmin && (
                       <Table.Td>
-                        {canManage(m) && (
-                          <Menu position="bottom-end" withinPortal>
-                            <Menu.Target>
-                              <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${m.name}`}>
-                                <IconDots size={16} />
-                              </ActionIcon>
-                            </Menu.Target>
-                            <Menu.Dropdown>
-                              <Menu.Item leftSection={<IconLink size={16} />} onClick={() => void makeResetLink(m)}>
-                                Copy password reset link
-                              </Menu.Item>
-                              <Menu.Divider />
-                              <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setRemoving(m)}>
-                                Remove
-                              </Menu.Item>
-                            </Menu.Dropdown>
-                          </Menu>
-                        )}
+                        <Menu position="bottom-end" withinPortal>
+                          <Menu.Target>
+                            <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${m.name}`}>
+                              <IconDots size={16} />
+                            </ActionIcon>
+                          </Menu.Target>
+                          <Menu.Dropdown>
+                            <Menu.Item leftSection={<IconGauge size={16} />} onClick={() => setRouting(m)}>
+                              Capacity and skills
+                            </Menu.Item>
+                            {canManage(m) && (
+                              <>
+                                <Menu.Item leftSection={<IconLink size={16} />} onClick={() => void makeResetLink(m)}>
+                                  Copy password reset link
+                                </Menu.Item>
+                                <Menu.Divider />
+                                <Menu.Item color="red" leftSection={<IconTrash size={16} />} onClick={() => setRemoving(m)}>
+                                  Remove
+                                </Menu.Item>
+                              </>
+                            )}
+                          </Menu.Dropdown>
+                        </Menu>
                       </Table.Td>
                     )}
                   </Table.Tr>
@@ -160,6 +167,7 @@ export function UsersSettings() {
 
       <AddTeammateModal opened={adding} onClose={addModal.close} />
       <ResetLinkModal link={resetLink} onClose={() => setResetLink(null)} />
+      <UserRoutingModal member={routing} onClose={() => setRouting(null)} />
       <ConfirmModal
         opened={removing !== null}
         onClose={() => setRemoving(null)}

@@ -30,7 +30,13 @@ const invalid = (field: string, message: string, sentence: string) => new AppErr
  * 'owner', the workspace's whole view). The outbox event carries it, so a reactor can tell its own
  * changes from others'.
  */
-export type Actor = Viewer & { name: string; type?: 'user' | 'system' | 'automation'; ruleId?: string };
+export type Actor = Viewer & {
+  name: string;
+  type?: 'user' | 'system' | 'automation';
+  ruleId?: string;
+  /** The thread's line for an assignment made by a rule, saying why ("Assigned to Sam by round robin: …"). */
+  assignmentNote?: string;
+};
 
 /** A change's fields as they were and as they are, for reactors and webhooks. */
 export type ConversationChangeSet = Partial<Record<'status' | 'priority' | 'assignee_id' | 'team_id' | 'tags' | 'snoozed_until', { from: unknown; to: unknown }>>;
@@ -66,7 +72,7 @@ export async function applyConversationChanges(trx: Transaction<DB>, viewer: Act
         name = m.name;
       }
       set.assignee_id = changes.assignee_id;
-      events.push(changes.assignee_id ? `${viewer.name} assigned the conversation to ${changes.assignee_id === viewer.userId ? 'themselves' : name}` : `${viewer.name} unassigned the conversation`);
+      events.push(viewer.assignmentNote ?? (changes.assignee_id ? `${viewer.name} assigned the conversation to ${changes.assignee_id === viewer.userId ? 'themselves' : name}` : `${viewer.name} unassigned the conversation`));
     }
     if (changes.team_id !== undefined && changes.team_id !== current.team_id) {
       let name = '';
@@ -110,7 +116,7 @@ export async function applyConversationChanges(trx: Transaction<DB>, viewer: Act
 
     if (Object.keys(set).length === 0) return {};
     await ws.updateTable('conversations').set(set).where('id', '=', id).execute();
-    for (const text of events) await insertMessage(trx, viewer.accountId, { conversationId: id, content: text, author: { type: 'system', id: viewer.userId } });
+    for (const text of events) await insertMessage(trx, viewer.accountId, { conversationId: id, content: text, author: { type: 'system', id: viewer.userId || undefined } });
     // The assignee follows the conversation from now on, and hears of it unless they took it themselves.
     if (typeof set.assignee_id === 'string') {
       await follow(trx, viewer.accountId, id, [set.assignee_id]);

@@ -24,6 +24,7 @@ import { InstallCard } from './InstallCard';
 import { ChannelAlert } from './messaging/ChannelAlert';
 import { ChannelSettingsCard } from './messaging/ChannelSettingsCard';
 import { WebChatSettingsCard } from './WebChatSettingsCard';
+import { AssignmentCard } from '../routing/AssignmentCard';
 
 function BackLink() {
   return (
@@ -123,6 +124,8 @@ export function InboxDetailSettings() {
           {isAdmin && data.identity_secret && <IdentityCard inboxId={data.id} secret={data.identity_secret} />}
         </>
       )}
+
+      {isAdmin && <AssignmentCard inboxId={data.id} />}
 
       {isAdmin && (
         <>
