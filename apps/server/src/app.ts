@@ -41,6 +41,7 @@ import { apiChannelRoutes } from './features/channels/api/api.routes.js';
 import { messagingRoutes } from './features/channels/messaging/messaging.routes.js';
 import { callsRoutes } from './features/channels/phone/calls.routes.js';
 import { webhooksRoutes } from './features/webhooks/webhooks.routes.js';
+import { automationRoutes } from './features/automation/automation.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -127,6 +128,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   messagingRoutes(app, ctx);
   callsRoutes(app, ctx);
   webhooksRoutes(app, ctx);
+  automationRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);

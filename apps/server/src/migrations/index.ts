@@ -13,6 +13,7 @@ import m0011 from './0011_contact_forms.js';
 import m0012 from './0012_messaging_channels.js';
 import m0014 from './0014_webhooks.js';
 import m0015 from './0015_reactions.js';
+import m0020 from './0020_automation.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0001_accounts', sql: m0001 },
@@ -29,4 +30,5 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0012_messaging_channels', sql: m0012 },
   { id: '0014_webhooks', sql: m0014 },
   { id: '0015_reactions', sql: m0015 },
+  { id: '0020_automation', sql: m0020 },
 ];

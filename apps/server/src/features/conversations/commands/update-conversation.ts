@@ -108,7 +108,7 @@ export async function applyConversationChanges(trx: Transaction<DB>, viewer: Act
 
     if (Object.keys(set).length === 0) return {};
     await ws.updateTable('conversations').set(set).where('id', '=', id).execute();
-    for (const text of events) await insertMessage(trx, viewer.accountId, { conversationId: id, content: text, author: { type: 'system', id: viewer.userId } });
+    for (const text of events) await insertMessage(trx, viewer.accountId, { conversationId: id, content: text, author: { type: 'system', id: viewer.userId || undefined } });
     const updated = await findConversation(trx, viewer, id);
     const changed: ConversationChangeSet = {};
     for (const field of ['status', 'priority', 'assignee_id', 'team_id', 'tags', 'snoozed_until'] as const) {
