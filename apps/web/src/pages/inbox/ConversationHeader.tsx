@@ -7,6 +7,7 @@ import { useFormat } from '../../lib/format';
 import { useSession } from '../../lib/session';
 import { ContinueByEmail } from './ContinueByEmail';
 import { LogCall } from './LogCall';
+import { MacrosMenu } from './MacrosMenu';
 import { ConversationProperties } from './ConversationProperties';
 import { CustomerSidebar } from './CustomerSidebar';
 import classes from './Inbox.module.css';
@@ -77,6 +78,7 @@ export function ConversationHeader({ conversation, onChange, saving }: Props) {
               Assign to me
             </Button>
           )}
+          <MacrosMenu conversationId={conversation.id} />
           <ContinueByEmail conversation={conversation} compact={!wide} />
           <LogCall conversation={conversation} compact={!wide} />
           {conversation.contact && (

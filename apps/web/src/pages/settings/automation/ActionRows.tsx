@@ -30,7 +30,6 @@ export function ActionRows({ value, onChange, errors, allowWebhook = false }: Pr
             <Group align="flex-start" gap="sm" wrap="wrap">
               <Select
                 label="Action"
-                aria-label={`Action ${i + 1}`}
                 data={options}
                 value={action.type}
                 allowDeselect={false}
@@ -38,7 +37,7 @@ export function ActionRows({ value, onChange, errors, allowWebhook = false }: Pr
                 error={error('type') ?? (errors[`actions.${i}`] as string | undefined)}
                 w={220}
               />
-              <ActionValue action={action} onChange={(a) => set(i, a)} error={error} index={i} />
+              <ActionValue action={action} onChange={(a) => set(i, a)} error={error} />
               <Tooltip label="Remove this action">
                 <ActionIcon variant="subtle" color="gray" mt={26} aria-label={`Remove action ${i + 1}`} onClick={() => onChange(value.filter((_, j) => j !== i))} disabled={value.length === 1}>
                   <IconTrash size={16} />
@@ -62,17 +61,15 @@ export function ActionRows({ value, onChange, errors, allowWebhook = false }: Pr
   );
 }
 
-function ActionValue({ action, onChange, error, index }: { action: Action; onChange: (a: Action) => void; error: (key: string) => string | undefined; index: number }) {
+function ActionValue({ action, onChange, error }: { action: Action; onChange: (a: Action) => void; error: (key: string) => string | undefined }) {
   const users = useUsers();
   const teams = useTeams();
   const webhooks = useWebhooks();
-  const label = (what: string) => `${what} (action ${index + 1})`;
   switch (action.type) {
     case 'assign':
       return (
         <Select
           label="Teammate"
-          aria-label={label('Teammate')}
           data={[{ value: '', label: 'Nobody (unassign)' }, ...(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))]}
           value={action.user_id ?? ''}
           onChange={(v) => onChange({ ...action, user_id: v || null })}
@@ -85,7 +82,6 @@ function ActionValue({ action, onChange, error, index }: { action: Action; onCha
       return (
         <Select
           label="Team"
-          aria-label={label('Team')}
           data={[{ value: '', label: 'No team' }, ...(teams.data ?? []).map((t) => ({ value: t.id, label: t.name }))]}
           value={action.team_id ?? ''}
           onChange={(v) => onChange({ ...action, team_id: v || null })}
@@ -98,7 +94,6 @@ function ActionValue({ action, onChange, error, index }: { action: Action; onCha
       return (
         <TagsInput
           label="Tags"
-          aria-label={label('Tags')}
           placeholder="Type a tag, then Enter"
           value={action.tags}
           onChange={(tags) => onChange({ ...action, tags })}
@@ -109,12 +104,11 @@ function ActionValue({ action, onChange, error, index }: { action: Action; onCha
         />
       );
     case 'set_priority':
-      return <Select label="Priority" aria-label={label('Priority')} data={priorityOptions} value={action.priority} allowDeselect={false} onChange={(v) => v && onChange({ ...action, priority: v as typeof action.priority })} error={error('priority')} w={160} />;
+      return <Select label="Priority" data={priorityOptions} value={action.priority} allowDeselect={false} onChange={(v) => v && onChange({ ...action, priority: v as typeof action.priority })} error={error('priority')} w={160} />;
     case 'set_status':
       return (
         <Select
           label="Status"
-          aria-label={label('Status')}
           data={[
             { value: 'open', label: 'Open' },
             { value: 'pending', label: 'Pending' },
@@ -128,13 +122,12 @@ function ActionValue({ action, onChange, error, index }: { action: Action; onCha
         />
       );
     case 'snooze':
-      return <NumberInput label="For (minutes)" aria-label={label('Minutes')} min={1} max={129600} value={action.minutes} onChange={(v) => onChange({ ...action, minutes: Number(v) || 1 })} error={error('minutes')} w={160} />;
+      return <NumberInput label="For (minutes)" min={1} max={129600} value={action.minutes} onChange={(v) => onChange({ ...action, minutes: Number(v) || 1 })} error={error('minutes')} w={160} />;
     case 'reply':
     case 'note':
       return (
         <Textarea
           label={action.type === 'reply' ? 'Reply' : 'Note'}
-          aria-label={label(action.type === 'reply' ? 'Reply text' : 'Note text')}
           description={variableHelp}
           placeholder={action.type === 'reply' ? 'Hi {{contact.first_name}}, thanks for writing…' : 'For the team…'}
           value={action.body}
@@ -150,7 +143,6 @@ function ActionValue({ action, onChange, error, index }: { action: Action; onCha
       return (
         <Select
           label="Webhook"
-          aria-label={label('Webhook')}
           placeholder={webhooks.data?.length === 0 ? 'Add one in Settings → Webhooks' : 'Pick a webhook'}
           data={(webhooks.data ?? []).map((w) => ({ value: w.id, label: w.description ? `${w.description} · ${w.url}` : w.url }))}
           value={action.webhook_id || null}

@@ -27,7 +27,6 @@ export function ConditionRows({ value, onChange, errors }: Props) {
             <Group align="flex-start" gap="sm" wrap="wrap">
               <Select
                 label="Field"
-                aria-label={`Condition ${i + 1} field`}
                 data={conditionFields}
                 value={condition.field}
                 allowDeselect={false}
@@ -38,7 +37,6 @@ export function ConditionRows({ value, onChange, errors }: Props) {
               {condition.field === 'contact' && (
                 <TextInput
                   label="Attribute"
-                  aria-label={`Condition ${i + 1} attribute`}
                   placeholder="email, company, language…"
                   value={condition.attribute}
                   onChange={(e) => set(i, { ...condition, attribute: e.currentTarget.value })}
@@ -48,7 +46,6 @@ export function ConditionRows({ value, onChange, errors }: Props) {
               )}
               <Select
                 label="Is"
-                aria-label={`Condition ${i + 1} operator`}
                 data={operatorOptions[condition.field]}
                 value={condition.operator}
                 allowDeselect={false}
@@ -56,7 +53,7 @@ export function ConditionRows({ value, onChange, errors }: Props) {
                 error={error('operator')}
                 w={170}
               />
-              <ConditionValue condition={condition} onChange={(c) => set(i, c)} error={error} index={i} />
+              <ConditionValue condition={condition} onChange={(c) => set(i, c)} error={error} />
               <Tooltip label="Remove this condition">
                 <ActionIcon variant="subtle" color="gray" mt={26} aria-label={`Remove condition ${i + 1}`} onClick={() => onChange(value.filter((_, j) => j !== i))}>
                   <IconTrash size={16} />
@@ -75,9 +72,8 @@ export function ConditionRows({ value, onChange, errors }: Props) {
   );
 }
 
-function ConditionValue({ condition, onChange, error, index }: { condition: Condition; onChange: (c: Condition) => void; error: (key: string) => string | undefined; index: number }) {
+function ConditionValue({ condition, onChange, error }: { condition: Condition; onChange: (c: Condition) => void; error: (key: string) => string | undefined }) {
   const inboxes = useInboxes();
-  const label = `Condition ${index + 1} values`;
   const valuesError = error('values') ?? error('values.0');
   const style = { flex: 1, minWidth: 200 };
   switch (condition.field) {
@@ -86,7 +82,6 @@ function ConditionValue({ condition, onChange, error, index }: { condition: Cond
       return (
         <TagsInput
           label={condition.field === 'message' ? 'Words' : 'Tags'}
-          aria-label={label}
           placeholder="Type, then Enter"
           value={condition.values}
           onChange={(values) => onChange({ ...condition, values })}
@@ -95,12 +90,11 @@ function ConditionValue({ condition, onChange, error, index }: { condition: Cond
         />
       );
     case 'channel':
-      return <MultiSelect label="Channels" aria-label={label} data={channelOptions} value={condition.values} onChange={(values) => onChange({ ...condition, values })} error={valuesError} style={style} />;
+      return <MultiSelect label="Channels" data={channelOptions} value={condition.values} onChange={(values) => onChange({ ...condition, values })} error={valuesError} style={style} />;
     case 'inbox':
       return (
         <MultiSelect
           label="Inboxes"
-          aria-label={label}
           data={(inboxes.data ?? []).map((i) => ({ value: i.id, label: i.name }))}
           value={condition.values}
           onChange={(values) => onChange({ ...condition, values })}
@@ -109,14 +103,14 @@ function ConditionValue({ condition, onChange, error, index }: { condition: Cond
         />
       );
     case 'priority':
-      return <MultiSelect label="Priorities" aria-label={label} data={priorityOptions} value={condition.values} onChange={(values) => onChange({ ...condition, values: values as typeof condition.values })} error={valuesError} style={style} />;
+      return <MultiSelect label="Priorities" data={priorityOptions} value={condition.values} onChange={(values) => onChange({ ...condition, values: values as typeof condition.values })} error={valuesError} style={style} />;
     case 'status':
-      return <MultiSelect label="Statuses" aria-label={label} data={statusOptions} value={condition.values} onChange={(values) => onChange({ ...condition, values: values as typeof condition.values })} error={valuesError} style={style} />;
+      return <MultiSelect label="Statuses" data={statusOptions} value={condition.values} onChange={(values) => onChange({ ...condition, values: values as typeof condition.values })} error={valuesError} style={style} />;
     case 'mood':
-      return <MultiSelect label="Moods" aria-label={label} data={moodOptions} value={condition.values} onChange={(values) => onChange({ ...condition, values: values as typeof condition.values })} error={valuesError} style={style} />;
+      return <MultiSelect label="Moods" data={moodOptions} value={condition.values} onChange={(values) => onChange({ ...condition, values: values as typeof condition.values })} error={valuesError} style={style} />;
     case 'contact':
       return condition.operator === 'equals' || condition.operator === 'contains' ? (
-        <TextInput label="Value" aria-label={`Condition ${index + 1} value`} value={condition.value ?? ''} onChange={(e) => onChange({ ...condition, value: e.currentTarget.value })} error={error('value')} style={style} />
+        <TextInput label="Value" value={condition.value ?? ''} onChange={(e) => onChange({ ...condition, value: e.currentTarget.value })} error={error('value')} style={style} />
       ) : null;
     default:
       return null;
