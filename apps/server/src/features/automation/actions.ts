@@ -47,8 +47,6 @@ export interface ActionsResult {
   queues: JobName[];
 }
 
-const CONVERSATION_ACTIONS = new Set<Action['type']>(['assign', 'assign_team', 'add_tags', 'remove_tags', 'set_priority', 'set_status', 'snooze']);
-
 export async function runActions(run: ActionRun, actions: readonly Action[]): Promise<ActionsResult> {
   const { trx, actor, conversationId } = run;
   const accountId = actor.accountId;
@@ -114,13 +112,19 @@ export async function runActions(run: ActionRun, actions: readonly Action[]): Pr
   if (Object.keys(changes).length) await applyConversationChanges(trx, actor, conversationId, changes);
 
   const queues = new Set<JobName>();
-  const after = actions.some((a) => !CONVERSATION_ACTIONS.has(a.type)) ? await findConversation(trx, actor, conversationId) : current;
+  const after = Object.keys(changes).length ? await findConversation(trx, actor, conversationId) : current;
   if (!after) throw notFound('Conversation');
   const values = variablesOf({
     conversationId,
     contactName: after.contact_name,
     contactEmail: after.contact_email,
     agentName: run.author.type === 'user' ? actor.name : after.assignee_name,
+  });
+  // Names, now that they are known, for the run log.
+  actions.forEach((a, i) => {
+    if (outcomes[i].outcome !== 'done') return;
+    if (a.type === 'assign' && a.user_id) outcomes[i].detail = `assigned to ${after.assignee_name ?? a.user_id}`;
+    if (a.type === 'assign_team' && a.team_id) outcomes[i].detail = `moved to the ${after.team_name ?? a.team_id} team`;
   });
   const author: Author = run.author.type === 'user' ? { type: 'user', id: run.author.id } : { type: 'system' };
 

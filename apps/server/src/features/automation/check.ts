@@ -3,7 +3,7 @@
  * (`actions[1].priority`, `conditions[0].values[2]`): a union is checked against the one variant
  * its discriminant names, and template bodies for unknown variables.
  */
-import AjvModule, { type ValidateFunction } from 'ajv';
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import { toFieldErrors, type FieldError } from '../../core/http/validation.js';
@@ -18,11 +18,18 @@ const compiled = new WeakMap<TSchema, ValidateFunction>();
 /** `actions.1.priority` → `actions[1].priority`. */
 const pathOf = (parts: string[]) => parts.filter(Boolean).reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
 
+/** Lists too short or too long, in words (ajv says "must NOT have fewer than 1 items"). */
+function countMessage(e: ErrorObject | undefined): string | undefined {
+  if (!e || (e.keyword !== 'minItems' && e.keyword !== 'maxItems')) return undefined;
+  const limit = (e.params as { limit: number }).limit;
+  return e.keyword === 'minItems' ? `needs at least ${limit} item${limit === 1 ? '' : 's'}` : `takes at most ${limit} items`;
+}
+
 export function check(schema: TSchema, value: unknown, at: string): FieldError[] {
   let validate = compiled.get(schema);
   if (!validate) compiled.set(schema, (validate = ajv.compile(schema)));
   if (validate(value)) return [];
-  const errors = toFieldErrors(validate.errors ?? []).map((e) => ({ field: pathOf([at, ...(e.field === '(body)' ? [] : e.field.split('.'))]) || '(body)', message: e.message }));
+  const errors = toFieldErrors(validate.errors ?? []).map((e, i) => ({ field: pathOf([at, ...(e.field === '(body)' ? [] : e.field.split('.'))]) || '(body)', message: countMessage(validate.errors?.[i]) ?? e.message }));
   // A nullable field reports each branch it missed; the first says what to send.
   return errors.filter((e, i) => errors.findIndex((o) => o.field === e.field) === i);
 }

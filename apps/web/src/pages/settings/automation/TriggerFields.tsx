@@ -17,7 +17,7 @@ export function TriggerFields({ value, onChange, errors }: { value: Trigger; onC
   const pick = (type: Trigger['type']) => onChange(type === 'time_in_state' ? { type, state: 'pending', minutes: 3 * 1440 } : ({ type } as Trigger));
   return (
     <Group align="flex-start" gap="sm" wrap="wrap">
-      <Select label="When" data={triggerOptions} value={value.type} allowDeselect={false} onChange={(v) => v && pick(v as Trigger['type'])} error={error('type') ?? (errors.trigger as string | undefined)} style={{ flex: 1, minWidth: 260 }} />
+      <Select label="Trigger" data={triggerOptions} value={value.type} allowDeselect={false} onChange={(v) => v && pick(v as Trigger['type'])} error={error('type') ?? (errors.trigger as string | undefined)} style={{ flex: 1, minWidth: 260 }} />
       {value.type === 'status_changed' && (
         <Select
           label="To"
