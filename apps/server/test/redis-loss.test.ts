@@ -12,100 +12,14 @@
  * Needs PostgreSQL (TEST_DATABASE_URL) and Redis (REDIS_URL), like two-nodes.test.ts.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import net from 'node:net';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabaseUrl } from './databases.js';
 import { run, startServer, tempDataDir, type Server } from './process-harness.js';
+import { tcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
 const servers = !!process.env.TEST_DATABASE_URL && !!process.env.REDIS_URL;
-
-/** A TCP proxy in front of Redis that the test can cut and restore. */
-interface RedisProxy {
-  url: string;
-  /** Connections currently piped to Redis. */
-  open(): number;
-  /** silent: a partition (nothing answers) instead of a stopped Redis (connections reset). */
-  cut(mode?: 'reset' | 'silent'): void;
-  restore(): void;
-  close(): Promise<void>;
-}
-
-async function redisProxy(target: string): Promise<RedisProxy> {
-  const to = new URL(target);
-  const host = to.hostname || '127.0.0.1';
-  const port = Number(to.port || 6379);
-  const pairs = new Set<[net.Socket, net.Socket]>();
-  /** Connections accepted during a partition: they hear nothing back. */
-  const stranded = new Set<net.Socket>();
-  let down: false | 'reset' | 'silent' = false;
-  const server = net.createServer((client) => {
-    if (down === 'silent') {
-      stranded.add(client);
-      client.on('error', () => undefined).on('close', () => stranded.delete(client));
-      client.resume();
-      return;
-    }
-    if (down) {
-      // Redis is gone: the connection is reset at once.
-      client.destroy();
-      return;
-    }
-    const upstream = net.connect(port, host);
-    const pair: [net.Socket, net.Socket] = [client, upstream];
-    pairs.add(pair);
-    const end = () => {
-      pairs.delete(pair);
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = new URL(target);
-  url.hostname = '127.0.0.1';
-  url.port = String((server.address() as net.AddressInfo).port);
-  return {
-    url: url.toString(),
-    open: () => pairs.size,
-    cut(mode = 'reset') {
-      down = mode;
-      for (const [client, upstream] of [...pairs]) {
-        if (mode === 'reset') {
-          client.destroy();
-          upstream.destroy();
-        } else {
-          // Whatever is sent from now on is lost, both ways; the connections look alive.
-          client.unpipe(upstream);
-          upstream.unpipe(client);
-          client.resume();
-          upstream.resume();
-          stranded.add(client);
-        }
-      }
-    },
-    restore() {
-      // A healed partition: the stale connections are reset (as keep-alives or the peer would).
-      for (const client of stranded) client.destroy();
-      stranded.clear();
-      down = false;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        down = 'reset';
-        for (const [client, upstream] of pairs) {
-          client.destroy();
-          upstream.destroy();
-        }
-        for (const client of stranded) client.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 interface EventMessage {
   id: string;
@@ -130,7 +44,7 @@ interface Agent {
 
 describe.runIf(servers)('Redis lost mid-traffic (SECURITY 35)', () => {
   let db: Awaited<ReturnType<typeof freshDatabaseUrl>>;
-  let proxy: RedisProxy;
+  let proxy: TcpProxy;
   let a: Server;
   let b: Server;
   let token: string;
@@ -140,7 +54,7 @@ describe.runIf(servers)('Redis lost mid-traffic (SECURITY 35)', () => {
 
   beforeAll(async () => {
     db = await freshDatabaseUrl();
-    proxy = await redisProxy(process.env.REDIS_URL!);
+    proxy = await tcpProxy(process.env.REDIS_URL!, 6379);
     const env = {
       DATABASE_URL: db.url,
       REDIS_URL: proxy.url,

@@ -44,6 +44,7 @@ export const errorCodes = {
   rate_limited: { status: 429, message: 'Too many attempts; wait a moment and try again.' },
   internal_error: { status: 500, message: 'Something went wrong on our side; it has been logged.' },
   not_ready: { status: 503, message: 'The server is not ready yet.' },
+  database_unavailable: { status: 503, message: 'The database cannot be reached right now, so nothing was saved. Try again in a few seconds; sending the same request again (with the same client message id or idempotency key) never makes a duplicate.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -64,3 +65,19 @@ export class AppError extends Error {
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found.`);
 export const forbidden = (message?: string) => new AppError('forbidden', message);
+
+/**
+ * Whether an error means the database could not be reached (PostgreSQL stopped, restarting or cut
+ * off): the request did nothing it could keep, and the same request may simply be sent again.
+ */
+export function isDatabaseUnreachable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  // Class 08: connection exception; 57P01-57P03: the server is shutting down or starting up.
+  if (/^08/.test(code) || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  // node-postgres' own words for a pool that cannot connect or a connection that died mid-query.
+  return /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|connect ECONNREFUSED/i.test(message);
+}

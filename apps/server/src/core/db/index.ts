@@ -108,6 +108,13 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     pool.on('error', () => {
       /* an idle client died; the pool replaces it and the next query reports the problem */
     });
+    pool.on('connect', (client) => {
+      // A connection that dies while checked out (inside a transaction, between two queries) emits
+      // 'error' on its client, which the pool only listens to while the client is idle: unheard, it
+      // would end the process. The query or transaction using it fails on its own and the request
+      // answers 503 database_unavailable (SECURITY 34).
+      client.on('error', () => {});
+    });
     try {
       const client = await pool.connect();
       client.release();

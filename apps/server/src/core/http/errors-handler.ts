@@ -1,6 +1,6 @@
 /** Turns every failure into { error: { code, message, details } } with a stable code. */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { AppError, errorCodes, type ErrorCode } from '../errors.js';
+import { AppError, errorCodes, isDatabaseUnreachable, type ErrorCode } from '../errors.js';
 import { toFieldErrors } from './validation.js';
 import { UnscopedQueryError } from '../db/tenant.js';
 
@@ -40,6 +40,11 @@ export function errorHandling(app: FastifyInstance): void {
     if ((err as { code?: string }).code === '22P02') {
       // invalid text representation (e.g. a malformed uuid that slipped past a schema)
       return reply.code(404).send(body('not_found', errorCodes.not_found.message));
+    }
+    if (isDatabaseUnreachable(err)) {
+      // Retryable, and nothing was kept: the client keeps its message and sends it again.
+      request.log.warn({ err }, 'the database is unreachable');
+      return reply.code(503).header('retry-after', '5').send(body('database_unavailable', errorCodes.database_unavailable.message));
     }
     if (err instanceof UnscopedQueryError) request.log.fatal({ err }, 'unscoped query on a workspace table');
     else request.log.error({ err }, 'request failed');
