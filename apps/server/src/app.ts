@@ -46,6 +46,7 @@ import { savedViewsRoutes } from './features/search/saved-views.routes.js';
 import { handlingRoutes } from './features/conversations/handling.routes.js';
 import { notificationsRoutes } from './features/notifications/notifications.routes.js';
 import { routingRoutes } from './features/routing/routing.routes.js';
+import { automationRoutes } from './features/automation/automation.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -133,6 +134,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   callsRoutes(app, ctx);
   webhooksRoutes(app, ctx);
   routingRoutes(app, ctx);
+  automationRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);

@@ -23,6 +23,8 @@ export interface Fixture {
   inbox(): Promise<string>;
   /** A saved view of workspace A, shared with the team, saved by A's admin. */
   savedView(): Promise<string>;
+  /** A shared automation rule, macro and canned response of workspace A. */
+  automation(): Promise<{ ruleId: string; macroId: string; cannedId: string }>;
   invitation(): Promise<{ id: string; token: string }>;
   agentOwnedToken(): Promise<string>;
   resetToken(): Promise<string>;
@@ -95,6 +97,13 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
       const row = await a.insertInto('inboxes', { name: `Inbox ${randomUUID().slice(0, 8)}`, channel: 'webchat' }).returning('id').executeTakeFirstOrThrow();
       idsOfA.add(row.id);
       return row.id;
+    },
+    async automation() {
+      const rule = await a.insertInto('automation_rules', { name: 'Tag refunds', trigger: '{"type":"message_received"}', actions: '[{"type":"add_tags","tags":["refund"]}]' }).returning('id').executeTakeFirstOrThrow();
+      const macro = await a.insertInto('macros', { name: 'VIP', actions: '[{"type":"add_tags","tags":["vip"]}]', owner_user_id: null }).returning('id').executeTakeFirstOrThrow();
+      const canned = await a.insertInto('canned_responses', { shortcut: `s${randomUUID().slice(0, 8)}`, title: 'Hello', body: 'Hello {{contact.first_name}}', owner_user_id: null }).returning('id').executeTakeFirstOrThrow();
+      for (const id of [rule.id, macro.id, canned.id]) idsOfA.add(id);
+      return { ruleId: rule.id, macroId: macro.id, cannedId: canned.id };
     },
     async invitation() {
       const token = newToken();

@@ -23,6 +23,10 @@ import { UsersSettings } from './pages/settings/UsersSettings';
 import { WebhookDetailSettings } from './pages/settings/webhooks/WebhookDetailSettings';
 import { WebhooksSettings } from './pages/settings/webhooks/WebhooksSettings';
 import { WorkspaceSettings } from './pages/settings/WorkspaceSettings';
+import { AutomationSettings } from './pages/settings/automation/AutomationSettings';
+import { CannedResponsesSettings } from './pages/settings/automation/CannedResponsesSettings';
+import { MacrosSettings } from './pages/settings/automation/MacrosSettings';
+import { RuleDetailSettings } from './pages/settings/automation/RuleDetailSettings';
 
 export const router = createBrowserRouter([
   {
@@ -63,6 +67,10 @@ export const router = createBrowserRouter([
               { path: 'webhooks', element: <WebhooksSettings /> },
               { path: 'webhooks/:webhookId', element: <WebhookDetailSettings /> },
               { path: 'audit-log', element: <AuditLogSettings /> },
+              { path: 'automation', element: <AutomationSettings /> },
+              { path: 'automation/:ruleId', element: <RuleDetailSettings /> },
+              { path: 'canned-responses', element: <CannedResponsesSettings /> },
+              { path: 'macros', element: <MacrosSettings /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

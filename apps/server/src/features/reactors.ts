@@ -4,7 +4,6 @@
  */
 import type { Reactor } from '../core/reactions.js';
 import { routingReactor } from './routing/routing.reactor.js';
+import { automationReactor } from './automation/engine.js';
 
-export const REACTORS: readonly Reactor[] = [
-  routingReactor,
-];
+export const REACTORS: readonly Reactor[] = [routingReactor, automationReactor];

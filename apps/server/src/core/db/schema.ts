@@ -477,6 +477,11 @@ export interface DB {
   routing_defaults: RoutingDefaultsTable;
   agent_routing: AgentRoutingTable;
   conversation_assignments: ConversationAssignmentsTable;
+  automation_rules: AutomationRulesTable;
+  automation_runs: AutomationRunsTable;
+  canned_responses: CannedResponsesTable;
+  macros: MacrosTable;
+  automation_settings: AutomationSettingsTable;
   rapport_migrations: RapportMigrationsTable;
 }
 
@@ -510,6 +515,82 @@ export const tenantTables = [
   'routing_defaults',
   'agent_routing',
   'conversation_assignments',
+  'automation_rules',
+  'automation_runs',
+  'canned_responses',
+  'macros',
+  'automation_settings',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];
+
+// —— automation (migration 0020) ——
+type Json<T> = ColumnType<T, string, string>;
+
+/** When the conversation entered its status and its assignment (kept by a trigger, for time-based rules). */
+export interface ConversationsTable {
+  status_changed_at: ColumnType<Date, never, Date | string>;
+  assignee_changed_at: ColumnType<Date, never, Date | string>;
+}
+
+export interface AutomationRulesTable {
+  id: Generated<string>;
+  account_id: string;
+  name: string;
+  description: Generated<string>;
+  enabled: Generated<boolean>;
+  trigger: Json<unknown>;
+  match: ColumnType<'all' | 'any', 'all' | 'any' | undefined, 'all' | 'any'>;
+  conditions: ColumnType<unknown[], string | undefined, string>;
+  actions: Json<unknown[]>;
+  position: Generated<number>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AutomationRunsTable {
+  id: Generated<string>;
+  account_id: string;
+  rule_id: string;
+  conversation_id: string | null;
+  event_id: ColumnType<number | null, number | string | null | undefined, number | null>;
+  trigger: string;
+  dedupe_key: string;
+  outcome: 'done' | 'skipped' | 'failed';
+  actions: Json<unknown[]>;
+  error: string | null;
+  depth: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface CannedResponsesTable {
+  id: Generated<string>;
+  account_id: string;
+  owner_user_id: string | null;
+  shortcut: string;
+  title: string;
+  body: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface MacrosTable {
+  id: Generated<string>;
+  account_id: string;
+  owner_user_id: string | null;
+  name: string;
+  actions: Json<unknown[]>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AutomationSettingsTable {
+  account_id: string;
+  auto_close_enabled: Generated<boolean>;
+  auto_close_after_minutes: Generated<number>;
+  auto_close_message: Generated<string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}

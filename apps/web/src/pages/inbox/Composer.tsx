@@ -8,6 +8,7 @@ import { AttachmentChips } from './composer/AttachmentChips';
 import { EmojiPicker } from './composer/EmojiPicker';
 import { ReplyWindowNote } from './composer/ReplyWindowNote';
 import { MentionList, mentionedIds, useMentionables, useMentions } from './composer/mentions';
+import { CannedList, useCannedPicker } from './composer/cannedResponses';
 import { useAttachments } from './composer/useAttachments';
 import { useTypingSignal } from './collision';
 import classes from './Inbox.module.css';
@@ -83,6 +84,7 @@ export function Composer({ conversationId, inboxId, contactName, emailTo, defaul
   };
 
   const mentions = useMentions({ enabled: note, text, caret, people, onPick: (from, insert) => splice(from, caret, insert) });
+  const canned = useCannedPicker({ conversationId, text, caret, onPick: (from, insert) => splice(from, caret, insert) });
 
   const submit = async () => {
     if (!sendable || send.isPending) return;
@@ -113,7 +115,7 @@ export function Composer({ conversationId, inboxId, contactName, emailTo, defaul
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (mentions.onKeyDown(event)) return;
+    if (mentions.onKeyDown(event) || canned.onKeyDown(event)) return;
     if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void submit();
@@ -174,13 +176,14 @@ export function Composer({ conversationId, inboxId, contactName, emailTo, defaul
           ]}
         />
         <Text size="xs" c="dimmed" visibleFrom="sm" ta="right">
-          {note ? 'Type @ to mention a teammate · Enter to send' : 'Enter to send · Shift+Enter for a new line'}
+          {note ? 'Type @ to mention a teammate · / for a canned response' : 'Type / for a canned response · Enter to send'}
         </Text>
       </Group>
       {!note && <ReplyWindowNote conversationId={conversationId} onTemplateSent={() => setError(null)} />}
       <AttachmentChips files={files.files} onRemove={files.remove} />
       <Box pos="relative">
         <MentionList mentions={mentions} />
+        <CannedList picker={canned} />
         <Textarea
           ref={input}
           aria-label={note ? 'Private note' : 'Reply'}
@@ -198,7 +201,7 @@ export function Composer({ conversationId, inboxId, contactName, emailTo, defaul
           maxRows={8}
           error={error}
           classNames={{ input: classes.composerInput }}
-          {...mentions.inputProps}
+          {...(canned.open ? canned.inputProps : mentions.inputProps)}
         />
       </Box>
       <Group justify="space-between" gap="xs" mt="xs" wrap="nowrap">

@@ -8,6 +8,7 @@ import { useSession } from '../../lib/session';
 import { ContinueByEmail } from './ContinueByEmail';
 import { LogCall } from './LogCall';
 import { ConversationMenu } from './handling/ConversationMenu';
+import { MacrosMenu } from './MacrosMenu';
 import { ConversationProperties } from './ConversationProperties';
 import { CustomerSidebar } from './CustomerSidebar';
 import classes from './Inbox.module.css';
@@ -78,6 +79,7 @@ export function ConversationHeader({ conversation, onChange, saving }: Props) {
               Assign to me
             </Button>
           )}
+          <MacrosMenu conversationId={conversation.id} />
           <ContinueByEmail conversation={conversation} compact={!wide} />
           <LogCall conversation={conversation} compact={!wide} />
           <ConversationMenu conversation={conversation} />

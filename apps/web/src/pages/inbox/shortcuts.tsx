@@ -7,14 +7,16 @@ export const shortcutList: { keys: string[]; action: string }[] = [
   { keys: ['r'], action: 'Write a reply' },
   { keys: ['n'], action: 'Write a private note' },
   { keys: ['e'], action: 'Resolve the conversation' },
+  { keys: ['m'], action: 'Apply a macro' },
   { keys: ['?'], action: 'Show these shortcuts' },
   { keys: ['Enter'], action: 'Send (in the reply box)' },
   { keys: ['Shift', 'Enter'], action: 'New line (in the reply box)' },
   { keys: ['Esc'], action: 'Leave the reply box' },
   { keys: ['@'], action: 'Mention a teammate (in a private note); ↑ ↓ and Enter pick one' },
+  { keys: ['/'], action: 'Insert a canned response (in the reply box); ↑ ↓ and Enter pick one' },
 ];
 
-type Handlers = Partial<Record<'j' | 'k' | 'r' | 'n' | 'e' | '?', () => void>>;
+type Handlers = Partial<Record<'j' | 'k' | 'r' | 'n' | 'e' | 'm' | '?', () => void>>;
 
 /** Whether a key press belongs to something else: typing in a field, a menu, a dialog or a list box. */
 function busyElsewhere(event: KeyboardEvent): boolean {

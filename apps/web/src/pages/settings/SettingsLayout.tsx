@@ -1,11 +1,14 @@
 import { Box, EmptyState, Group, NativeSelect, NavLink, Stack, Text } from '@mantine/core';
 import {
+  IconBolt,
   IconBuilding,
   IconHistory,
   IconInbox,
   IconKey,
   IconLock,
   IconMailForward,
+  IconMessageBolt,
+  IconRobot,
   IconUserCircle,
   IconUsers,
   IconUsersGroup,
@@ -35,6 +38,9 @@ export const settingsSections: Section[] = [
   { path: 'tokens', label: 'API tokens', icon: IconKey, group: 'Workspace' },
   { path: 'webhooks', label: 'Webhooks', icon: IconWebhook, adminOnly: true, group: 'Workspace' },
   { path: 'audit-log', label: 'Audit log', icon: IconHistory, adminOnly: true, group: 'Workspace' },
+  { path: 'automation', label: 'Automation', icon: IconRobot, adminOnly: true, group: 'Workspace' },
+  { path: 'canned-responses', label: 'Canned responses', icon: IconMessageBolt, group: 'Workspace' },
+  { path: 'macros', label: 'Macros', icon: IconBolt, group: 'Workspace' },
 ];
 
 export function SettingsLayout() {

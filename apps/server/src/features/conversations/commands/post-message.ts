@@ -54,7 +54,8 @@ interface Draft {
 
 function draftOf(accountId: string, input: NewMessageInput, contentAttributes: Record<string, unknown>): Draft {
   const incoming = input.author.type === 'contact';
-  const note = input.private === true && input.author.type === 'user';
+  // A note is the team's: an agent's, or an automation rule's (a system author); never a customer's.
+  const note = input.private === true && input.author.type !== 'contact';
   return {
     accountId,
     incoming,
