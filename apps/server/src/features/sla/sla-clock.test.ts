@@ -23,7 +23,7 @@ const t0 = new Date('2025-06-04T08:00:00Z');
 const plus = (min: number, from = t0) => new Date(from.getTime() + min * 60_000);
 const facts = (over: Partial<ConversationFacts> = {}): ConversationFacts => ({
   status: 'open',
-  priority: 'medium',
+  priority: 'normal',
   inbox_id: 'i1',
   tags: [],
   company: null,
