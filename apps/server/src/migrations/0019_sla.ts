@@ -52,6 +52,8 @@ create table conversation_slas (
   rs_started_at timestamptz, rs_paused_minutes double precision not null default 0, rs_due_at timestamptz, rs_warn_at timestamptz, rs_warned_at timestamptz, rs_breached_at timestamptz, rs_met_at timestamptz,
   next_target text,
   next_due_at timestamptz,
+  next_warn_at timestamptz,
+  next_breached_at timestamptz,
   next_check_at timestamptz,
   updated_at timestamptz not null default now()
 );

@@ -429,6 +429,8 @@ export type ConversationSlasTable = SlaTimer<'fr'> &
     paused_since: NullableTimestamp;
     next_target: string | null;
     next_due_at: NullableTimestamp;
+    next_warn_at: NullableTimestamp;
+    next_breached_at: NullableTimestamp;
     next_check_at: NullableTimestamp;
     updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   };
