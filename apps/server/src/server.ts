@@ -13,6 +13,8 @@ import { createOutbox } from './core/outbox.js';
 import { createJobs } from './core/jobs.js';
 import { wakeSnoozed } from './features/conversations/commands/wake-snoozed.js';
 import { startChannelWorkers, type ChannelWorkers } from './features/channels/workers.js';
+import { startReactions, type Reactions } from './core/reactions.js';
+import { REACTORS } from './features/reactors.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -71,6 +73,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
   let app: Awaited<ReturnType<typeof build>> | undefined;
   let snoozeTimer: NodeJS.Timeout | undefined;
   let workers: ChannelWorkers | undefined;
+  let reactions: Reactions | undefined;
   try {
     const applied = await migrate(ctx.db);
     app = await build(ctx);
@@ -86,6 +89,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     // (and a SIGTERM from then on finds its handler installed).
     await exclusively(ctx.db, runtime.handle.engine, () => ctx.jobs.start());
     workers = await startChannelWorkers(ctx, app.log);
+    reactions = startReactions(ctx, app.log, REACTORS);
     await app.listen({ port: config.port, host: config.host });
     ctx.outbox.startSweeping();
     snoozeTimer = setInterval(() => {
@@ -95,6 +99,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     }, 30_000);
     snoozeTimer.unref();
   } catch (err) {
+    await reactions?.stop().catch(() => {});
     await workers?.stop().catch(() => {});
     await app?.close().catch(() => {});
     await runtime.close().catch(() => {});
@@ -119,6 +124,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     try {
       await app!.close();
       clearInterval(sweep);
+      await reactions?.stop();
       await workers?.stop();
       await runtime.close();
       process.exit(0);

@@ -15,6 +15,8 @@ export interface JobOptions {
   id: string;
   /** Written inside this transaction, so the job exists exactly when the change commits. */
   trx?: Transaction<DB>;
+  /** Not before this instant (a Date) or this many seconds from now: a durable timer. */
+  startAfter?: Date | number;
 }
 
 export interface JobHandle<T> {
@@ -87,9 +89,9 @@ export function createJobs(db: Kysely<DB>, options: { pollingIntervalSeconds?: n
       })();
       return started;
     },
-    async send(name, data, { id, trx }) {
+    async send(name, data, { id, trx, startAfter }) {
       await this.start();
-      await boss.send(name, data, { id, ...(trx ? { db: executor(trx) } : {}) });
+      await boss.send(name, data, { id, ...(startAfter !== undefined ? { startAfter } : {}), ...(trx ? { db: executor(trx) } : {}) });
       const worker = workers.get(name);
       // Wake this node's worker now instead of at its next poll (after the caller's commit, the job is visible).
       if (worker && !trx) boss.notifyWorker(worker);

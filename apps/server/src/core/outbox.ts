@@ -97,11 +97,11 @@ export function createOutbox(db: Kysely<DB>, bus: Bus): Outbox {
     return rows.length;
   }
 
-  /** Published events are kept an hour (to look into), then deleted a batch at a time; never one the webhook dispatcher has yet to read. */
+  /** Published events are kept an hour (to look into), then deleted a batch at a time; never one the webhook dispatcher or the reactors have yet to read. */
   async function purge(): Promise<void> {
     await unscoped(db)
       .deleteFrom('outbox_events')
-      .where('id', 'in', (eb) => eb.selectFrom('outbox_events').select('id').where('published_at', '<', sql<Date>`now() - interval '1 hour'`).where('webhook_pending', '=', false).limit(5000))
+      .where('id', 'in', (eb) => eb.selectFrom('outbox_events').select('id').where('published_at', '<', sql<Date>`now() - interval '1 hour'`).where('webhook_pending', '=', false).where('react_pending', '=', false).limit(5000))
       .execute();
   }
 

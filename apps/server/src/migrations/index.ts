@@ -12,6 +12,7 @@ import m0010 from './0010_api_channel.js';
 import m0011 from './0011_contact_forms.js';
 import m0012 from './0012_messaging_channels.js';
 import m0014 from './0014_webhooks.js';
+import m0015 from './0015_reactions.js';
 import m0019 from './0019_sla.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
@@ -28,5 +29,6 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0011_contact_forms', sql: m0011 },
   { id: '0012_messaging_channels', sql: m0012 },
   { id: '0014_webhooks', sql: m0014 },
+  { id: '0015_reactions', sql: m0015 },
   { id: '0019_sla', sql: m0019 },
 ];

@@ -233,6 +233,8 @@ export interface OutboxEventsTable {
   published_at: NullableTimestamp;
   /** Set (by a trigger) when the workspace has a webhook: the dispatcher has yet to read it. */
   webhook_pending: Generated<boolean>;
+  /** Set as it is written: the reactors (core/reactions.ts) have yet to see it. */
+  react_pending: Generated<boolean>;
 }
 
 export type ConversationStatus = 'open' | 'pending' | 'snoozed' | 'resolved';

@@ -2,7 +2,7 @@
  * Changes a conversation's status, priority, assignee, team, tags or snooze, records a system
  * event in the thread for each change a teammate should see, and the outbox event.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ConversationPriority, ConversationStatus, DB } from '../../../core/db/schema.js';
 import { scoped } from '../../../core/db/tenant.js';
 import { AppError, notFound } from '../../../core/errors.js';
@@ -22,8 +22,24 @@ export interface ConversationChanges {
 
 const invalid = (field: string, message: string, sentence: string) => new AppError('invalid_reference', sentence, [{ field, message }]);
 
-export async function updateConversation(db: Kysely<DB>, viewer: Viewer & { name: string }, id: string, changes: ConversationChanges): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+/**
+ * Who made a change: a teammate, or Rapport itself on behalf of a rule (`type: 'automation'` with
+ * the rule's id, `type: 'system'` for routing, SLA and the like; `userId` is then '' and `role`
+ * 'owner', the workspace's whole view). The outbox event carries it, so a reactor can tell its own
+ * changes from others'.
+ */
+export type Actor = Viewer & { name: string; type?: 'user' | 'system' | 'automation'; ruleId?: string };
+
+/** A change's fields as they were and as they are, for reactors and webhooks. */
+export type ConversationChangeSet = Partial<Record<'status' | 'priority' | 'assignee_id' | 'team_id' | 'tags' | 'snoozed_until', { from: unknown; to: unknown }>>;
+
+export async function updateConversation(db: Kysely<DB>, viewer: Actor, id: string, changes: ConversationChanges): Promise<void> {
+  await db.transaction().execute((trx) => applyConversationChanges(trx, viewer, id, changes));
+}
+
+/** The same change inside a transaction the caller holds (a reactor's, a macro's). Answers what changed. */
+export async function applyConversationChanges(trx: Transaction<DB>, viewer: Actor, id: string, changes: ConversationChanges): Promise<ConversationChangeSet> {
+  {
     const ws = scoped(trx, viewer.accountId);
     const current = await findConversation(trx, viewer, id);
     if (!current) throw notFound('Conversation');
@@ -64,7 +80,11 @@ export async function updateConversation(db: Kysely<DB>, viewer: Viewer & { name
       set.priority = changes.priority;
       events.push(`${viewer.name} set the priority to ${changes.priority}`);
     }
-    if (changes.tags) set.tags = changes.tags.map((t) => t.toLowerCase());
+    if (changes.tags) {
+      const tags = [...new Set(changes.tags.map((t) => t.toLowerCase()))];
+      const before = [...current.tags].sort().join('\n');
+      if (before !== [...tags].sort().join('\n')) set.tags = tags;
+    }
 
     // Status and snooze go together: snoozing needs a time, any other status clears it.
     let status = changes.status;
@@ -86,10 +106,16 @@ export async function updateConversation(db: Kysely<DB>, viewer: Viewer & { name
       events.push(`${viewer.name} ${what}`);
     }
 
-    if (Object.keys(set).length === 0) return;
+    if (Object.keys(set).length === 0) return {};
     await ws.updateTable('conversations').set(set).where('id', '=', id).execute();
     for (const text of events) await insertMessage(trx, viewer.accountId, { conversationId: id, content: text, author: { type: 'system', id: viewer.userId } });
     const updated = await findConversation(trx, viewer, id);
-    await recordEvent(trx, viewer.accountId, 'conversation.updated', { conversation: presentConversation(updated!) }, { conversationId: id, inboxId: current.inbox_id });
-  });
+    const changed: ConversationChangeSet = {};
+    for (const field of ['status', 'priority', 'assignee_id', 'team_id', 'tags', 'snoozed_until'] as const) {
+      if (field in set) changed[field] = { from: current[field] ?? null, to: updated![field] ?? null };
+    }
+    const actor = { type: viewer.type ?? 'user', id: viewer.userId || null, name: viewer.name, ...(viewer.ruleId ? { rule_id: viewer.ruleId } : {}) };
+    await recordEvent(trx, viewer.accountId, 'conversation.updated', { conversation: presentConversation(updated!), changes: changed, actor }, { conversationId: id, inboxId: current.inbox_id });
+    return changed;
+  }
 }

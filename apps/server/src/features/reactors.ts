@@ -1,0 +1,7 @@
+/**
+ * The reactors that follow every change (core/reactions.ts), in the order they run on each event:
+ * routing assigns a new conversation before its SLA is chosen, and automation rules see both.
+ */
+import type { Reactor } from '../core/reactions.js';
+
+export const REACTORS: readonly Reactor[] = [];
