@@ -41,6 +41,8 @@ import { apiChannelRoutes } from './features/channels/api/api.routes.js';
 import { messagingRoutes } from './features/channels/messaging/messaging.routes.js';
 import { callsRoutes } from './features/channels/phone/calls.routes.js';
 import { webhooksRoutes } from './features/webhooks/webhooks.routes.js';
+import { businessHoursRoutes } from './features/business-hours/business-hours.routes.js';
+import { slaRoutes } from './features/sla/sla.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -127,6 +129,8 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   messagingRoutes(app, ctx);
   callsRoutes(app, ctx);
   webhooksRoutes(app, ctx);
+  businessHoursRoutes(app, ctx);
+  slaRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);

@@ -15,6 +15,7 @@ import { wakeSnoozed } from './features/conversations/commands/wake-snoozed.js';
 import { startChannelWorkers, type ChannelWorkers } from './features/channels/workers.js';
 import { startReactions, type Reactions } from './core/reactions.js';
 import { REACTORS } from './features/reactors.js';
+import { startSlaTimers, type SlaTimers } from './features/sla/sla.jobs.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -74,6 +75,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
   let snoozeTimer: NodeJS.Timeout | undefined;
   let workers: ChannelWorkers | undefined;
   let reactions: Reactions | undefined;
+  let slaTimers: SlaTimers | undefined;
   try {
     const applied = await migrate(ctx.db);
     app = await build(ctx);
@@ -90,6 +92,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     await exclusively(ctx.db, runtime.handle.engine, () => ctx.jobs.start());
     workers = await startChannelWorkers(ctx, app.log);
     reactions = startReactions(ctx, app.log, REACTORS);
+    slaTimers = await startSlaTimers(ctx, app.log);
     await app.listen({ port: config.port, host: config.host });
     ctx.outbox.startSweeping();
     snoozeTimer = setInterval(() => {
@@ -99,6 +102,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     }, 30_000);
     snoozeTimer.unref();
   } catch (err) {
+    await slaTimers?.stop().catch(() => {});
     await reactions?.stop().catch(() => {});
     await workers?.stop().catch(() => {});
     await app?.close().catch(() => {});
@@ -124,6 +128,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     try {
       await app!.close();
       clearInterval(sweep);
+      await slaTimers?.stop();
       await reactions?.stop();
       await workers?.stop();
       await runtime.close();

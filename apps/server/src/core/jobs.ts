@@ -8,7 +8,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { DB } from './db/schema.js';
 
-export type JobName = 'email.send' | 'api.deliver' | 'messaging.send' | 'webhook.deliver';
+export type JobName = 'email.send' | 'api.deliver' | 'messaging.send' | 'webhook.deliver' | 'sla.check';
 
 export interface JobOptions {
   /** A stable id (a uuid): sending the same id again adds nothing. */
@@ -60,6 +60,8 @@ export const QUEUES: Record<JobName, QueuePolicy> = {
   'api.deliver': { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
   'messaging.send': { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 90 },
   'webhook.deliver': { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
+  // An SLA timer: the check re-reads the clock, so a retry or a stale timer does no harm.
+  'sla.check': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
 };
 
 const executor = (db: Kysely<DB> | Transaction<DB>) => ({

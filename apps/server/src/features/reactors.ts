@@ -3,5 +3,6 @@
  * routing assigns a new conversation before its SLA is chosen, and automation rules see both.
  */
 import type { Reactor } from '../core/reactions.js';
+import { slaReactor } from './sla/sla.reactor.js';
 
-export const REACTORS: readonly Reactor[] = [];
+export const REACTORS: readonly Reactor[] = [slaReactor];
