@@ -21,6 +21,9 @@ export interface Fixture {
   /** A webhook of workspace A with one failed delivery. */
   webhook(): Promise<{ id: string; deliveryId: string }>;
   inbox(): Promise<string>;
+  /** An SLA policy and a named business-hours schedule of workspace A. */
+  slaPolicy(): Promise<string>;
+  businessHours(): Promise<string>;
   invitation(): Promise<{ id: string; token: string }>;
   agentOwnedToken(): Promise<string>;
   resetToken(): Promise<string>;
@@ -83,6 +86,16 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
       idsOfA.add(hook.id);
       idsOfA.add(delivery.id);
       return { id: hook.id, deliveryId: delivery.id };
+    },
+    async slaPolicy() {
+      const row = await a.insertInto('sla_policies', { name: `Policy ${randomUUID().slice(0, 8)}`, first_response_minutes: 60 }).returning('id').executeTakeFirstOrThrow();
+      idsOfA.add(row.id);
+      return row.id;
+    },
+    async businessHours() {
+      const row = await a.insertInto('business_hours_schedules', { name: `Hours ${randomUUID().slice(0, 8)}`, schedule: JSON.stringify({ time_zone: 'UTC', days: { mon: [['09:00', '17:00']] } }) }).returning('id').executeTakeFirstOrThrow();
+      idsOfA.add(row.id);
+      return row.id;
     },
     async inbox() {
       const row = await a.insertInto('inboxes', { name: `Inbox ${randomUUID().slice(0, 8)}`, channel: 'webchat' }).returning('id').executeTakeFirstOrThrow();

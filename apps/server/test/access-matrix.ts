@@ -177,4 +177,20 @@ export const accessMatrix: Record<string, RouteCase> = {
     params: (f) => ({ id: f.a.apiConversationId }),
     body: () => ({ content: 'One more thing', idempotency_key: `key-${Math.random().toString(36).slice(2)}` }),
   },
+
+  // —— business hours and SLAs (admins; a conversation's clock for whoever may see it) ——
+  'GET /api/v1/business-hours': { expect: e(401, 200, 403, 403, 403, 200, 200) },
+  'POST /api/v1/business-hours': { expect: e(401, 201, 403, 403, 403, 201, 201), body: () => ({ name: 'Office', business_hours: { time_zone: 'Europe/Berlin', days: { mon: [['09:00', '17:00']] } } }) },
+  'GET /api/v1/business-hours/assignments': { expect: e(401, 200, 403, 403, 403, 200, 200) },
+  'GET /api/v1/business-hours/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.businessHours() }) },
+  'PATCH /api/v1/business-hours/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.businessHours() }), body: () => ({ name: 'Renamed hours' }) },
+  'DELETE /api/v1/business-hours/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.businessHours() }) },
+  'PUT /api/v1/inboxes/:id/business-hours-schedule': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.inbox() }), body: () => ({ schedule_id: null }) },
+  'PUT /api/v1/teams/:id/business-hours': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.team() }), body: () => ({ schedule_id: null }) },
+  'GET /api/v1/sla-policies': { expect: e(401, 200, 403, 403, 403, 200, 200) },
+  'POST /api/v1/sla-policies': { expect: e(401, 201, 403, 403, 403, 201, 201), body: () => ({ name: 'Standard', first_response_minutes: 60, resolution_minutes: 480 }) },
+  'GET /api/v1/sla-policies/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.slaPolicy() }) },
+  'PATCH /api/v1/sla-policies/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.slaPolicy() }), body: () => ({ first_response_minutes: 30 }) },
+  'DELETE /api/v1/sla-policies/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.slaPolicy() }) },
+  'GET /api/v1/conversations/:id/sla': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
 };
