@@ -42,7 +42,7 @@ describe('SLAs', () => {
     const id = json<{ conversation: { id: string } }>(res).conversation.id;
     if (options.backdateSeconds) {
       const at = new Date(Date.now() - options.backdateSeconds * 1000);
-      await scoped(t.ctx.db, accountId).updateTable('conversations').set({ created_at: at }).where('id', '=', id).execute();
+      await scoped(t.ctx.db, accountId).updateTable('conversations').set({ created_at: at } as never).where('id', '=', id).execute();
     }
     await drain();
     return id;

@@ -22,6 +22,8 @@ import { UsersSettings } from './pages/settings/UsersSettings';
 import { WebhookDetailSettings } from './pages/settings/webhooks/WebhookDetailSettings';
 import { WebhooksSettings } from './pages/settings/webhooks/WebhooksSettings';
 import { WorkspaceSettings } from './pages/settings/WorkspaceSettings';
+import { BusinessHoursSettings } from './pages/settings/business-hours/BusinessHoursSettings';
+import { SlaPoliciesSettings } from './pages/settings/sla/SlaPoliciesSettings';
 
 export const router = createBrowserRouter([
   {
@@ -61,6 +63,8 @@ export const router = createBrowserRouter([
               { path: 'webhooks', element: <WebhooksSettings /> },
               { path: 'webhooks/:webhookId', element: <WebhookDetailSettings /> },
               { path: 'audit-log', element: <AuditLogSettings /> },
+              { path: 'business-hours', element: <BusinessHoursSettings /> },
+              { path: 'sla-policies', element: <SlaPoliciesSettings /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

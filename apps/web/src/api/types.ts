@@ -164,6 +164,8 @@ export interface Conversation {
   /** Channels that take free-form replies only for a while after the customer last wrote (WhatsApp); null or absent on others. */
   reply_window?: ReplyWindow | null;
   created_at: string;
+  /** The SLA target due next (api/sla.ts); null without a policy. */
+  sla?: import('./sla').SlaSummary | null;
 }
 
 /** How long free-form replies are possible; after that only an approved template goes out. */

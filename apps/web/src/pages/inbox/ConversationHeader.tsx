@@ -10,6 +10,7 @@ import { LogCall } from './LogCall';
 import { ConversationProperties } from './ConversationProperties';
 import { CustomerSidebar } from './CustomerSidebar';
 import classes from './Inbox.module.css';
+import { SlaBadge } from './SlaBadge';
 import { channelIcon, channelLabel, contactName, isProviderChannel, priorityLabels, statusColors, statusLabels } from './inbox';
 import { StatusControl } from './StatusControl';
 
@@ -61,6 +62,7 @@ export function ConversationHeader({ conversation, onChange, saving }: Props) {
               {isProviderChannel(conversation.channel) ? `${channelLabel(conversation.channel)} · ${conversation.inbox.name}` : conversation.inbox.name}
             </Badge>
           </Tooltip>
+          <SlaBadge sla={conversation.sla} size="sm" />
           {conversation.status === 'snoozed' && (
             <Badge size="sm" variant="light" color={statusColors.snoozed}>
               {statusLabels.snoozed}

@@ -10,6 +10,8 @@ import {
   IconUsers,
   IconUsersGroup,
   IconWebhook,
+  IconClock,
+  IconClockExclamation,
   type Icon,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -35,6 +37,8 @@ export const settingsSections: Section[] = [
   { path: 'tokens', label: 'API tokens', icon: IconKey, group: 'Workspace' },
   { path: 'webhooks', label: 'Webhooks', icon: IconWebhook, adminOnly: true, group: 'Workspace' },
   { path: 'audit-log', label: 'Audit log', icon: IconHistory, adminOnly: true, group: 'Workspace' },
+  { path: 'business-hours', label: 'Business hours', icon: IconClock, adminOnly: true, group: 'Workspace' },
+  { path: 'sla-policies', label: 'SLA policies', icon: IconClockExclamation, adminOnly: true, group: 'Workspace' },
 ];
 
 export function SettingsLayout() {
