@@ -12,7 +12,7 @@ import type { DB } from '../../core/db/schema.js';
 import { scoped } from '../../core/db/tenant.js';
 import { recordEvent } from '../../core/outbox.js';
 import { effectiveSchedule } from '../business-hours/effective.js';
-import { presentConversation } from '../conversations/conversations.presenter.js';
+import { presentConversation, presentSlaSummary } from '../conversations/conversations.presenter.js';
 import { findConversation } from '../conversations/conversations.queries.js';
 import { insertMessage } from '../conversations/commands/post-message.js';
 import { fire, matchPolicy, reconcile, summarize, type Fired, type SlaState, type SlaSummary, type SlaTarget } from './sla-clock.js';
@@ -89,7 +89,8 @@ export async function applySla(trx: Transaction<DB>, ctx: AppContext, accountId:
     const text = f.kind === 'breached' ? `${label} SLA breached (policy “${policy!.name}”)` : `${label} SLA due in ${minutes} minute${minutes === 1 ? '' : 's'} (policy “${policy!.name}”)`;
     await insertMessage(trx, accountId, { conversationId, content: text, author: { type: 'system' } });
   }
-  if (fired.length || !sameSummary(before, after)) {
+  if (fired.length) {
+    // Warnings and breaches carry the whole conversation (automation and notifications read it).
     const row = await findConversation(trx, OWNER_VIEW(accountId), conversationId);
     const conversation = row ? presentConversation(row) : null;
     for (const f of fired) {
@@ -101,7 +102,10 @@ export async function applySla(trx: Transaction<DB>, ctx: AppContext, accountId:
         { conversationId, inboxId: facts.inbox_id },
       );
     }
-    await recordEvent(trx, accountId, 'sla.updated', { conversation_id: conversationId, sla: conversation?.sla ?? null }, { conversationId, inboxId: facts.inbox_id });
+  }
+  if (fired.length || !sameSummary(before, after)) {
+    const sla = presentSlaSummary({ sla_target: after.target, sla_due_at: after.due_at, sla_warn_at: after.warn_at, sla_breached_at: after.breached ? now : null, sla_paused_since: next.paused_since });
+    await recordEvent(trx, accountId, 'sla.updated', { conversation_id: conversationId, sla }, { conversationId, inboxId: facts.inbox_id });
   }
   if (after.next_check_at && after.next_check_at.getTime() !== before?.next_check_at?.getTime()) {
     const job: SlaCheckJob = { accountId, conversationId, at: after.next_check_at.toISOString() };
