@@ -97,7 +97,7 @@ describe('SLAs in the agent app', () => {
 
     // Replying meets the first response: the badge goes.
     await page.getByRole('textbox', { name: 'Reply' }).fill('We found it!');
-    await page.keyboard.press('Control+Enter');
+    await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('[data-sla="breached"]').first().waitFor({ state: 'detached', timeout: 30_000 });
   }, 240_000);
 

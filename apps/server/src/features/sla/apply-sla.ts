@@ -9,14 +9,12 @@ import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../../core/context.js';
 import type { DB } from '../../core/db/schema.js';
-import { scoped } from '../../core/db/tenant.js';
 import { recordEvent } from '../../core/outbox.js';
-import { effectiveSchedule } from '../business-hours/effective.js';
 import { presentConversation, presentSlaSummary } from '../conversations/conversations.presenter.js';
 import { findConversation } from '../conversations/conversations.queries.js';
 import { insertMessage } from '../conversations/commands/post-message.js';
 import { fire, matchPolicy, reconcile, summarize, type Fired, type SlaState, type SlaSummary, type SlaTarget } from './sla-clock.js';
-import { deleteState, policiesOf, saveState, stateOf } from './sla.store.js';
+import { deleteState, loadForApply, saveState } from './sla.store.js';
 
 export interface SlaCheckJob {
   accountId: string;
@@ -44,31 +42,11 @@ export interface SlaApplied {
 const OWNER_VIEW = (accountId: string) => ({ accountId, userId: '', role: 'owner' as const });
 
 export async function applySla(trx: Transaction<DB>, ctx: AppContext, accountId: string, conversationId: string, now = new Date()): Promise<SlaApplied> {
-  const ws = scoped(trx, accountId);
-  // The conversation's lock orders this against its writers and against a timer on another node.
-  const facts = await ws
-    .selectFrom('conversations')
-    .innerJoin('contacts as c', (j) => j.onRef('c.id', '=', 'conversations.contact_id').onRef('c.account_id', '=', 'conversations.account_id'))
-    .select([
-      'conversations.status',
-      'conversations.priority',
-      'conversations.inbox_id',
-      'conversations.team_id',
-      'conversations.tags',
-      'conversations.created_at',
-      'conversations.first_response_at',
-      'conversations.waiting_since',
-      'conversations.resolved_at',
-      'c.company',
-    ])
-    .where('conversations.id', '=', conversationId)
-    .forUpdate('conversations')
-    .executeTakeFirst();
-  if (!facts) return { state: null, fired: [] };
-  const prev = await stateOf(trx, accountId, conversationId);
-  const policies = await policiesOf(trx, accountId);
-  const policy = matchPolicy(policies, facts);
-  const schedule = policy?.business_hours ? await effectiveSchedule(trx, accountId, { inboxId: facts.inbox_id, teamId: facts.team_id }) : null;
+  const loaded = await loadForApply(trx, accountId, conversationId);
+  if (!loaded) return { state: null, fired: [] };
+  const { facts, prev } = loaded;
+  const policy = matchPolicy(loaded.policies, facts);
+  const schedule = policy?.business_hours ? loaded.schedule : null;
   const next = reconcile(prev, policy, facts, schedule, now);
   const before = prev ? summarize(prev) : null;
 

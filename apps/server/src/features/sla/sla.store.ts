@@ -1,8 +1,9 @@
 /** Reads and writes of SLA policies and each conversation's clock, always scoped to the workspace. */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../core/db/schema.js';
 import { scoped } from '../../core/db/tenant.js';
-import { PREFIX, SLA_TARGETS, type SlaPolicy, type SlaState, type SlaSummary, type Timer } from './sla-clock.js';
+import type { Schedule } from '../business-hours/schedule.js';
+import { PREFIX, SLA_TARGETS, type ConversationFacts, type SlaPolicy, type SlaState, type SlaSummary, type Timer } from './sla-clock.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -57,4 +58,61 @@ export async function saveState(trx: Transaction<DB>, accountId: string, convers
 
 export async function deleteState(trx: Transaction<DB>, accountId: string, conversationId: string): Promise<void> {
   await scoped(trx, accountId).deleteFrom('conversation_slas').where('conversation_id', '=', conversationId).execute();
+}
+
+export interface ApplyInput {
+  facts: ConversationFacts & { team_id: string | null };
+  prev: SlaState | null;
+  policies: SlaPolicy[];
+  /** The effective business hours (business-hours/effective.ts, the same order), or null: always open. */
+  schedule: Schedule | null;
+}
+
+/**
+ * Everything the SLA clock reads, in one round trip: the conversation (locked, so its writers and
+ * a timer on another node take turns), its customer's company, its clock, the workspace's
+ * policies and the effective business hours. Every table is filtered by the account by hand.
+ */
+export async function loadForApply(trx: Transaction<DB>, accountId: string, conversationId: string): Promise<ApplyInput | null> {
+  const { rows } = await sql<Row>`
+    select cv.status, cv.priority, cv.inbox_id, cv.team_id, cv.tags, cv.created_at, cv.first_response_at, cv.waiting_since, cv.resolved_at,
+      c.company, to_jsonb(s) as clock,
+      (select coalesce(jsonb_agg(to_jsonb(p) order by p.position, p.created_at), '[]'::jsonb) from sla_policies p where p.account_id = cv.account_id) as policies,
+      coalesce(
+        i.business_hours,
+        (select b.schedule from business_hours_schedules b where b.id = i.business_hours_id and b.account_id = cv.account_id),
+        (select coalesce(t.business_hours, (select b.schedule from business_hours_schedules b where b.id = t.business_hours_id and b.account_id = cv.account_id))
+           from teams t where t.id = cv.team_id and t.account_id = cv.account_id),
+        (select b.schedule from business_hours_schedules b where b.account_id = cv.account_id and b.is_default)
+      ) as schedule
+    from conversations cv
+    join contacts c on c.id = cv.contact_id and c.account_id = cv.account_id
+    join inboxes i on i.id = cv.inbox_id and i.account_id = cv.account_id
+    left join conversation_slas s on s.conversation_id = cv.id and s.account_id = cv.account_id
+    where cv.id = ${conversationId} and cv.account_id = ${accountId}
+    for update of cv`.execute(trx);
+  const r = rows[0];
+  if (!r) return null;
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  const clock = r.clock as Row | null;
+  let prev: SlaState | null = null;
+  if (clock?.policy_id) {
+    const timers = Object.fromEntries(
+      SLA_TARGETS.map((t) => [t, Object.fromEntries(TIMER_FIELDS.map((f) => [f, f === 'paused_minutes' ? Number(clock[`${PREFIX[t]}_${f}`] ?? 0) : date(clock[`${PREFIX[t]}_${f}`])])) as unknown as Timer]),
+    ) as SlaState['timers'];
+    prev = { policy_id: clock.policy_id as string, paused_since: date(clock.paused_since), timers };
+  }
+  const facts = {
+    status: r.status,
+    priority: r.priority,
+    inbox_id: r.inbox_id,
+    team_id: r.team_id,
+    tags: r.tags,
+    created_at: date(r.created_at)!,
+    first_response_at: date(r.first_response_at),
+    waiting_since: date(r.waiting_since),
+    resolved_at: date(r.resolved_at),
+    company: r.company,
+  } as ApplyInput['facts'];
+  return { facts, prev, policies: r.policies as SlaPolicy[], schedule: (r.schedule as Schedule | null) ?? null };
 }
