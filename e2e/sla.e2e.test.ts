@@ -61,14 +61,15 @@ describe('SLAs in the agent app', () => {
     await dialog.getByRole('textbox', { name: 'Name' }).fill('Fast lane');
     await dialog.getByRole('textbox', { name: 'First response' }).fill('1');
     await dialog.getByRole('textbox', { name: 'Resolution' }).fill('');
-    await dialog.getByRole('radio', { name: 'Minutes before' }).check({ force: true });
+    await dialog.getByText('Minutes before').click();
     await dialog.getByRole('textbox', { name: 'Warn this many minutes before the due time' }).fill('5');
-    await dialog.getByRole('switch', { name: /Count business hours only/ }).uncheck({ force: true });
+    await dialog.getByText('Count business hours only').click();
+    expect(await dialog.getByRole('switch', { name: /Count business hours only/ }).isChecked()).toBe(false);
     await shot('02-editor');
     await dialog.getByRole('button', { name: 'Create policy' }).click();
     await dialog.getByText(/would warn before the clock starts/).waitFor();
 
-    await dialog.getByRole('radio', { name: 'At a share of the time' }).check({ force: true });
+    await dialog.getByText('At a share of the time').click();
     await dialog.getByRole('textbox', { name: 'Warn when this % of the time is used' }).fill('50');
     await dialog.getByRole('button', { name: 'Create policy' }).click();
     await dialog.waitFor({ state: 'hidden' });
