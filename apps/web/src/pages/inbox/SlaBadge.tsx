@@ -30,7 +30,8 @@ export function SlaBadge({ sla, size = 'xs' }: { sla: SlaSummary | null | undefi
   const left = new Date(sla.due_at).getTime() - now;
   const breached = sla.breached || left <= 0;
   const warning = !breached && sla.warn_at !== null && new Date(sla.warn_at).getTime() <= now;
-  const text = breached ? `${label} overdue by ${longSpan(-left)}` : `${label} due in ${longSpan(left)}`;
+  const justNow = -left < 60_000;
+  const text = breached ? `${label} overdue by ${justNow ? 'less than a minute' : longSpan(-left)}` : `${label} due in ${longSpan(left)}`;
   return (
     <Tooltip label={`${text} (${new Date(sla.due_at).toLocaleString()})`}>
       <Badge
@@ -41,7 +42,7 @@ export function SlaBadge({ sla, size = 'xs' }: { sla: SlaSummary | null | undefi
         aria-label={text}
         data-sla={breached ? 'breached' : warning ? 'warning' : 'running'}
       >
-        {breached ? `-${shortSpan(-left)}` : shortSpan(left)}
+        {breached ? (justNow ? 'Overdue' : `-${shortSpan(-left)}`) : shortSpan(left)}
       </Badge>
     </Tooltip>
   );
