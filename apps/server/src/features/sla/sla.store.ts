@@ -69,11 +69,16 @@ export interface ApplyInput {
 }
 
 /**
- * Everything the SLA clock reads, in one round trip: the conversation (locked, so its writers and
- * a timer on another node take turns), its customer's company, its clock, the workspace's
+ * Everything the SLA clock reads, after locking the conversation (so its writers and a timer on
+ * another node take turns): the conversation, its customer's company, its clock, the workspace's
  * policies and the effective business hours. Every table is filtered by the account by hand.
  */
 export async function loadForApply(trx: Transaction<DB>, accountId: string, conversationId: string): Promise<ApplyInput | null> {
+  // The lock first, on its own: the read after it takes a fresh snapshot, so it sees the clock a
+  // timer on another connection has just written (one statement would read it as it was before
+  // the wait, and fire a breach again).
+  const locked = await scoped(trx, accountId).selectFrom('conversations').select('id').where('id', '=', conversationId).forUpdate().executeTakeFirst();
+  if (!locked) return null;
   const { rows } = await sql<Row>`
     select cv.status, cv.priority, cv.inbox_id, cv.team_id, cv.tags, cv.created_at, cv.first_response_at, cv.waiting_since, cv.resolved_at,
       c.company, to_jsonb(s) as clock,
@@ -89,8 +94,7 @@ export async function loadForApply(trx: Transaction<DB>, accountId: string, conv
     join contacts c on c.id = cv.contact_id and c.account_id = cv.account_id
     join inboxes i on i.id = cv.inbox_id and i.account_id = cv.account_id
     left join conversation_slas s on s.conversation_id = cv.id and s.account_id = cv.account_id
-    where cv.id = ${conversationId} and cv.account_id = ${accountId}
-    for update of cv`.execute(trx);
+    where cv.id = ${conversationId} and cv.account_id = ${accountId}`.execute(trx);
   const r = rows[0];
   if (!r) return null;
   const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
