@@ -47,6 +47,8 @@ import { handlingRoutes } from './features/conversations/handling.routes.js';
 import { notificationsRoutes } from './features/notifications/notifications.routes.js';
 import { routingRoutes } from './features/routing/routing.routes.js';
 import { automationRoutes } from './features/automation/automation.routes.js';
+import { businessHoursRoutes } from './features/business-hours/business-hours.routes.js';
+import { slaRoutes } from './features/sla/sla.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -135,6 +137,8 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   webhooksRoutes(app, ctx);
   routingRoutes(app, ctx);
   automationRoutes(app, ctx);
+  businessHoursRoutes(app, ctx);
+  slaRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);

@@ -16,6 +16,7 @@ import { startChannelWorkers, type ChannelWorkers } from './features/channels/wo
 import { startReactions, type Reactions } from './core/reactions.js';
 import { REACTORS } from './features/reactors.js';
 import { startAutomationTimers, type AutomationTimers } from './features/automation/time-triggers.js';
+import { startSlaTimers, type SlaTimers } from './features/sla/sla.jobs.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -76,6 +77,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
   let workers: ChannelWorkers | undefined;
   let reactions: Reactions | undefined;
   let automationTimers: AutomationTimers | undefined;
+  let slaTimers: SlaTimers | undefined;
   try {
     const applied = await migrate(ctx.db);
     app = await build(ctx);
@@ -93,6 +95,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     workers = await startChannelWorkers(ctx, app.log);
     reactions = startReactions(ctx, app.log, REACTORS);
     automationTimers = startAutomationTimers(ctx, app.log);
+    slaTimers = await startSlaTimers(ctx, app.log);
     await app.listen({ port: config.port, host: config.host });
     ctx.outbox.startSweeping();
     snoozeTimer = setInterval(() => {
@@ -103,6 +106,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     snoozeTimer.unref();
   } catch (err) {
     await automationTimers?.stop().catch(() => {});
+    await slaTimers?.stop().catch(() => {});
     await reactions?.stop().catch(() => {});
     await workers?.stop().catch(() => {});
     await app?.close().catch(() => {});
@@ -129,6 +133,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
       await app!.close();
       clearInterval(sweep);
       await automationTimers?.stop();
+      await slaTimers?.stop();
       await reactions?.stop();
       await workers?.stop();
       await runtime.close();

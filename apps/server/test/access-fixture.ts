@@ -25,6 +25,9 @@ export interface Fixture {
   savedView(): Promise<string>;
   /** A shared automation rule, macro and canned response of workspace A. */
   automation(): Promise<{ ruleId: string; macroId: string; cannedId: string }>;
+  /** An SLA policy and a named business-hours schedule of workspace A. */
+  slaPolicy(): Promise<string>;
+  businessHours(): Promise<string>;
   invitation(): Promise<{ id: string; token: string }>;
   agentOwnedToken(): Promise<string>;
   resetToken(): Promise<string>;
@@ -90,6 +93,16 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
     },
     async savedView() {
       const row = await a.insertInto('saved_views', { user_id: admin.id, name: 'Open chats', filters: JSON.stringify({ status: 'open' }), shared: true }).returning('id').executeTakeFirstOrThrow();
+      idsOfA.add(row.id);
+      return row.id;
+    },
+    async slaPolicy() {
+      const row = await a.insertInto('sla_policies', { name: `Policy ${randomUUID().slice(0, 8)}`, first_response_minutes: 60 }).returning('id').executeTakeFirstOrThrow();
+      idsOfA.add(row.id);
+      return row.id;
+    },
+    async businessHours() {
+      const row = await a.insertInto('business_hours_schedules', { name: `Hours ${randomUUID().slice(0, 8)}`, schedule: JSON.stringify({ time_zone: 'UTC', days: { mon: [['09:00', '17:00']] } }) }).returning('id').executeTakeFirstOrThrow();
       idsOfA.add(row.id);
       return row.id;
     },

@@ -27,6 +27,8 @@ import { AutomationSettings } from './pages/settings/automation/AutomationSettin
 import { CannedResponsesSettings } from './pages/settings/automation/CannedResponsesSettings';
 import { MacrosSettings } from './pages/settings/automation/MacrosSettings';
 import { RuleDetailSettings } from './pages/settings/automation/RuleDetailSettings';
+import { BusinessHoursSettings } from './pages/settings/business-hours/BusinessHoursSettings';
+import { SlaPoliciesSettings } from './pages/settings/sla/SlaPoliciesSettings';
 
 export const router = createBrowserRouter([
   {
@@ -71,6 +73,8 @@ export const router = createBrowserRouter([
               { path: 'automation/:ruleId', element: <RuleDetailSettings /> },
               { path: 'canned-responses', element: <CannedResponsesSettings /> },
               { path: 'macros', element: <MacrosSettings /> },
+              { path: 'business-hours', element: <BusinessHoursSettings /> },
+              { path: 'sla-policies', element: <SlaPoliciesSettings /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

@@ -25,6 +25,7 @@ export const errorCodes = {
   invalid_state: { status: 422, message: 'This cannot be done in the current state.' },
   invalid_business_hours: { status: 422, message: 'The business hours are not valid.' },
   invalid_routing: { status: 422, message: 'These routing settings are not valid.' },
+  invalid_sla_policy: { status: 422, message: 'The SLA policy is not valid.' },
   invalid_webhook_url: { status: 422, message: 'This webhook URL cannot be used; give a public https:// address.' },
   reply_window_closed: { status: 422, message: 'This channel takes only a template message now: the customer last wrote too long ago.' },
   text_replies_unsupported: { status: 422, message: 'This channel carries no text replies; write a private note instead.' },

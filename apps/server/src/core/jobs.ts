@@ -8,7 +8,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { DB } from './db/schema.js';
 
-export type JobName = 'email.send' | 'api.deliver' | 'messaging.send' | 'webhook.deliver' | 'notification.email';
+export type JobName = 'email.send' | 'api.deliver' | 'messaging.send' | 'webhook.deliver' | 'notification.email' | 'sla.check';
 
 export interface JobOptions {
   /** A stable id (a uuid): sending the same id again adds nothing. */
@@ -61,6 +61,8 @@ export const QUEUES: Record<JobName, QueuePolicy> = {
   'messaging.send': { retryLimit: 8, retryDelay: 5, retryBackoff: true, expireInSeconds: 90 },
   'webhook.deliver': { retryLimit: 8, retryDelay: 10, retryBackoff: true, expireInSeconds: 60 },
   'notification.email': { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
+  // An SLA timer: the check re-reads the clock, so a retry or a stale timer does no harm.
+  'sla.check': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
 };
 
 const executor = (db: Kysely<DB> | Transaction<DB>) => ({

@@ -4,6 +4,7 @@
  */
 import type { Reactor } from '../core/reactions.js';
 import { routingReactor } from './routing/routing.reactor.js';
+import { slaReactor } from './sla/sla.reactor.js';
 import { automationReactor } from './automation/engine.js';
 
-export const REACTORS: readonly Reactor[] = [routingReactor, automationReactor];
+export const REACTORS: readonly Reactor[] = [routingReactor, slaReactor, automationReactor];

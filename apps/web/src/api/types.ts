@@ -167,6 +167,8 @@ export interface Conversation {
   merged_into_id?: string | null;
   split_from_id?: string | null;
   created_at: string;
+  /** The SLA target due next (api/sla.ts); null without a policy. */
+  sla?: import('./sla').SlaSummary | null;
 }
 
 /** How long free-form replies are possible; after that only an approved template goes out. */

@@ -198,6 +198,15 @@ function applyToCache(queryClient: QueryClient, event: RealtimeEvent): void {
       void queryClient.invalidateQueries({ queryKey: handlingKeys.notificationList });
       return;
     }
+    case 'sla.updated':
+    case 'sla.warning':
+    case 'sla.breached': {
+      // The SLA clock shown on the conversation changed (features/sla): its detail and the lists read it again.
+      if (!event.conversation_id) return;
+      void queryClient.invalidateQueries({ queryKey: keys.conversation(event.conversation_id) });
+      void queryClient.invalidateQueries({ queryKey: ['conversations', 'list'] });
+      return;
+    }
     case 'messages.read': {
       // The reader has seen the other side's messages up to a sequence number.
       const { reader, up_to_seq: upTo } = data as { reader?: 'contact' | 'agent'; up_to_seq?: number };

@@ -485,6 +485,72 @@ export interface DB {
   rapport_migrations: RapportMigrationsTable;
 }
 
+// Business hours as named schedules and SLAs (migration 0019); the interfaces merge with those above.
+export interface InboxesTable {
+  /** A named schedule the inbox follows when it has no hours of its own. */
+  business_hours_id: string | null;
+}
+
+export interface TeamsTable {
+  business_hours: ColumnType<Schedule | null, string | null | undefined, string | null>;
+  business_hours_id: string | null;
+}
+
+export interface BusinessHoursSchedulesTable {
+  id: Generated<string>;
+  account_id: string;
+  name: string;
+  schedule: ColumnType<Schedule, string, string>;
+  is_default: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface SlaPoliciesTable {
+  id: Generated<string>;
+  account_id: string;
+  name: string;
+  position: Generated<number>;
+  enabled: Generated<boolean>;
+  priorities: ColumnType<string[], string[] | undefined, string[]>;
+  inbox_ids: ColumnType<string[], string[] | undefined, string[]>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  companies: ColumnType<string[], string[] | undefined, string[]>;
+  first_response_minutes: number | null;
+  next_response_minutes: number | null;
+  resolution_minutes: number | null;
+  warning_percent: number | null;
+  warning_minutes: number | null;
+  business_hours: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+type SlaTimer<P extends string> = {
+  [K in 'started_at' | 'due_at' | 'warn_at' | 'warned_at' | 'breached_at' | 'met_at' as `${P}_${K}`]: NullableTimestamp;
+} & { [K in `${P}_paused_minutes`]: Generated<number> };
+
+export type ConversationSlasTable = SlaTimer<'fr'> &
+  SlaTimer<'nr'> &
+  SlaTimer<'rs'> & {
+    conversation_id: string;
+    account_id: string;
+    policy_id: string | null;
+    paused_since: NullableTimestamp;
+    next_target: string | null;
+    next_due_at: NullableTimestamp;
+    next_warn_at: NullableTimestamp;
+    next_breached_at: NullableTimestamp;
+    next_check_at: NullableTimestamp;
+    updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  };
+
+export interface DB {
+  business_hours_schedules: BusinessHoursSchedulesTable;
+  sla_policies: SlaPoliciesTable;
+  conversation_slas: ConversationSlasTable;
+}
+
 /** Tables whose rows belong to one workspace: every read and write of them is scoped by account_id. */
 export const tenantTables = [
   'memberships',
@@ -520,6 +586,9 @@ export const tenantTables = [
   'canned_responses',
   'macros',
   'automation_settings',
+  'business_hours_schedules',
+  'sla_policies',
+  'conversation_slas',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];

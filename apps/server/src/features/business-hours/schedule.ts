@@ -83,6 +83,42 @@ export function availabilityAt(schedule: Schedule | null, at: Date): Availabilit
   return open ? { open: true, next_open_at: null, closes_at: closesAt?.toJSDate() ?? null } : { open: false, next_open_at: null, closes_at: null };
 }
 
+const MINUTE_MS = 60_000;
+
+/**
+ * The instant `minutes` business minutes after `from`: time counts only while the schedule is
+ * open (a null schedule is always open, so this is plain calendar time). Null if the schedule does
+ * not open long enough within a year.
+ */
+export function addBusinessMinutes(schedule: Schedule | null, from: Date, minutes: number): Date | null {
+  if (!schedule) return new Date(from.getTime() + minutes * MINUTE_MS);
+  let left = Math.max(0, minutes) * MINUTE_MS;
+  const start = from.getTime();
+  for (const [s, e] of openIntervals(schedule, from)) {
+    const end = e.toMillis();
+    if (end <= start) continue;
+    const begin = Math.max(s.toMillis(), start);
+    if (left <= end - begin) return new Date(begin + left);
+    left -= end - begin;
+  }
+  return null;
+}
+
+/** Business minutes (fractional) between two instants: the time the schedule is open in [from, to); negative when `to` is earlier. */
+export function businessMinutesBetween(schedule: Schedule | null, from: Date, to: Date): number {
+  if (to < from) return -businessMinutesBetween(schedule, to, from);
+  if (!schedule) return (to.getTime() - from.getTime()) / MINUTE_MS;
+  const a = from.getTime();
+  const b = to.getTime();
+  let total = 0;
+  for (const [s, e] of openIntervals(schedule, from)) {
+    if (s.toMillis() >= b) break;
+    const overlap = Math.min(e.toMillis(), b) - Math.max(s.toMillis(), a);
+    if (overlap > 0) total += overlap;
+  }
+  return total / MINUTE_MS;
+}
+
 export const isTimeZone = (zone: string): boolean => IANAZone.isValidZone(zone);
 
 export interface ScheduleProblem {

@@ -32,6 +32,11 @@ export interface ConversationRow {
   team_id: string | null;
   team_name: string | null;
   preview: string | null;
+  sla_target: string | null;
+  sla_due_at: Date | null;
+  sla_warn_at: Date | null;
+  sla_breached_at: Date | null;
+  sla_paused_since: Date | null;
 }
 
 /** The email part of a message as stored by the email channel (content_attributes.email). */
@@ -95,7 +100,14 @@ export function presentConversation(r: ConversationRow) {
     merged_into_id: r.merged_into_id,
     split_from_id: r.split_from_id,
     created_at: r.created_at.toISOString(),
+    sla: presentSlaSummary(r),
   };
+}
+
+/** The SLA target shown on the conversation (the next due, or the breached one), for the list and the header. */
+export function presentSlaSummary(r: Pick<ConversationRow, 'sla_target' | 'sla_due_at' | 'sla_warn_at' | 'sla_breached_at' | 'sla_paused_since'>) {
+  if (!r.sla_target) return null;
+  return { target: r.sla_target, due_at: iso(r.sla_due_at), warn_at: iso(r.sla_warn_at), breached: r.sla_breached_at !== null, paused: r.sla_paused_since !== null };
 }
 
 export interface MessageRow {

@@ -18,6 +18,7 @@ export function conversations(db: Db, viewer: Viewer) {
     .innerJoin('contacts as c', (j) => j.onRef('c.id', '=', 'conversations.contact_id').onRef('c.account_id', '=', 'conversations.account_id'))
     .leftJoin('users as u', 'u.id', 'conversations.assignee_id')
     .leftJoin('teams as t', (j) => j.onRef('t.id', '=', 'conversations.team_id').onRef('t.account_id', '=', 'conversations.account_id'))
+    .leftJoin('conversation_slas as sla', (j) => j.onRef('sla.conversation_id', '=', 'conversations.id').onRef('sla.account_id', '=', 'conversations.account_id'))
     .select((eb) => [
       'conversations.id',
       'conversations.subject',
@@ -45,6 +46,11 @@ export function conversations(db: Db, viewer: Viewer) {
       'u.name as assignee_name',
       't.id as team_id',
       't.name as team_name',
+      'sla.next_target as sla_target',
+      'sla.next_due_at as sla_due_at',
+      'sla.next_warn_at as sla_warn_at',
+      'sla.next_breached_at as sla_breached_at',
+      'sla.paused_since as sla_paused_since',
       eb
         .selectFrom('messages as m')
         .select('m.content')

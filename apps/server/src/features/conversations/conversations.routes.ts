@@ -38,7 +38,12 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
       const cursor = decodeCursor(f.cursor);
       const sort = f.sort ?? 'newest';
       // The sort key is never null, so one keyset cursor serves every order.
-      const key = sort === 'waiting' ? sql<Date>`coalesce(conversations.waiting_since, conversations.last_message_at)` : sql<Date>`conversations.last_message_at`;
+      const key =
+        sort === 'waiting'
+          ? sql<Date>`coalesce(conversations.waiting_since, conversations.last_message_at)`
+          : sort === 'sla'
+            ? sql<Date>`coalesce(sla.next_due_at, timestamptz '9999-12-31')`
+            : sql<Date>`conversations.last_message_at`;
       const dir = sort === 'newest' ? 'desc' : 'asc';
       let q = conversations(db, auth).select(key.as('sort_at')).orderBy(key, dir).orderBy('conversations.id', dir).limit(limit + 1);
       // A merged conversation lives on in the one it was merged into.

@@ -41,6 +41,18 @@ export const Conversation = Type.Object({
   merged_into_id: Nullable(Type.String({ format: 'uuid', description: 'This conversation was merged into that one, which now holds its messages; open that one instead' })),
   split_from_id: Nullable(Type.String({ format: 'uuid', description: 'The conversation this one was split out of' })),
   created_at: Timestamp,
+  sla: Nullable(
+    Type.Object(
+      {
+        target: Type.String({ description: 'first_response, next_response or resolution' }),
+        due_at: Nullable(Timestamp),
+        warn_at: Nullable(Timestamp),
+        breached: Type.Boolean(),
+        paused: Type.Boolean({ description: 'Waiting on the customer: the clock stands still (due_at is null)' }),
+      },
+      { description: 'The SLA target due next (a breached one stays until met); null without an SLA policy' },
+    ),
+  ),
 });
 
 export const Attachment = Type.Object({
@@ -116,7 +128,7 @@ export const ConversationFilters = Obj({
   inbox_id: Type.Optional(Uuid),
   team_id: Type.Optional(Uuid),
   tag: Type.Optional(Tag),
-  sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('waiting')], { description: 'newest/oldest activity first, or waiting longest for a reply first' })),
+  sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('waiting'), Type.Literal('sla')], { description: 'newest/oldest activity first, waiting longest for a reply first, or SLA due soonest (those without an SLA last)' })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
 });

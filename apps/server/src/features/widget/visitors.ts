@@ -11,6 +11,7 @@ import { scoped, unscoped } from '../../core/db/tenant.js';
 import { hashToken, newToken } from '../../core/auth/secrets.js';
 import { AppError } from '../../core/errors.js';
 import { availabilityAt, describeOpening, type Schedule } from '../business-hours/schedule.js';
+import { effectiveSchedule } from '../business-hours/effective.js';
 
 export interface WidgetInbox {
   id: string;
@@ -142,7 +143,7 @@ export async function startSession(ctx: AppContext, inbox: WidgetInbox, input: S
     .orderBy('u.name')
     .limit(5)
     .execute();
-  return { ...session, inbox: { name: inbox.name, greeting: inbox.greeting, agents, reply_time: await replyTime(ctx, inbox), availability: availability(inbox.business_hours, new Date()) } };
+  return { ...session, inbox: { name: inbox.name, greeting: inbox.greeting, agents, reply_time: await replyTime(ctx, inbox), availability: availability(await effectiveSchedule(ctx.db, inbox.account_id, { inboxId: inbox.id }), new Date()) } };
 }
 
 /** Whether the team is in now, and if not when it is back (the widget says it in the visitor's language and time). */

@@ -75,6 +75,7 @@ export function ConversationFilters({ filters, onChange, onShowShortcuts }: Prop
               { value: 'newest', label: 'Newest first' },
               { value: 'oldest', label: 'Oldest first' },
               { value: 'waiting', label: 'Waiting longest' },
+              { value: 'sla', label: 'SLA due soonest' },
             ]}
           />
         </Group>

@@ -12,6 +12,7 @@ import { MacrosMenu } from './MacrosMenu';
 import { ConversationProperties } from './ConversationProperties';
 import { CustomerSidebar } from './CustomerSidebar';
 import classes from './Inbox.module.css';
+import { SlaBadge } from './SlaBadge';
 import { channelIcon, channelLabel, contactName, isProviderChannel, priorityLabels, statusColors, statusLabels } from './inbox';
 import { StatusControl } from './StatusControl';
 
@@ -63,6 +64,7 @@ export function ConversationHeader({ conversation, onChange, saving }: Props) {
               {isProviderChannel(conversation.channel) ? `${channelLabel(conversation.channel)} · ${conversation.inbox.name}` : conversation.inbox.name}
             </Badge>
           </Tooltip>
+          <SlaBadge sla={conversation.sla} size="sm" />
           {conversation.status === 'snoozed' && (
             <Badge size="sm" variant="light" color={statusColors.snoozed}>
               {statusLabels.snoozed}

@@ -5,6 +5,7 @@ import { Link, useLocation } from 'react-router-dom';
 import type { Conversation } from '../../api/types';
 import { useFormat } from '../../lib/format';
 import classes from './Inbox.module.css';
+import { SlaBadge } from './SlaBadge';
 import { channelIcon, channelLabel, contactName, isProviderChannel, priorityColors, priorityLabels, statusColors, statusLabels } from './inbox';
 
 interface Props {
@@ -64,6 +65,7 @@ export function ConversationList({ conversations, loading, selectedId, onLoadMor
                         {c.last_message_preview || 'No messages yet'}
                       </Text>
                       <Group gap={6} wrap="nowrap" style={{ flexShrink: 0 }}>
+                        <SlaBadge sla={c.sla} />
                         {urgent && (
                           <Tooltip label={`${priorityLabels[c.priority]} priority`}>
                             <IconFlag size={14} color={`var(--mantine-color-${priorityColors[c.priority]}-filled)`} aria-label={`${priorityLabels[c.priority]} priority`} />

@@ -1,4 +1,5 @@
 import { Box, Button, Center, EmptyState, Loader, ScrollArea, Text, Title, useMantineTheme } from '@mantine/core';
+import { SlaAlerts } from './SlaAlerts';
 import { useDisclosure, useDocumentTitle, useMediaQuery } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { IconFilterOff, IconInbox, IconMessageCircle } from '@tabler/icons-react';
@@ -78,6 +79,7 @@ export function InboxPage() {
   const empty = list?.length === 0;
   return (
     <Box className={classes.layout} data-selected={conversationId ? true : undefined}>
+      <SlaAlerts />
       <Box className={classes.listPane}>
         <ConversationFilters filters={filters} onChange={setFilters} onShowShortcuts={helpModal.open} />
         <ConnectionBanner />

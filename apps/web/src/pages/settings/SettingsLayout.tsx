@@ -13,6 +13,8 @@ import {
   IconUsers,
   IconUsersGroup,
   IconWebhook,
+  IconClock,
+  IconClockExclamation,
   type Icon,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -41,6 +43,8 @@ export const settingsSections: Section[] = [
   { path: 'automation', label: 'Automation', icon: IconRobot, adminOnly: true, group: 'Workspace' },
   { path: 'canned-responses', label: 'Canned responses', icon: IconMessageBolt, group: 'Workspace' },
   { path: 'macros', label: 'Macros', icon: IconBolt, group: 'Workspace' },
+  { path: 'business-hours', label: 'Business hours', icon: IconClock, adminOnly: true, group: 'Workspace' },
+  { path: 'sla-policies', label: 'SLA policies', icon: IconClockExclamation, adminOnly: true, group: 'Workspace' },
 ];
 
 export function SettingsLayout() {

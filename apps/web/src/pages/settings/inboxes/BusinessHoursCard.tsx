@@ -64,8 +64,41 @@ function placeErrors(err: unknown): { fields: Record<string, string>; rest: stri
 /** When the team answers this inbox's chat: always, or weekly hours in a time zone with holidays. */
 export function BusinessHoursCard({ inbox, editable }: { inbox: Inbox; editable: boolean }) {
   const queryClient = useQueryClient();
-  const initial = inbox.business_hours;
-  const [alwaysOpen, setAlwaysOpen] = useState(!initial);
+  return (
+    <BusinessHoursEditor
+      initial={inbox.business_hours}
+      editable={editable}
+      title="Business hours"
+      description={
+        editable
+          ? 'When the team answers this chat. Outside these hours the widget says when you are back and asks for the visitor’s email. Always open: the inbox follows its schedule in Settings → Business hours, if any.'
+          : 'When the team answers this chat. Only admins can change it.'
+      }
+      onSave={async (business_hours) => {
+        const saved = await api.patch<Inbox>(`/inboxes/${inbox.id}`, { business_hours });
+        queryClient.setQueryData(keys.inbox(saved.id), saved);
+        await queryClient.invalidateQueries({ queryKey: keys.inboxes });
+      }}
+    />
+  );
+}
+
+interface EditorProps {
+  initial: BusinessHours | null;
+  editable: boolean;
+  title: string;
+  description: string;
+  /** Offer "Always open" (saves null); a named schedule always has hours. */
+  allowAlwaysOpen?: boolean;
+  submitLabel?: string;
+  /** Above the hours (a name field, a default switch). */
+  children?: React.ReactNode;
+  onSave: (hours: BusinessHours | null) => Promise<void>;
+}
+
+/** Weekly hours in a time zone, with holidays: the editor inboxes and named schedules share. */
+export function BusinessHoursEditor({ initial, editable, title, description, allowAlwaysOpen = true, submitLabel = 'Save business hours', children, onSave }: EditorProps) {
+  const [alwaysOpen, setAlwaysOpen] = useState(allowAlwaysOpen && !initial);
   const [zone, setZone] = useState(initial?.time_zone ?? browserZone());
   const [days, setDays] = useState<Days>(() => (initial ? { ...weekdaysOnly(), ...Object.fromEntries(weekdays.map((d) => [d.key, initial.days[d.key] ?? []])) } : weekdaysOnly()));
   const [holidays, setHolidays] = useState<string[]>(initial?.holidays ?? []);
@@ -94,9 +127,7 @@ export function BusinessHoursCard({ inbox, editable }: { inbox: Inbox; editable:
     const business_hours: BusinessHours | null = alwaysOpen ? null : { time_zone: zone, days, holidays };
     setSaving(true);
     try {
-      const saved = await api.patch<Inbox>(`/inboxes/${inbox.id}`, { business_hours });
-      queryClient.setQueryData(keys.inbox(saved.id), saved);
-      await queryClient.invalidateQueries({ queryKey: keys.inboxes });
+      await onSave(business_hours);
       notifications.show({ color: 'teal', message: 'Business hours saved' });
     } catch (err) {
       const placed = placeErrors(err);
@@ -108,15 +139,8 @@ export function BusinessHoursCard({ inbox, editable }: { inbox: Inbox; editable:
   };
 
   return (
-    <SettingsCard
-      title="Business hours"
-      description={
-        editable
-          ? 'When the team answers this chat. Outside these hours the widget says when you are back and asks for the visitor’s email.'
-          : 'When the team answers this chat. Only admins can change it.'
-      }
-    >
-      <form onSubmit={(e) => void save(e)} noValidate aria-label="Business hours">
+    <SettingsCard title={title} description={description}>
+      <form onSubmit={(e) => void save(e)} noValidate aria-label={title}>
         <fieldset disabled={!editable} style={{ border: 0, padding: 0, margin: 0, minWidth: 0 }}>
           <Stack gap="md">
             {formError && (
@@ -124,7 +148,8 @@ export function BusinessHoursCard({ inbox, editable }: { inbox: Inbox; editable:
                 {formError}
               </Alert>
             )}
-            <Switch label="Always open" description="Visitors are never told the team is away." checked={alwaysOpen} onChange={(e) => setAlwaysOpen(e.currentTarget.checked)} />
+            {children}
+            {allowAlwaysOpen && <Switch label="Always open" description="Visitors are never told the team is away." checked={alwaysOpen} onChange={(e) => setAlwaysOpen(e.currentTarget.checked)} />}
             {!alwaysOpen && (
               <>
                 <Select
@@ -194,7 +219,7 @@ export function BusinessHoursCard({ inbox, editable }: { inbox: Inbox; editable:
             {editable && (
               <Group justify="flex-end">
                 <Button type="submit" loading={saving}>
-                  Save business hours
+                  {submitLabel}
                 </Button>
               </Group>
             )}
