@@ -13,6 +13,8 @@ import { recordEvent } from '../../core/outbox.js';
 import { presentConversation, presentSlaSummary } from '../conversations/conversations.presenter.js';
 import { findConversation } from '../conversations/conversations.queries.js';
 import { insertMessage } from '../conversations/commands/post-message.js';
+import { scoped } from '../../core/db/tenant.js';
+import { notify } from '../notifications/notify.js';
 import { fire, matchPolicy, reconcile, summarize, type Fired, type SlaState, type SlaSummary, type SlaTarget } from './sla-clock.js';
 import { deleteState, loadForApply, saveState } from './sla.store.js';
 
@@ -79,6 +81,17 @@ export async function applySla(trx: Transaction<DB>, ctx: AppContext, accountId:
         { conversation, sla: { target: f.target, due_at: f.due_at.toISOString(), policy: { id: policy!.id, name: policy!.name } } },
         { conversationId, inboxId: facts.inbox_id },
       );
+      // The assignee and the followers hear of it in the notification centre (and by email, as
+      // each chose); an unassigned conversation's warning shows live to whoever has the inbox open.
+      const followers = await scoped(trx, accountId).selectFrom('conversation_followers').select('user_id').where('conversation_id', '=', conversationId).execute();
+      const people = [...new Set([...(row?.assignee_id ? [row.assignee_id] : []), ...followers.map((f) => f.user_id)])];
+      const label = TARGET_LABEL[f.target];
+      await notify(trx, accountId, people, {
+        kind: 'generic',
+        conversationId,
+        title: f.kind === 'breached' ? `${label} SLA breached` : `${label} SLA due soon`,
+        body: `${row?.subject || row?.contact_name || 'A conversation'} (policy “${policy!.name}”)`,
+      });
     }
   }
   if (fired.length || !sameSummary(before, after)) {

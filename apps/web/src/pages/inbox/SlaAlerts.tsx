@@ -4,21 +4,19 @@ import { useNavigate } from 'react-router-dom';
 import { slaTargetLabels, type SlaTarget } from '../../api/sla';
 import type { Conversation } from '../../api/types';
 import { useRealtimeEvents } from '../../lib/realtime';
-import { useSession } from '../../lib/session';
 
 /**
- * An in-app notification when an SLA warning or breach fires on a conversation that is the
- * agent's or nobody's yet (others' are theirs to hear about). Until the notification centre
- * lands, this is where agents hear of them live.
+ * A live alert when an SLA warning or breach fires on a conversation that is nobody's yet, for
+ * whoever has the inbox open. The assignee and followers hear of their own conversations through
+ * the notification centre (the server notifies them), so they get no second alert here.
  */
 export function SlaAlerts() {
-  const me = useSession();
   const navigate = useNavigate();
   useRealtimeEvents((event) => {
     if (event.event !== 'sla.warning' && event.event !== 'sla.breached') return;
     const data = event.data as { conversation?: Conversation | null; sla?: { target: SlaTarget; policy?: { name: string } } };
     const c = data.conversation;
-    if (!c || !data.sla || (c.assignee && c.assignee.id !== me.user.id)) return;
+    if (!c || !data.sla || c.assignee) return;
     const breached = event.event === 'sla.breached';
     const what = `${slaTargetLabels[data.sla.target] ?? 'SLA'} ${breached ? 'breached' : 'due soon'}`;
     notifications.show({
