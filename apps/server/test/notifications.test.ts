@@ -15,6 +15,8 @@ import { postMessage } from '../src/features/conversations/commands/post-message
 import { startChannelWorkers, type ChannelWorkers } from '../src/features/channels/workers.js';
 import { notificationPolling } from '../src/features/notifications/email.js';
 import { notificationEmail, notify } from '../src/features/notifications/notify.js';
+import { notificationsReactor } from '../src/features/notifications/notifications.reactor.js';
+import { startReactions, type Reactions } from '../src/core/reactions.js';
 import { json, makeMember, makeWorkspace, ORIGIN, type Person, sessionFor, startTestApp, type TestApp, until } from './helpers.js';
 import { startSink } from './support/smtp-sink.js';
 
@@ -63,6 +65,7 @@ describe('notifications', () => {
   }
   const notified = (frames: Frame[], kind: string) => frames.filter((f) => f.event === 'notification.created' && f.data?.notification?.kind === kind);
 
+  let reactions: Reactions | undefined;
   beforeAll(async () => {
     sink = await startSink();
     t = await startTestApp({ notificationsSmtpUrl: `smtp://smtp-user:smtp-password@127.0.0.1:${sink.port}`, notificationsFrom: 'rapport@notify.example', notificationsEmailBatchSeconds: 1 });
@@ -82,10 +85,13 @@ describe('notifications', () => {
     contactId = (await ws.insertInto('contacts', { name: 'Mallory <img src=x onerror=alert(1)>' }).returning('id').executeTakeFirstOrThrow()).id;
     conversationId = await newConversation('Refund\r\nBcc: evil@example.com');
     workers = await startChannelWorkers(t.ctx, log, { fetch: false, receiver: false });
+    // New messages reach followers through the notifications reactor, as on a running server.
+    reactions = startReactions(t.ctx, log, [notificationsReactor]);
     // Starting the app and its workers takes a while on a busy machine.
   }, 120_000);
   afterAll(async () => {
     for (const s of sockets) s.close();
+    await reactions?.stop();
     await workers?.stop();
     await t?.close();
     await sink?.close();

@@ -6,7 +6,6 @@
 import { Type } from '@sinclair/typebox';
 import { sql } from 'kysely';
 import type { AppContext } from '../../core/context.js';
-import type { BusEvent } from '../../core/bus.js';
 import type { Role } from '../../core/db/schema.js';
 import { atLeast } from '../../core/auth/roles.js';
 import { scoped } from '../../core/db/tenant.js';
@@ -18,7 +17,7 @@ import type { Api } from '../../core/http/types.js';
 import { NOTIFICATION_KINDS, KIND_LABELS, allPreferences } from './preferences.js';
 import { NOTIFICATION_COLUMNS, presentNotification, type NotificationRow } from './notifications.presenter.js';
 import { Notification, NotificationPage, NotificationsQuery, Preferences, PreferencesUpdate } from './notifications.schema.js';
-import { notificationEmail, notifyNewMessage } from './notify.js';
+import { notificationEmail } from './notify.js';
 
 interface Viewer {
   accountId: string;
@@ -134,36 +133,4 @@ export function notificationsRoutes(app: Api, ctx: AppContext): void {
   function presentPreferences(prefs: Awaited<ReturnType<typeof allPreferences>>) {
     return { email_available: notificationEmail.enabled, preferences: NOTIFICATION_KINDS.map((kind) => ({ kind, label: KIND_LABELS[kind], ...prefs[kind] })) };
   }
-
-  // New messages become notifications for the conversation's followers and assignee.
-  const running = new Set<Promise<unknown>>();
-  const unsubscribe = ctx.bus.subscribe((event: BusEvent) => {
-    if (event.transient || event.event !== 'message.created' || !event.conversationId) return;
-    const message = (event.payload as { message?: MessageEvent }).message;
-    if (!message?.id || message.kind === 'system') return;
-    const author = message.author;
-    const name = author?.name || (message.direction === 'incoming' ? 'the customer' : 'A teammate');
-    const what = message.direction === 'incoming' ? `New message from ${name}` : message.private ? `${name} added a note` : `${name} replied`;
-    const files = message.attachments?.length ?? 0;
-    const body = message.content || (files ? `${files === 1 ? 'A file' : `${files} files`}` : '');
-    const job = notifyNewMessage(db, event.accountId, event.id, { conversationId: event.conversationId, messageId: message.id, authorUserId: author?.type === 'user' ? author.id : null, what, body })
-      .then((any) => (any ? ctx.outbox.flush() : 0))
-      .catch((err: unknown) => app.log.warn({ err }, 'could not write message notifications'))
-      .finally(() => running.delete(job));
-    running.add(job);
-  });
-  app.addHook('onClose', async () => {
-    unsubscribe();
-    await Promise.allSettled([...running]);
-  });
-}
-
-interface MessageEvent {
-  id?: string;
-  kind?: string;
-  direction?: string;
-  private?: boolean;
-  content?: string;
-  attachments?: unknown[];
-  author?: { type: string; id: string; name: string } | null;
 }

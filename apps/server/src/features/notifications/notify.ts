@@ -99,18 +99,18 @@ export async function notify(trx: Transaction<DB>, accountId: string, userIds: s
 /**
  * A new message in a conversation: its followers and assignee (not its author) hear of it. While
  * one such notification is unread, further messages of that conversation add to it ("3 new
- * messages") instead of making more. `eventId` is the outbox event it comes from: every node sees
- * the event, and only the first to write it counts it.
+ * messages") instead of making more. Run by the notifications reactor, in event order and once per
+ * event; `eventId` (the outbox event) also keeps a repeat from counting twice.
  */
 export async function notifyNewMessage(
-  db: Kysely<DB>,
+  trx: Transaction<DB>,
   accountId: string,
   eventId: number,
   input: { conversationId: string; messageId: string; authorUserId: string | null; what: string; body: string },
 ): Promise<boolean> {
   // One statement per message (this runs for every message of every conversation): the
   // conversation, its followers, and whom the message itself mentions.
-  const conversation = await scoped(db, accountId)
+  const conversation = await scoped(trx, accountId)
     .selectFrom('conversations')
     .select((eb) => [
       'conversations.inbox_id',
@@ -138,7 +138,7 @@ export async function notifyNewMessage(
   // Someone mentioned in this very note has a mention notification of it already.
   const wanted = [...new Set([...(conversation.followers ?? []), ...(conversation.assignee_id ? [conversation.assignee_id] : [])])].filter((id) => id !== message.authorUserId && !mentioned.includes(id));
   if (wanted.length === 0) return false;
-  return db.transaction().execute(async (trx) => {
+  {
     const tws = scoped(trx, accountId);
     const recipients = await whoMaySee(trx, accountId, wanted, message.conversationId);
     const prefs = await preferencesOf(trx, accountId, recipients, 'message');
@@ -189,5 +189,5 @@ export async function notifyNewMessage(
       if (row.in_app) await announce(trx, accountId, row, conversation.inbox_id);
     }
     return any;
-  });
+  }
 }
