@@ -90,7 +90,9 @@ describe('collision warnings', () => {
 
     const notice = samPage.getByRole('alert').filter({ hasText: `${OWNER} mentioned you` });
     await notice.waitFor();
-    await notice.getByRole('link', { name: 'Idea: a repair-kit subscription' }).click();
+    // The notice names the conversation in its title and links to it.
+    await notice.getByText('Idea: a repair-kit subscription', { exact: false }).waitFor();
+    await notice.getByRole('link', { name: 'Open the conversation' }).click();
     await samPage.waitForURL(new RegExp(`/inbox/${id}$`));
     await samPage.getByText('@Sam Carter could you look at this?').waitFor();
     for (const context of contexts) await context.close();
