@@ -11,13 +11,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUES } from '../src/core/jobs.js';
-import { runReactions } from '../src/core/reactions.js';
 import { recordEvent, type EventName } from '../src/core/outbox.js';
 import { scoped } from '../src/core/db/tenant.js';
 import { startChannelWorkers, type ChannelWorkers } from '../src/features/channels/workers.js';
 import { runTimedRules } from '../src/features/automation/time-triggers.js';
 import { REACTORS } from '../src/features/reactors.js';
-import { json, makeMember, makeWorkspace, sessionFor, startTestApp, type Person, type TestApp, tokenFor, until } from './helpers.js';
+import { drainReactions, json, makeMember, makeWorkspace, sessionFor, startTestApp, type Person, type TestApp, tokenFor, until } from './helpers.js';
 import { startWebhookReceiver, verifySignature, type WebhookReceiver } from './support/webhook-receiver.js';
 
 QUEUES['webhook.deliver'] = { ...QUEUES['webhook.deliver'], retryLimit: 1, retryDelay: 1, retryBackoff: false };
@@ -43,7 +42,7 @@ describe('automation rules', () => {
   const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT', url: string, payload?: unknown, headers = admin) => t.app.inject({ method, url, headers, ...(payload ? { payload: payload as Record<string, unknown> } : {}) });
   /** Runs every marked event through the reactors, until none is left (chains included). */
   const drain = async () => {
-    while ((await runReactions(t.ctx, REACTORS, log)) > 0);
+    await drainReactions(t, REACTORS, log);
   };
   const startConversation = async (content: string, name = 'Ana López') => {
     const res = await call('POST', '/api/v1/conversations', { inbox_id: inboxId, contact: { name, email: `${randomUUID().slice(0, 8)}@customer.example` }, message: { content }, idempotency_key: randomUUID() }, source);

@@ -17,7 +17,8 @@ import { migrate } from '../src/core/db/migrate.js';
 import { inProcessBus, redisBus } from '../src/core/bus.js';
 import { createOutbox } from '../src/core/outbox.js';
 import { createJobs } from '../src/core/jobs.js';
-import { TenantGuardPlugin, scoped } from '../src/core/db/tenant.js';
+import { TenantGuardPlugin, scoped, unscoped } from '../src/core/db/tenant.js';
+import { runReactions, type Reactor } from '../src/core/reactions.js';
 import type { Role } from '../src/core/db/schema.js';
 import { hashPassword, hashToken, newToken } from '../src/core/auth/secrets.js';
 import type { Api } from '../src/core/http/types.js';
@@ -140,5 +141,20 @@ export async function until<T>(what: string, fn: () => Promise<T | undefined | f
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Runs these reactors until no event is left for them, as the dispatcher would over a few ticks.
+ * One empty claim is not enough on PostgreSQL: the outbox publisher may hold a just-written event's
+ * row for a moment, and the claim skips locked rows (they are taken on the next run).
+ */
+export async function drainReactions(t: TestApp, reactors: readonly Reactor[], log: { error: (...args: never[]) => void } = { error: () => {} }): Promise<void> {
+  for (;;) {
+    while ((await runReactions(t.ctx, reactors, log as Parameters<typeof runReactions>[2])) > 0);
+    // Any workspace's: the test app's database is the test file's own.
+    const left = await unscoped(t.ctx.db).selectFrom('outbox_events').select('id').where('react_pending', '=', true).limit(1).executeTakeFirst();
+    if (!left) return;
+    await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isConversationStart, runReactions, startReactions, type ReactionEvent, type Reactor } from '../src/core/reactions.js';
+import { isConversationStart, startReactions, type ReactionEvent, type Reactor } from '../src/core/reactions.js';
 import { scoped } from '../src/core/db/tenant.js';
 import { applyConversationChanges } from '../src/features/conversations/commands/update-conversation.js';
-import { json, makeWorkspace, sessionFor, startTestApp, type TestApp, tokenFor, until } from './helpers.js';
+import { drainReactions, json, makeWorkspace, sessionFor, startTestApp, type TestApp, tokenFor, until } from './helpers.js';
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' }) as unknown as FastifyBaseLogger;
 
@@ -30,7 +30,7 @@ describe('reactions', () => {
   };
   /** Drains every marked event through these reactors. */
   const drain = async (reactors: Reactor[]) => {
-    while ((await runReactions(t.ctx, reactors, log)) > 0);
+    await drainReactions(t, reactors, log);
   };
 
   beforeAll(async () => {
@@ -87,7 +87,7 @@ describe('reactions', () => {
       },
     };
     const errors: unknown[] = [];
-    while ((await runReactions(t.ctx, [breaker, tagger], { error: (o: unknown) => void errors.push(o) } as unknown as FastifyBaseLogger)) > 0);
+    await drainReactions(t, [breaker, tagger], { error: (o: unknown) => void errors.push(o) });
     const row = await scoped(t.ctx.db, accountId).selectFrom('conversations').select(['tags', 'priority']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.tags).toEqual(['triaged']);
     expect(row.priority).toBe('normal');

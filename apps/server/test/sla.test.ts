@@ -8,12 +8,11 @@ import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReactions } from '../src/core/reactions.js';
 import { scoped } from '../src/core/db/tenant.js';
 import type { BusEvent } from '../src/core/bus.js';
 import { REACTORS } from '../src/features/reactors.js';
 import { startSlaTimers, type SlaTimers } from '../src/features/sla/sla.jobs.js';
-import { json, makeMember, makeWorkspace, sessionFor, startTestApp, tokenFor, until, type TestApp } from './helpers.js';
+import { drainReactions, json, makeMember, makeWorkspace, sessionFor, startTestApp, tokenFor, until, type TestApp } from './helpers.js';
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' }) as unknown as FastifyBaseLogger;
 type Sla = { policy: { id: string; name: string } | null; paused_since: string | null; next: { target: string; due_at: string | null; breached: boolean } | null; targets: Array<{ target: string; due_at: string | null; met_at: string | null; breached_at: string | null }> };
@@ -33,7 +32,7 @@ describe('SLAs', () => {
 
   const call = (method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, payload?: unknown, headers = admin) => t.app.inject({ method, url, headers, ...(payload ? { payload: payload as Record<string, unknown> } : {}) });
   const drain = async () => {
-    while ((await runReactions(t.ctx, REACTORS, log)) > 0);
+    await drainReactions(t, REACTORS, log);
     await t.ctx.outbox.flush();
   };
   const startConversation = async (content = 'Where is my order?', options: { backdateSeconds?: number } = {}) => {
