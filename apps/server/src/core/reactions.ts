@@ -17,6 +17,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from './context.js';
 import type { DB } from './db/schema.js';
 import { unscoped } from './db/tenant.js';
+import { startSweeper } from './sweeper.js';
 
 export interface ReactionEvent {
   /** The outbox event's id. */
@@ -95,46 +96,23 @@ export interface Reactions {
  * skip locked shares the work) and every second for what a crash or a lost push left marked.
  */
 export function startReactions(ctx: AppContext, log: Pick<FastifyBaseLogger, 'error' | 'warn'>, reactors: readonly Reactor[], intervalMs = 1000): Reactions {
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
-  const run = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      try {
-        let read: number;
-        do {
-          read = await runReactions(ctx, reactors, log);
-          // What the reactors wrote (assignments, notes, their own events) reaches every screen now.
-          if (read) ctx.outbox.kick();
-        } while (read === REACTION_BATCH && !stopped);
-      } catch (err) {
-        log.warn({ err }, 'running reactions failed; trying again shortly');
-      } finally {
-        running = undefined;
-        if (again) {
-          again = false;
-          run();
-        }
-      }
-    })();
-  };
+  const sweeper = startSweeper(
+    async () => {
+      const read = await runReactions(ctx, reactors, log);
+      // What the reactors wrote (assignments, notes, their own events) reaches every screen now.
+      if (read) ctx.outbox.kick();
+      return read === REACTION_BATCH;
+    },
+    { intervalMs, onError: (err) => log.warn({ err }, 'running reactions failed; trying again shortly') },
+  );
   const unsubscribe = ctx.bus.subscribe((e) => {
-    if (!e.transient) run();
+    if (!e.transient) sweeper.kick();
   });
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
   return {
-    kick: run,
+    kick: sweeper.kick,
     async stop() {
-      stopped = true;
       unsubscribe();
-      clearInterval(timer);
-      await running;
+      await sweeper.stop();
     },
   };
 }

@@ -8,6 +8,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { sql, type RawBuilder } from 'kysely';
 import type { AppContext } from '../../core/context.js';
+import { startSweeper, type Sweeper } from '../../core/sweeper.js';
 import { scoped, unscoped } from '../../core/db/tenant.js';
 import { autoCloseDue } from './auto-close.js';
 import type { Trigger } from './automation.schema.js';
@@ -86,37 +87,32 @@ export async function runTimedRules(ctx: AppContext): Promise<number> {
   return runs;
 }
 
-export interface AutomationTimers {
-  /** Sweeps now (after a change that may have made something due). */
-  kick(): void;
-  stop(): Promise<void>;
+/**
+ * Runs fired by an event are kept 30 days (to look into), then deleted a batch per sweep: every
+ * event where a rule's conditions do not hold is logged as skipped, so the log grows with traffic.
+ * Runs of time-based triggers stay, since they are what keeps a rule from firing twice for one
+ * entry into a state.
+ */
+export async function purgeOldRuns(ctx: AppContext): Promise<void> {
+  // Every workspace's old runs at once: housekeeping, by design across workspaces.
+  await unscoped(ctx.db)
+    .deleteFrom('automation_runs')
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('automation_runs').select('id').where('event_id', 'is not', null).where('created_at', '<', sql<Date>`now() - interval '30 days'`).limit(5000),
+    )
+    .execute();
 }
+
+export type AutomationTimers = Sweeper;
 
 /** Sweeps time-based rules and auto-close every `intervalMs` on this node, one sweep at a time. */
 export function startAutomationTimers(ctx: AppContext, log: FastifyBaseLogger, intervalMs = 15_000): AutomationTimers {
-  let running: Promise<void> | undefined;
-  let stopped = false;
-  const run = () => {
-    if (stopped || running) return;
-    running = (async () => {
-      try {
-        await runTimedRules(ctx);
-        await autoCloseDue(ctx);
-      } catch (err) {
-        log.warn({ err }, 'the automation sweep failed; trying again shortly');
-      } finally {
-        running = undefined;
-      }
-    })();
-  };
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  return {
-    kick: run,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+  return startSweeper(
+    async () => {
+      await runTimedRules(ctx);
+      await autoCloseDue(ctx);
+      await purgeOldRuns(ctx);
     },
-  };
+    { intervalMs, onError: (err) => log.warn({ err }, 'the automation sweep failed; trying again shortly') },
+  );
 }

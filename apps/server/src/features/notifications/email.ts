@@ -12,6 +12,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { AppContext } from '../../core/context.js';
+import { startSweeper } from '../../core/sweeper.js';
 import { scoped, unscoped } from '../../core/db/tenant.js';
 import type { JobHandle } from '../../core/jobs.js';
 import { checkAddress, headerText } from '../channels/email/addresses.js';
@@ -70,19 +71,12 @@ export async function startNotificationEmails(ctx: AppContext, log: FastifyBaseL
     return due.length;
   }
 
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    if (stopped) return;
-    running = poll().catch((err: unknown) => log.warn({ err }, 'could not look for due notification emails'));
-  }, notificationPolling.intervalMs);
-  timer.unref();
+  // One look at a time: a slow look is not overtaken by the next tick.
+  const sweeper = startSweeper(async () => void (await poll()), { intervalMs: notificationPolling.intervalMs, onError: (err) => log.warn({ err }, 'could not look for due notification emails') });
   return {
     poll,
     async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
+      await sweeper.stop();
       await ctx.jobs.offWork('notification.email');
       transport.close();
     },

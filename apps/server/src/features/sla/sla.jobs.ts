@@ -7,6 +7,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { AppContext } from '../../core/context.js';
+import { startSweeper } from '../../core/sweeper.js';
 import { unscoped } from '../../core/db/tenant.js';
 import type { JobHandle } from '../../core/jobs.js';
 import { applySla, type SlaCheckJob } from './apply-sla.js';
@@ -45,18 +46,10 @@ export interface SlaTimers {
 
 export async function startSlaTimers(ctx: AppContext, log: Pick<FastifyBaseLogger, 'warn'>, sweepMs = 30_000): Promise<SlaTimers> {
   await ctx.jobs.work<SlaCheckJob>('sla.check', (job) => checkSla(ctx, job));
-  let sweeping: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
-    if (sweeping) return;
-    sweeping = sweepSla(ctx)
-      .catch((err: unknown) => log.warn({ err }, 'the SLA sweep failed; trying again shortly'))
-      .finally(() => (sweeping = undefined));
-  }, sweepMs);
-  timer.unref();
+  const sweeper = startSweeper(async () => void (await sweepSla(ctx)), { intervalMs: sweepMs, onError: (err) => log.warn({ err }, 'the SLA sweep failed; trying again shortly') });
   return {
     async stop() {
-      clearInterval(timer);
-      await sweeping;
+      await sweeper.stop();
       await ctx.jobs.offWork('sla.check');
     },
   };

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../core/context.js';
+import { startSweeper, type Sweeper } from '../../core/sweeper.js';
 import { scoped, unscoped } from '../../core/db/tenant.js';
 import { presentConversation } from '../conversations/conversations.presenter.js';
 import { findConversation } from '../conversations/conversations.queries.js';
@@ -83,46 +84,10 @@ export async function dispatchWebhooks(ctx: AppContext): Promise<number> {
   return read;
 }
 
-export interface WebhookDispatcher {
-  /** Runs soon (after a commit that wrote events). */
-  kick(): void;
-  stop(): Promise<void>;
-}
+export type WebhookDispatcher = Sweeper;
 
 /** Runs the dispatcher every second, and whenever kicked; one run at a time on this node. */
 export function startWebhookDispatch(ctx: AppContext, log: FastifyBaseLogger, intervalMs = 1000): WebhookDispatcher {
-  let running: Promise<void> | undefined;
-  let again = false;
-  let stopped = false;
-  const run = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = (async () => {
-      try {
-        // A full batch means more may wait: read on at once.
-        while ((await dispatchWebhooks(ctx)) === BATCH && !stopped);
-      } catch (err) {
-        log.warn({ err }, 'dispatching webhooks failed; trying again shortly');
-      } finally {
-        running = undefined;
-        if (again) {
-          again = false;
-          run();
-        }
-      }
-    })();
-  };
-  const timer = setInterval(run, intervalMs);
-  timer.unref();
-  return {
-    kick: run,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  // A full batch means more may wait: read on at once.
+  return startSweeper(async () => (await dispatchWebhooks(ctx)) === BATCH, { intervalMs, onError: (err) => log.warn({ err }, 'dispatching webhooks failed; trying again shortly') });
 }
