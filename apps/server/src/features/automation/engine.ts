@@ -19,7 +19,7 @@ import { isConversationStart, type ReactionEvent, type Reactor } from '../../cor
 import { availabilityAt } from '../business-hours/schedule.js';
 import { findConversation } from '../conversations/conversations.queries.js';
 import { runActions } from './actions.js';
-import { automaticActor } from './auto-close.js';
+import { systemActor } from '../conversations/commands/update-conversation.js';
 import type { Condition, TriggerType } from './automation.schema.js';
 import { RULE_COLUMNS, type ActionOutcome, type RuleRow } from './automation.presenter.js';
 import { evaluateConditions, type Facts } from './conditions.js';
@@ -88,7 +88,7 @@ export interface Firing {
 }
 
 async function gatherFacts(trx: Transaction<DB>, accountId: string, conversationId: string, firing: Firing): Promise<Facts | null> {
-  const c = await findConversation(trx, automaticActor(accountId), conversationId);
+  const c = await findConversation(trx, systemActor(accountId), conversationId);
   if (!c) return null;
   const ws = scoped(trx, accountId);
   const contact = await ws.selectFrom('contacts').select(['name', 'email', 'phone', 'company', 'attributes']).where('id', '=', c.contact_id).executeTakeFirst();
@@ -109,8 +109,16 @@ async function gatherFacts(trx: Transaction<DB>, accountId: string, conversation
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 1000);
 
+/**
+ * What the rules of one firing read about its conversation, read once and again only after a rule
+ * changed something (the next rule sees that change), instead of three queries per rule.
+ */
+export interface FactsCache {
+  facts?: Facts | null;
+}
+
 /** Runs one rule for one firing, inside `trx`; logs the run. Answers whether its actions ran. */
-export async function runRule(trx: Transaction<DB>, ctx: AppContext, rule: RuleRow & { account_id: string }, firing: Firing): Promise<boolean> {
+export async function runRule(trx: Transaction<DB>, ctx: AppContext, rule: RuleRow & { account_id: string }, firing: Firing, shared: FactsCache = {}): Promise<boolean> {
   const ws = scoped(trx, rule.account_id);
   const claimed = await ws
     .insertInto('automation_runs', { rule_id: rule.id, conversation_id: firing.conversationId, event_id: firing.eventId, trigger: firing.trigger, dedupe_key: firing.dedupeKey, outcome: 'skipped', depth: firing.cause.depth, actions: '[]' })
@@ -129,7 +137,8 @@ export async function runRule(trx: Transaction<DB>, ctx: AppContext, rule: RuleR
     await finish('skipped', [], `Cut: ${firing.cause.depth} rules already ran in this chain of reactions (at most ${MAX_DEPTH}).`);
     return false;
   }
-  const facts = await gatherFacts(trx, rule.account_id, firing.conversationId, firing);
+  if (shared.facts === undefined) shared.facts = await gatherFacts(trx, rule.account_id, firing.conversationId, firing);
+  const facts = shared.facts;
   if (!facts) {
     await finish('skipped', [], 'The conversation no longer exists.');
     return false;
@@ -144,10 +153,11 @@ export async function runRule(trx: Transaction<DB>, ctx: AppContext, rule: RuleR
   await sql`savepoint automation_rule`.execute(trx);
   try {
     await sql`select set_config('rapport.automation_cause', ${JSON.stringify(cause)}, true)`.execute(trx);
-    const result = await runActions({ ctx, trx, actor: { ...automaticActor(rule.account_id, rule.name), type: 'automation', ruleId: rule.id }, author: { type: 'system' }, conversationId: firing.conversationId, lenient: true, rule: { id: rule.id, name: rule.name } }, rule.actions);
+    const result = await runActions({ ctx, trx, actor: { ...systemActor(rule.account_id, rule.name), type: 'automation', ruleId: rule.id }, author: { type: 'system' }, conversationId: firing.conversationId, lenient: true, rule: { id: rule.id, name: rule.name } }, rule.actions);
     await sql`select set_config('rapport.automation_cause', '', true)`.execute(trx);
     await sql`release savepoint automation_rule`.execute(trx);
     await finish('done', result.outcomes, null);
+    shared.facts = undefined;
     for (const queue of result.queues) ctx.jobs.notify(queue);
     return true;
   } catch (err) {
@@ -183,10 +193,11 @@ export const automationReactor: Reactor = {
     if (!rules.length) return;
     const message = e.event === 'message.created' ? ((e.payload.message as { content?: string } | undefined)?.content ?? null) : null;
     const mood = e.event === 'message.created' ? moodOf(e.payload.message) : null;
+    const shared: FactsCache = {};
     for (const rule of rules) {
       const trigger = triggers.find((t) => t.type === rule.trigger.type && (rule.trigger.type !== 'status_changed' || !rule.trigger.to || rule.trigger.to === t.status));
       if (!trigger) continue;
-      await runRule(trx, ctx, rule, { conversationId: e.conversationId, trigger: trigger.label, dedupeKey: `event:${e.id}`, eventId: e.id, cause: causeOf(e.payload), message, mood });
+      await runRule(trx, ctx, rule, { conversationId: e.conversationId, trigger: trigger.label, dedupeKey: `event:${e.id}`, eventId: e.id, cause: causeOf(e.payload), message, mood }, shared);
     }
   },
 };
