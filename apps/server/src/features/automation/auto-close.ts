@@ -4,6 +4,7 @@
  * closed in its own transaction, under its row lock and only if still due, so with several nodes
  * sweeping at once a conversation is closed, and its message sent, once.
  */
+import { systemActor } from '../conversations/commands/update-conversation.js';
 import { sql } from 'kysely';
 import type { AppContext } from '../../core/context.js';
 import { unscoped } from '../../core/db/tenant.js';
@@ -11,7 +12,6 @@ import type { Action } from './automation.schema.js';
 import { runActions } from './actions.js';
 
 /** The actor named in the thread ("Rapport resolved the conversation"). */
-export const automaticActor = (accountId: string, name = 'Rapport') => ({ accountId, userId: '', role: 'owner' as const, name, type: 'system' as 'system' | 'automation' });
 
 const BATCH = 100;
 
@@ -46,7 +46,7 @@ export async function autoCloseDue(ctx: AppContext): Promise<number> {
         .executeTakeFirst();
       if (!still) return null;
       const actions: Action[] = [{ type: 'set_status', status: 'resolved' }, ...(c.auto_close_message.trim() ? [{ type: 'reply' as const, body: c.auto_close_message }] : [])];
-      return (await runActions({ ctx, trx, actor: automaticActor(c.account_id), author: { type: 'system' }, conversationId: c.id, lenient: true }, actions)).queues;
+      return (await runActions({ ctx, trx, actor: systemActor(c.account_id), author: { type: 'system' }, conversationId: c.id, lenient: true }, actions)).queues;
     });
     if (!queues) continue;
     closed++;

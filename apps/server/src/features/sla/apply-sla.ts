@@ -13,6 +13,7 @@ import { recordEvent } from '../../core/outbox.js';
 import { presentConversation, presentSlaSummary } from '../conversations/conversations.presenter.js';
 import { findConversation } from '../conversations/conversations.queries.js';
 import { insertMessage } from '../conversations/commands/post-message.js';
+import { systemActor } from '../conversations/commands/update-conversation.js';
 import { scoped } from '../../core/db/tenant.js';
 import { notify } from '../notifications/notify.js';
 import { fire, matchPolicy, reconcile, summarize, type Fired, type SlaState, type SlaSummary, type SlaTarget } from './sla-clock.js';
@@ -41,7 +42,6 @@ export interface SlaApplied {
   fired: Fired[];
 }
 
-const OWNER_VIEW = (accountId: string) => ({ accountId, userId: '', role: 'owner' as const });
 
 export async function applySla(trx: Transaction<DB>, ctx: AppContext, accountId: string, conversationId: string, now = new Date()): Promise<SlaApplied> {
   const loaded = await loadForApply(trx, accountId, conversationId);
@@ -71,7 +71,7 @@ export async function applySla(trx: Transaction<DB>, ctx: AppContext, accountId:
   }
   if (fired.length) {
     // Warnings and breaches carry the whole conversation (automation and notifications read it).
-    const row = await findConversation(trx, OWNER_VIEW(accountId), conversationId);
+    const row = await findConversation(trx, systemActor(accountId), conversationId);
     const conversation = row ? presentConversation(row) : null;
     for (const f of fired) {
       await recordEvent(

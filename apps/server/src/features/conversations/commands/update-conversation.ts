@@ -38,6 +38,9 @@ export type Actor = Viewer & {
   assignmentNote?: string;
 };
 
+/** Rapport itself acting in a workspace (routing, SLA timers, rules, auto-close): the whole workspace's view, no user. */
+export const systemActor = (accountId: string, name = 'Rapport'): Actor => ({ accountId, userId: '', role: 'owner', name, type: 'system' });
+
 /** A change's fields as they were and as they are, for reactors and webhooks. */
 export type ConversationChangeSet = Partial<Record<'status' | 'priority' | 'assignee_id' | 'team_id' | 'tags' | 'snoozed_until', { from: unknown; to: unknown }>>;
 
