@@ -1,16 +1,18 @@
-import { ActionIcon, Alert, Badge, Button, Checkbox, Code, EmptyState, Group, Modal, Paper, Stack, Table, Text, TextInput, Textarea, Tooltip } from '@mantine/core';
+import { Alert, Button, Checkbox, Code, EmptyState, Group, Modal, Paper, Stack, Table, Text, TextInput, Textarea } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { IconMessageBolt, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconMessageBolt, IconPlus } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../../api/client';
 import { automationKeys, useCannedResponses, VARIABLES, type CannedResponse } from '../../../api/automation';
 import { ConfirmModal } from '../../../components/ConfirmModal';
+import { EditDeleteButtons } from '../../../components/EditDeleteButtons';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, TableSkeleton } from '../../../components/QueryStates';
 import { useSession } from '../../../lib/session';
 import { showFieldErrors } from './RuleForm';
+import { SharedBadge } from './SharedBadge';
 
 /** Canned responses: texts typed into the composer with "/" and a shortcut. */
 export function CannedResponsesSettings() {
@@ -60,29 +62,14 @@ export function CannedResponsesSettings() {
                       <Text size="sm" fw={500}>
                         {c.title}
                       </Text>
-                      <Badge size="xs" variant="light" color={c.shared ? 'blue' : 'gray'}>
-                        {c.shared ? 'Shared' : 'Only you'}
-                      </Badge>
+                      <SharedBadge shared={c.shared} />
                     </Group>
                     <Text size="xs" c="dimmed" lineClamp={2} style={{ whiteSpace: 'pre-wrap' }}>
                       {c.body}
                     </Text>
                   </Table.Td>
                   <Table.Td>
-                    {mayEdit(c) && (
-                      <Group gap={4} wrap="nowrap">
-                        <Tooltip label="Edit">
-                          <ActionIcon variant="subtle" color="gray" aria-label={`Edit /${c.shortcut}`} onClick={() => open(c)}>
-                            <IconPencil size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                        <Tooltip label="Delete">
-                          <ActionIcon variant="subtle" color="red" aria-label={`Delete /${c.shortcut}`} onClick={() => setDeleting(c)}>
-                            <IconTrash size={16} />
-                          </ActionIcon>
-                        </Tooltip>
-                      </Group>
-                    )}
+                    {mayEdit(c) && <EditDeleteButtons name={`/${c.shortcut}`} onEdit={() => open(c)} onDelete={() => setDeleting(c)} />}
                   </Table.Td>
                 </Table.Tr>
               ))}

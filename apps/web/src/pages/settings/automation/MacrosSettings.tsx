@@ -1,18 +1,20 @@
-import { ActionIcon, Alert, Badge, Button, Checkbox, EmptyState, Group, Modal, Paper, Stack, Table, Text, TextInput, Tooltip } from '@mantine/core';
+import { Alert, Button, Checkbox, EmptyState, Group, Modal, Paper, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { IconBolt, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconBolt, IconPlus } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../../../api/client';
 import { automationKeys, useMacros, type Action, type Macro } from '../../../api/automation';
 import { ConfirmModal } from '../../../components/ConfirmModal';
+import { EditDeleteButtons } from '../../../components/EditDeleteButtons';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, TableSkeleton } from '../../../components/QueryStates';
 import { useSession } from '../../../lib/session';
 import { ActionRows } from './ActionRows';
 import { actionLabel } from './labels';
 import { showFieldErrors } from './RuleForm';
+import { SharedBadge } from './SharedBadge';
 
 /** Macros: several actions applied to a conversation at once from its header. */
 export function MacrosSettings() {
@@ -50,29 +52,14 @@ export function MacrosSettings() {
                     <Text size="sm" fw={500}>
                       {m.name}
                     </Text>
-                    <Badge size="xs" variant="light" color={m.shared ? 'blue' : 'gray'}>
-                      {m.shared ? 'Shared' : 'Only you'}
-                    </Badge>
+                    <SharedBadge shared={m.shared} />
                   </Group>
                   <Text size="xs" c="dimmed">
                     {m.actions.map((a) => actionLabel(a.type)).join(' · ')}
                   </Text>
                 </Table.Td>
                 <Table.Td w={90}>
-                  {(!m.shared || isAdmin) && (
-                    <Group gap={4} wrap="nowrap">
-                      <Tooltip label="Edit">
-                        <ActionIcon variant="subtle" color="gray" aria-label={`Edit ${m.name}`} onClick={() => open(m)}>
-                          <IconPencil size={16} />
-                        </ActionIcon>
-                      </Tooltip>
-                      <Tooltip label="Delete">
-                        <ActionIcon variant="subtle" color="red" aria-label={`Delete ${m.name}`} onClick={() => setDeleting(m)}>
-                          <IconTrash size={16} />
-                        </ActionIcon>
-                      </Tooltip>
-                    </Group>
-                  )}
+                  {(!m.shared || isAdmin) && <EditDeleteButtons name={m.name} onEdit={() => open(m)} onDelete={() => setDeleting(m)} />}
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -1,11 +1,12 @@
-import { ActionIcon, Badge, Button, EmptyState, Group, List, Paper, Stack, Table, Text, Tooltip, VisuallyHidden } from '@mantine/core';
+import { Badge, Button, EmptyState, Group, List, Paper, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconClockExclamation, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconClockExclamation, IconPlus } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, errorMessage } from '../../../api/client';
 import { useInboxes } from '../../../api/queries';
 import { longSpan, slaKeys, useSlaPolicies, type SlaPolicy } from '../../../api/sla';
+import { EditDeleteButtons } from '../../../components/EditDeleteButtons';
 import { PageHeader } from '../../../components/PageHeader';
 import { ErrorState, TableSkeleton } from '../../../components/QueryStates';
 import { AdminOnly } from '../SettingsLayout';
@@ -140,18 +141,5 @@ function PolicyActions({ policy, onEdit }: { policy: SlaPolicy; onEdit: () => vo
       setDeleting(false);
     }
   };
-  return (
-    <Group gap={4} wrap="nowrap">
-      <Tooltip label="Edit">
-        <ActionIcon variant="subtle" color="gray" aria-label={`Edit ${policy.name}`} onClick={onEdit}>
-          <IconPencil size={16} />
-        </ActionIcon>
-      </Tooltip>
-      <Tooltip label="Delete">
-        <ActionIcon variant="subtle" color="red" aria-label={`Delete ${policy.name}`} onClick={() => void remove()} loading={deleting}>
-          <IconTrash size={16} />
-        </ActionIcon>
-      </Tooltip>
-    </Group>
-  );
+  return <EditDeleteButtons name={policy.name} onEdit={onEdit} onDelete={() => void remove()} deleting={deleting} />;
 }
