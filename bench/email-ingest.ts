@@ -20,6 +20,7 @@
  * a fetch after the other, as one mailbox is fetched in the product (within a fetch, Rapport parses
  * on its parse threads while it writes what is parsed).
  */
+import { freshDatabaseUrl } from '../apps/server/test/databases.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,7 +29,6 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { simpleParser } from 'mailparser';
-import pg from 'pg';
 import { loadConfig, type Config } from '../apps/server/src/core/config.js';
 import { createLimiters, type AppContext } from '../apps/server/src/core/context.js';
 import { secretBox } from '../apps/server/src/core/crypto-box.js';
@@ -484,24 +484,7 @@ async function corpusFiles(ctx: AppContext, inbox: EmailInbox, samples: Sample[]
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-email-bench-'));
-  let dbUrl: string | undefined;
-  let dropDb = async () => {};
-  if (pgServer) {
-    const name = `rapport_bench_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: pgServer });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(pgServer);
-    u.pathname = `/${name}`;
-    dbUrl = u.toString();
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: pgServer });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
-  }
+  const { url: dbUrl, drop: dropDb } = await freshDatabaseUrl(pgServer, 'rapport_bench');
   let bench: Bench | undefined;
   try {
     const fixtures = await corpus();

@@ -10,8 +10,8 @@
  * Everything runs on loopback; visitors connect from 127.1.x.y source addresses so the per-IP
  * session limit (60/min) is not hit.
  */
+import { freshDatabaseUrl } from '../apps/server/test/databases.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -19,7 +19,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import WebSocket from 'ws';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -427,24 +426,7 @@ async function rapport(tmp: string, dbUrl: string | undefined): Promise<RapportR
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(root, 'dist/server/cli.js'))) throw new Error('run `npm run build:server` first');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-rt-bench-'));
-  let dbUrl: string | undefined;
-  let dropDb = async () => {};
-  if (pgServer) {
-    const name = `rapport_bench_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: pgServer });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(pgServer);
-    u.pathname = `/${name}`;
-    dbUrl = u.toString();
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: pgServer });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
-  }
+  const { url: dbUrl, drop: dropDb } = await freshDatabaseUrl(pgServer, 'rapport_bench');
   try {
     console.error(`engine ${engine}; ${V} visitors, ${A} agents, ${R} msg/s, ${S} s (${os.cpus().length} CPUs)`);
     console.error('baseline A: bare ws relay…');

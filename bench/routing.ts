@@ -11,12 +11,12 @@
  * PostgreSQL when BENCH_DATABASE_URL (or DATABASE_URL) names a server: a fresh database is created
  * for the run and dropped after.
  */
+import { freshDatabaseUrl } from '../apps/server/test/databases.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { loadConfig, type Config } from '../apps/server/src/core/config.js';
 import { createLimiters, type AppContext } from '../apps/server/src/core/context.js';
@@ -153,20 +153,11 @@ async function measure(engine: string, databaseUrl: string | undefined): Promise
 
 async function onPostgres(): Promise<Row[]> {
   if (!pgServer) return [];
-  const name = `rapport_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgServer });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(pgServer);
-  u.pathname = `/${name}`;
+  const db = await freshDatabaseUrl(pgServer, 'rapport_bench');
   try {
-    return await measure('PostgreSQL', u.toString());
+    return await measure('PostgreSQL', db.url);
   } finally {
-    const c = new pg.Client({ connectionString: pgServer });
-    await c.connect();
-    await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
+    await db.drop();
   }
 }
 

@@ -10,13 +10,13 @@
  * Run: npm run bench:sla. Embedded database (PGlite) by default; set BENCH_DATABASE_URL to a
  * PostgreSQL server to run there (a fresh database is created for the run and dropped after).
  */
+import { freshDatabaseUrl } from '../apps/server/test/databases.js';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig, type Config } from '../apps/server/src/core/config.js';
 import { createLimiters, type AppContext } from '../apps/server/src/core/context.js';
 import { secretBox } from '../apps/server/src/core/crypto-box.js';
@@ -105,24 +105,7 @@ async function seed(ctx: AppContext): Promise<{ accountId: string; agentId: stri
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-sla-bench-'));
-  let dbUrl: string | undefined;
-  let dropDb = async () => {};
-  if (pgServer) {
-    const name = `rapport_bench_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: pgServer });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(pgServer);
-    u.pathname = `/${name}`;
-    dbUrl = u.toString();
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: pgServer });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
-  }
+  const { url: dbUrl, drop: dropDb } = await freshDatabaseUrl(pgServer, 'rapport_bench');
   const bench = await startContext(tmp, dbUrl);
   try {
     const { ctx } = bench;

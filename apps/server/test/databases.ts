@@ -1,12 +1,11 @@
-/** Test databases: a fresh database per test file on TEST_DATABASE_URL's server, when it is set. */
+/** Fresh databases: one per test file on TEST_DATABASE_URL's server when it is set, and one per benchmark run. */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** A fresh database on TEST_DATABASE_URL's server, or undefined to use the embedded one. */
-export async function freshDatabaseUrl(): Promise<{ url: string | undefined; drop(): Promise<void> }> {
-  const server = process.env.TEST_DATABASE_URL;
+/** A fresh database on `server` (TEST_DATABASE_URL's by default), or undefined to use the embedded one. */
+export async function freshDatabaseUrl(server = process.env.TEST_DATABASE_URL, prefix = 'rapport_test'): Promise<{ url: string | undefined; drop(): Promise<void> }> {
   if (!server) return { url: undefined, drop: async () => {} };
-  const name = `rapport_test_${randomBytes(5).toString('hex')}`;
+  const name = `${prefix}_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   await admin.query(`create database ${name}`);
