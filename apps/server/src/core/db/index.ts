@@ -132,7 +132,10 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
   const unlock = lockDataDir(config.dataDir);
   try {
     const { PGlite } = await import('@electric-sql/pglite');
-    const pglite = await PGlite.create(dbDir);
+    // The knowledge base's typo-tolerant search (pg_trgm) and accent folding (unaccent).
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+    const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent');
+    const pglite = await PGlite.create(dbDir, { extensions: { pg_trgm, unaccent } });
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     return {
       db,

@@ -589,6 +589,17 @@ export const tenantTables = [
   'business_hours_schedules',
   'sla_policies',
   'conversation_slas',
+  'help_centers',
+  'kb_categories',
+  'kb_sections',
+  'kb_articles',
+  'kb_article_translations',
+  'kb_revisions',
+  'kb_related_articles',
+  'kb_votes',
+  'kb_synonyms',
+  'kb_learned_answers',
+  'kb_searches',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];
@@ -662,4 +673,162 @@ export interface AutomationSettingsTable {
   auto_close_after_minutes: Generated<number>;
   auto_close_message: Generated<string>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+// —— knowledge base and help center (migration 0021) ——
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+/** Text per locale: { "en": "Billing", "de": "Abrechnung" }. */
+export type Localized = Record<string, string>;
+export type KbStatus = 'draft' | 'published' | 'archived';
+export type KbVisibility = 'public' | 'internal';
+export interface HelpCenterTheme {
+  primary_color?: string;
+  logo_url?: string;
+  header_text?: string;
+}
+
+export interface DB {
+  help_centers: HelpCentersTable;
+  kb_categories: KbCategoriesTable;
+  kb_sections: KbSectionsTable;
+  kb_articles: KbArticlesTable;
+  kb_article_translations: KbArticleTranslationsTable;
+  kb_revisions: KbRevisionsTable;
+  kb_related_articles: KbRelatedArticlesTable;
+  kb_votes: KbVotesTable;
+  kb_synonyms: KbSynonymsTable;
+  kb_learned_answers: KbLearnedAnswersTable;
+  kb_searches: KbSearchesTable;
+}
+
+export interface HelpCentersTable {
+  account_id: string;
+  slug: string;
+  name: string;
+  enabled: Generated<boolean>;
+  custom_domain: string | null;
+  theme: ColumnType<HelpCenterTheme, string | undefined, string>;
+  default_locale: Generated<string>;
+  locales: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface KbCategoriesTable {
+  id: Generated<string>;
+  account_id: string;
+  names: ColumnType<Localized, string | undefined, string>;
+  descriptions: ColumnType<Localized, string | undefined, string>;
+  slug: string;
+  icon: string | null;
+  position: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface KbSectionsTable {
+  id: Generated<string>;
+  account_id: string;
+  category_id: string;
+  names: ColumnType<Localized, string | undefined, string>;
+  descriptions: ColumnType<Localized, string | undefined, string>;
+  slug: string;
+  position: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface KbArticlesTable {
+  id: Generated<string>;
+  account_id: string;
+  section_id: string | null;
+  visibility: ColumnType<KbVisibility, KbVisibility | undefined, KbVisibility>;
+  position: Generated<number>;
+  author_id: string | null;
+  view_count: Generated<number>;
+  helpful_count: Generated<number>;
+  unhelpful_count: Generated<number>;
+  deflection_count: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface KbArticleTranslationsTable {
+  id: Generated<string>;
+  account_id: string;
+  article_id: string;
+  locale: string;
+  title: string;
+  slug: string;
+  body: Generated<string>;
+  description: Generated<string>;
+  keywords: ColumnType<string[], string[] | undefined, string[]>;
+  status: ColumnType<KbStatus, KbStatus | undefined, KbStatus>;
+  published_at: NullableTimestamp;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+  /** Kept by a trigger. */
+  search_vector: ColumnType<string | null, never, never>;
+  search_words: ColumnType<string, never, never>;
+}
+
+export interface KbRevisionsTable {
+  id: Generated<string>;
+  account_id: string;
+  article_id: string;
+  locale: string;
+  title: string;
+  body: string;
+  description: Generated<string>;
+  status: KbStatus;
+  author_id: string | null;
+  created_at: CreatedAt;
+}
+
+export interface KbRelatedArticlesTable {
+  account_id: string;
+  article_id: string;
+  related_id: string;
+  position: Generated<number>;
+}
+
+export interface KbVotesTable {
+  id: Generated<string>;
+  account_id: string;
+  article_id: string;
+  locale: string;
+  voter_key: string;
+  helpful: boolean;
+  comment: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface KbSynonymsTable {
+  id: Generated<string>;
+  account_id: string;
+  locale: string | null;
+  terms: string[];
+  created_at: CreatedAt;
+}
+
+export interface KbLearnedAnswersTable {
+  account_id: string;
+  article_id: string;
+  query: string;
+  locale: Generated<string>;
+  helped: Generated<number>;
+  not_helped: Generated<number>;
+  updated_at: UpdatedAt;
+}
+
+export interface KbSearchesTable {
+  account_id: string;
+  query: string;
+  locale: Generated<string>;
+  source: Generated<string>;
+  searches: Generated<number>;
+  without_results: Generated<number>;
+  last_searched_at: UpdatedAt;
 }
