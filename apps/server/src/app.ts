@@ -49,6 +49,10 @@ import { routingRoutes } from './features/routing/routing.routes.js';
 import { automationRoutes } from './features/automation/automation.routes.js';
 import { businessHoursRoutes } from './features/business-hours/business-hours.routes.js';
 import { slaRoutes } from './features/sla/sla.routes.js';
+import { helpCenterHosts } from './features/help-center/hosts.js';
+import { helpCenterPagesRoutes } from './features/help-center/pages.routes.js';
+import { helpCenterSettingsRoutes } from './features/help-center/settings.routes.js';
+import { kbSearchRoutes } from './features/help-center/kb-search.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -72,7 +76,10 @@ export interface BuildOptions {
 
 export async function build(ctx: AppContext, options: BuildOptions = {}): Promise<Api> {
   await prepareDummyHash();
+  // Help center custom domains are known before the first request: their requests are rewritten to the help center's pages.
+  const hosts = await helpCenterHosts(ctx.db, ctx.config.publicUrl);
   const app = Fastify({
+    rewriteUrl: (req) => hosts.rewrite(req),
     logger: options.logger ?? { level: ctx.config.logLevel },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -147,6 +154,9 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   savedViewsRoutes(app, ctx);
   handlingRoutes(app, ctx);
   notificationsRoutes(app, ctx);
+  helpCenterSettingsRoutes(app, ctx);
+  kbSearchRoutes(app, ctx);
+  helpCenterPagesRoutes(app, ctx, hosts);
 
   // The chat widget's frame assets (its loader and frame page have their own routes).
   const widget = path.resolve(webRoot(), '../widget');

@@ -26,6 +26,7 @@ import type { Database } from '../../core/db/index.js';
 import { scoped } from '../../core/db/tenant.js';
 import { markdownToText } from './markdown.js';
 import { normalizeQuery } from './feedback.js';
+import { correct, vocabularyOf, type Vocabulary } from './vocabulary.js';
 
 export interface FindArticlesOptions {
   /** The question or search words, as a person typed them. */
@@ -55,7 +56,13 @@ export const ANSWER_THRESHOLD = 0.35;
 
 /** Tuning knobs, exported so the benchmark can report the values it ran with. */
 export const TUNING = {
-  /** A misspelt word is replaced by a known word at least this similar (pg_trgm similarity). */
+  /**
+   * How a misspelt word is corrected: 'edit' (the known word within the fewest edits, in memory:
+   * vocabulary.ts) or 'trigram' (the most similar known word by pg_trgm, in SQL). bench/kb-answers.ts
+   * measures both; 'edit' also catches swapped letters.
+   */
+  correction: 'edit' as 'edit' | 'trigram',
+  /** With 'trigram': a misspelt word is replaced by a known word at least this similar. */
   correctionSimilarity: 0.35,
   /** How much a match counts by where it is: title or keywords, description, body. */
   fieldWeight: { title: 1, description: 0.8, body: 0.6 },
@@ -65,7 +72,7 @@ export const TUNING = {
   unknownIdfCap: 2.5,
   /** Share of the score from term frequency strength (ts_rank), the rest from coverage. */
   rankShare: 0.15,
-  learnt: 0.35,
+  learnt: 0.5,
   votePrior: 0.1,
   otherLocale: 0.85,
   candidates: 40,
@@ -132,6 +139,15 @@ async function corrections(db: Database, accountId: string, words: string[]): Pr
     ) best on true`.execute(db);
   const out = new Map<string, string>();
   for (const r of rows) if (!r.known && r.fix) out.set(r.word, r.fix);
+  return out;
+}
+
+function editCorrections(v: Vocabulary, words: string[], audience: 'public' | 'agent'): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const w of new Set(words)) {
+    const fix = correct(v, w, audience);
+    if (fix) out.set(w, fix);
+  }
   return out;
 }
 
@@ -324,7 +340,8 @@ async function passages(db: Database, hits: CandidateRow[], text: string): Promi
 export async function findArticles(db: Database, accountId: string, o: FindArticlesOptions): Promise<ArticleHit[]> {
   const words = questionWords(o.q);
   if (!words.length) return [];
-  const [fixes, groups, learnt] = [await corrections(db, accountId, words), await synonymGroups(db, accountId, o.locale), await learntAnswers(db, accountId, words.join(' '))];
+  const fixes = TUNING.correction === 'edit' ? editCorrections(await vocabularyOf(db, accountId), words, o.audience) : await corrections(db, accountId, words);
+  const [groups, learnt] = [await synonymGroups(db, accountId, o.locale), await learntAnswers(db, accountId, words.join(' '))];
   const slots = buildSlots(words, fixes, groups);
   const rows = await candidates(db, accountId, o, slots, [...learnt.keys()]);
   const best = new Map<string, { row: CandidateRow; score: number }>();

@@ -1,0 +1,284 @@
+/**
+ * The help center's pages as HTML: one layout (landmarks, a skip link, the language switch, a
+ * search form that works without JavaScript) and a template per page. Every value is escaped by
+ * `html`; article bodies are the sanitised output of renderMarkdown. No inline script: structured
+ * data is a JSON block (not executed), and instant suggestions come from the external script.
+ */
+import { renderMarkdown } from '../kb/markdown.js';
+import type { ArticleHit } from '../kb/retrieval.js';
+import type { HelpCenter } from '../kb/help-center-address.js';
+import { articlePath } from '../kb/help-center-address.js';
+import type { ArticleLink, ArticlePage, CategoryTree, Named } from './content.js';
+import { html, jsonForScript, raw, type SafeHtml } from './html.js';
+import { themeOf } from './theme.js';
+import { ASSET_VERSION } from './assets.js';
+
+/** Where the pages are: the path prefix links use, and the absolute base for canonical URLs. */
+export interface Site {
+  hc: HelpCenter;
+  /** '' on a custom domain, '/help/<slug>' otherwise. */
+  prefix: string;
+  /** Absolute, for canonical links, the sitemap and structured data. */
+  origin: string;
+  locale: string;
+  themeVersion: string;
+}
+
+export const sectionPath = (locale: string, s: { id: string; slug: string }) => `/${encodeURIComponent(locale)}/sections/${s.id}${s.slug ? `-${s.slug}` : ''}`;
+export const categoryPath = (locale: string, c: { id: string; slug: string }) => `/${encodeURIComponent(locale)}/categories/${c.id}${c.slug ? `-${c.slug}` : ''}`;
+export const homePath = (locale: string) => `/${encodeURIComponent(locale)}/`;
+
+function languageName(code: string, inLocale: string): string {
+  try {
+    const name = new Intl.DisplayNames([code, inLocale], { type: 'language' }).of(code);
+    return name ? name.charAt(0).toLocaleUpperCase(code) + name.slice(1) : code;
+  } catch {
+    return code;
+  }
+}
+
+interface Layout {
+  title: string;
+  description?: string;
+  /** Path below the help center's base (a leading slash); absent for pages that must not be indexed. */
+  canonical?: string;
+  /** Other languages of this page: locale → path. */
+  alternates?: Array<{ locale: string; path: string }>;
+  structured?: unknown[];
+  noindex?: boolean;
+  /** The search box in the header (the home page has its own big one). */
+  headerSearch?: boolean;
+  q?: string;
+  body: SafeHtml;
+}
+
+function searchForm(site: Site, q: string, big: boolean): SafeHtml {
+  const id = big ? 'hc-q' : 'hc-q-header';
+  return html`<form class="search${big ? ' search-big' : ''}" role="search" action="${site.prefix}/${site.locale}/search" method="get">
+<label for="${id}" class="${big ? 'search-label' : 'sr-only'}">Search the help center</label>
+<div class="search-row"><input id="${id}" type="search" name="q" value="${q}" maxlength="200" autocomplete="off" spellcheck="false" placeholder="Ask a question or type keywords" data-suggest="${site.prefix}/${site.locale}/suggest" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="${id}-list">
+<button type="submit">Search</button></div>
+<ul id="${id}-list" class="suggestions" role="listbox" aria-label="Suggested articles" hidden></ul>
+</form>`;
+}
+
+export function layout(site: Site, p: Layout): string {
+  const theme = themeOf(site.hc.theme);
+  const locales = site.hc.locales.length ? site.hc.locales : [site.hc.default_locale];
+  const alternates = p.alternates ?? [];
+  const switcher = alternates.length > 1
+    ? html`<nav class="languages" aria-label="Language"><ul>${alternates.map((a) =>
+        a.locale === site.locale
+          ? html`<li><span aria-current="true">${languageName(a.locale, a.locale)}</span></li>`
+          : html`<li><a href="${site.prefix}${a.path}" hreflang="${a.locale}" lang="${a.locale}">${languageName(a.locale, a.locale)}</a></li>`)}</ul></nav>`
+    : '';
+  const page = html`<!doctype html>
+<html lang="${site.locale}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${p.title === site.hc.name ? p.title : `${p.title} – ${site.hc.name}`}</title>
+${p.description ? html`<meta name="description" content="${p.description.slice(0, 300)}">` : ''}
+${p.noindex ? html`<meta name="robots" content="noindex">` : ''}
+${p.canonical ? html`<link rel="canonical" href="${site.origin}${p.canonical}">` : ''}
+${alternates.length > 1 ? alternates.map((a) => html`<link rel="alternate" hreflang="${a.locale}" href="${site.origin}${a.path}">`) : ''}
+${alternates.length > 1 && alternates.some((a) => a.locale === site.hc.default_locale) ? html`<link rel="alternate" hreflang="x-default" href="${site.origin}${alternates.find((a) => a.locale === site.hc.default_locale)!.path}">` : ''}
+<link rel="stylesheet" href="${site.prefix}/assets/help-center.css?v=${ASSET_VERSION}">
+<link rel="stylesheet" href="${site.prefix}/theme.css?v=${site.themeVersion}">
+<script src="${site.prefix}/assets/help-center.js?v=${ASSET_VERSION}" defer></script>
+${(p.structured ?? []).map((s) => html`<script type="application/ld+json">${jsonForScript(s)}</script>`)}
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="site-header">
+<div class="wrap header-row">
+<a class="brand" href="${site.prefix}${homePath(site.locale)}">${theme.logo_url ? html`<img src="${theme.logo_url}" alt="" height="32">` : ''}<span>${site.hc.name}</span></a>
+${switcher}
+</div>
+${p.headerSearch === false ? '' : html`<div class="wrap">${searchForm(site, p.q ?? '', false)}</div>`}
+</header>
+<main id="main" tabindex="-1" class="wrap">
+${p.body}
+</main>
+<footer class="site-footer"><div class="wrap"><p>${site.hc.name} · ${locales.length > 1 ? `${locales.length} languages` : 'Help center'}</p></div></footer>
+</body>
+</html>
+`;
+  return page.value;
+}
+
+const date = (d: Date, locale: string) => {
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(d);
+  } catch {
+    return d.toISOString().slice(0, 10);
+  }
+};
+
+function articleList(site: Site, articles: ArticleLink[], describe = true): SafeHtml {
+  return html`<ul class="article-list">${articles.map(
+    (a) => html`<li><a href="${site.prefix}${articlePath(a.locale, a)}">${a.title}</a>${describe && a.description ? html`<p>${a.description}</p>` : ''}</li>`,
+  )}</ul>`;
+}
+
+function breadcrumbs(site: Site, trail: Array<{ name: string; path?: string }>): { nav: SafeHtml; ld: unknown } {
+  const all = [{ name: site.hc.name, path: homePath(site.locale) }, ...trail];
+  return {
+    nav: html`<nav class="breadcrumbs" aria-label="Breadcrumb"><ol>${all.map((c, i) =>
+      i === all.length - 1 || !c.path ? html`<li><span aria-current="page">${c.name}</span></li>` : html`<li><a href="${site.prefix}${c.path}">${c.name}</a></li>`)}</ol></nav>`,
+    ld: {
+      '@context': 'https://schema.org',
+      '@type': 'BreadcrumbList',
+      itemListElement: all.map((c, i) => ({ '@type': 'ListItem', position: i + 1, name: c.name, ...(c.path ? { item: `${site.origin}${c.path}` } : {}) })),
+    },
+  };
+}
+
+const homeAlternates = (site: Site) => (site.hc.locales.length ? site.hc.locales : [site.hc.default_locale]).map((l) => ({ locale: l, path: homePath(l) }));
+
+export function homePage(site: Site, categories: CategoryTree[], popular: ArticleLink[]): string {
+  const visible = categories.filter((c) => c.article_count > 0);
+  return layout(site, {
+    title: site.hc.name,
+    description: `Answers and guides from ${site.hc.name}.`,
+    canonical: homePath(site.locale),
+    alternates: homeAlternates(site),
+    headerSearch: false,
+    structured: [{ '@context': 'https://schema.org', '@type': 'WebSite', name: site.hc.name, url: `${site.origin}${homePath(site.locale)}`, potentialAction: { '@type': 'SearchAction', target: `${site.origin}/${site.locale}/search?q={query}`, 'query-input': 'required name=query' } }],
+    body: html`<section class="hero" aria-labelledby="hero-title"><h1 id="hero-title">How can we help?</h1>${searchForm(site, '', true)}</section>
+${visible.length
+  ? html`<section aria-labelledby="topics"><h2 id="topics">Browse by topic</h2><ul class="cards">${visible.map(
+      (c) => html`<li class="card"><a href="${site.prefix}${categoryPath(site.locale, c)}"><span class="card-title">${c.name}</span>${c.description ? html`<span class="card-text">${c.description}</span>` : ''}<span class="card-meta">${c.article_count === 1 ? '1 article' : `${c.article_count} articles`}</span></a></li>`,
+    )}</ul></section>`
+  : ''}
+${popular.length ? html`<section aria-labelledby="popular"><h2 id="popular">Popular articles</h2>${articleList(site, popular, false)}</section>` : ''}
+${!visible.length && !popular.length ? html`<p class="empty">There are no articles here yet. Please check back soon.</p>` : ''}`,
+  });
+}
+
+export function categoryPage(site: Site, category: CategoryTree): string {
+  const crumbs = breadcrumbs(site, [{ name: category.name }]);
+  return layout(site, {
+    title: category.name,
+    description: category.description || `${category.name}: articles from ${site.hc.name}.`,
+    canonical: categoryPath(site.locale, category),
+    structured: [crumbs.ld],
+    body: html`${crumbs.nav}<h1>${category.name}</h1>${category.description ? html`<p class="lead">${category.description}</p>` : ''}
+${category.sections.filter((s) => s.articles.length).map((s) => html`<section class="section-block" aria-labelledby="s-${s.id}"><h2 id="s-${s.id}"><a href="${site.prefix}${sectionPath(site.locale, s)}">${s.name}</a></h2>${articleList(site, s.articles, false)}</section>`)}
+${category.article_count ? '' : html`<p class="empty">No articles in this category yet.</p>`}`,
+  });
+}
+
+export function sectionPage(site: Site, category: Named, section: Named & { articles: ArticleLink[] }): string {
+  const crumbs = breadcrumbs(site, [{ name: category.name, path: categoryPath(site.locale, category) }, { name: section.name }]);
+  return layout(site, {
+    title: section.name,
+    description: section.description || `${section.name}: articles from ${site.hc.name}.`,
+    canonical: sectionPath(site.locale, section),
+    structured: [crumbs.ld],
+    body: html`${crumbs.nav}<h1>${section.name}</h1>${section.description ? html`<p class="lead">${section.description}</p>` : ''}
+${section.articles.length ? articleList(site, section.articles) : html`<p class="empty">No articles in this section yet.</p>`}`,
+  });
+}
+
+export function articleView(site: Site, a: ArticlePage, feedback: 'yes' | 'no' | 'limited' | null): string {
+  const trail = [
+    ...(a.category ? [{ name: a.category.name, path: categoryPath(site.locale, a.category) }] : []),
+    ...(a.section ? [{ name: a.section.name, path: sectionPath(site.locale, a.section) }] : []),
+    { name: a.title },
+  ];
+  const crumbs = breadcrumbs(site, trail);
+  const path = articlePath(a.locale, a);
+  const structured: unknown[] = [
+    {
+      '@context': 'https://schema.org',
+      '@type': 'Article',
+      headline: a.title.slice(0, 110),
+      description: a.description || undefined,
+      inLanguage: a.locale,
+      datePublished: (a.published_at ?? a.updated_at).toISOString(),
+      dateModified: a.updated_at.toISOString(),
+      mainEntityOfPage: `${site.origin}${path}`,
+      publisher: { '@type': 'Organization', name: site.hc.name },
+    },
+    crumbs.ld,
+  ];
+  // An article titled as a question is that question's answer: FAQ structured data.
+  if (a.title.trim().endsWith('?')) {
+    structured.push({ '@context': 'https://schema.org', '@type': 'FAQPage', mainEntity: [{ '@type': 'Question', name: a.title, acceptedAnswer: { '@type': 'Answer', text: a.description || a.title } }] });
+  }
+  const thanks = feedback === 'limited'
+    ? html`<p class="notice" role="status">Thanks — we have had a lot of feedback from here just now; please try again later.</p>`
+    : feedback
+      ? html`<p class="notice" role="status">Thank you for your feedback${feedback === 'no' ? '. We will use it to improve this article.' : '!'}</p>`
+      : '';
+  return layout(site, {
+    title: a.title,
+    description: a.description,
+    canonical: path,
+    alternates: a.translations.length > 1 ? a.translations.map((t) => ({ locale: t.locale, path: articlePath(t.locale, { id: a.id, slug: t.slug }) })) : undefined,
+    structured,
+    body: html`${crumbs.nav}
+<article class="article" aria-labelledby="article-title">
+<h1 id="article-title">${a.title}</h1>
+<p class="meta">Updated <time datetime="${a.updated_at.toISOString()}">${date(a.updated_at, a.locale)}</time></p>
+<div class="article-body">${raw(renderMarkdown(a.body))}</div>
+</article>
+<section id="feedback" class="feedback" aria-labelledby="feedback-title">
+<h2 id="feedback-title">Was this article helpful?</h2>
+${thanks}
+<form method="post" action="${site.prefix}/${a.locale}/articles/${a.id}/vote">
+<label for="feedback-comment">Anything we should add or fix? (optional)</label>
+<textarea id="feedback-comment" name="comment" rows="3" maxlength="2000"></textarea>
+<div class="vote-buttons"><button type="submit" name="helpful" value="yes">Yes, it helped</button><button type="submit" name="helpful" value="no" class="secondary">No</button></div>
+</form>
+</section>
+${a.related.length ? html`<section class="related" aria-labelledby="related-title"><h2 id="related-title">Related articles</h2>${articleList(site, a.related, false)}</section>` : ''}`,
+  });
+}
+
+/** The passage with the question's words marked: escaped text, then <mark> around whole words. */
+export function highlight(text: string, words: string[]): SafeHtml {
+  const fold = (s: string) => s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const stems = words.filter((w) => w.length >= 3).map((w) => fold(w).slice(0, Math.max(3, Math.min(w.length, 5))));
+  const parts = text.split(/([\p{L}\p{N}]+)/u);
+  return html`${parts.map((part) => (/^[\p{L}\p{N}]+$/u.test(part) && stems.some((s) => fold(part).startsWith(s)) ? html`<mark>${part}</mark>` : part))}`;
+}
+
+export function searchPage(site: Site, q: string, hits: ArticleHit[], words: string[], contactUrl: string | null): string {
+  const title = q ? `Search results for “${q.slice(0, 80)}”` : 'Search';
+  return layout(site, {
+    title,
+    noindex: true,
+    q,
+    body: html`<h1>${title}</h1>
+${!q
+  ? html`<p>Type a question or a few words in the search box.</p>`
+  : hits.length
+    ? html`<p role="status">${hits.length === 1 ? '1 article' : `${hits.length} articles`} found.</p><ol class="results">${hits.map(
+        (h) => html`<li><h2><a href="${site.prefix}${articlePath(h.locale, { id: h.article_id, slug: h.slug })}">${highlight(h.title, words)}</a></h2><p>${highlight(h.passage || h.description, words)}</p></li>`,
+      )}</ol>`
+    : html`<div class="no-results" role="status"><p>No articles match “${q}”.</p><p>Try fewer or other words${contactUrl ? html`, or <a href="${contactUrl}">contact us</a> and a person will help` : ', or contact our support team and a person will help'}.</p></div>`}`,
+  });
+}
+
+export function notFoundPage(site: Site): string {
+  return layout(site, {
+    title: 'Page not found',
+    noindex: true,
+    body: html`<h1>We can’t find that page</h1><p>It may have moved, or the link may be mistyped. Try searching, or go to the <a href="${site.prefix}${homePath(site.locale)}">help center’s home page</a>.</p>`,
+  });
+}
+
+export function rateLimitedPage(site: Site, seconds: number): string {
+  return layout(site, {
+    title: 'Too many searches',
+    noindex: true,
+    body: html`<h1>Please slow down</h1><p role="alert">There have been too many requests from here. Try again in ${seconds} seconds.</p>`,
+  });
+}
+
+/** A reader's page for an address that names no help center (no workspace to theme it). */
+export function noHelpCenterPage(): string {
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>Help center not found</title></head><body><main><h1>Help center not found</h1><p>There is no help center at this address.</p></main></body></html>`.value;
+}
