@@ -10,9 +10,11 @@ export class SafeHtml {
   }
 }
 
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+
 /** Escapes text for element content and for quoted attribute values. */
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+  return value.replace(/[&<>"'`]/g, (c) => ENTITIES[c]!);
 }
 
 /** Marks already safe HTML (sanitised Markdown output) to go in unescaped. */

@@ -272,7 +272,7 @@ export function helpCenterPagesRoutes(app: Api, ctx: AppContext, hosts: HelpCent
       ], true);
       if (stop) return stop;
       // Suggestions as a reader types are not counted as searches (only the search they submit is).
-      const hits = (await findArticles(ctx.db, site.hc.account_id, { q, locale: site.locale, onlyLocale: true, audience: 'public', limit: 6 })).filter((h) => h.score >= SEARCH_MIN_SCORE);
+      const hits = (await findArticles(ctx.db, site.hc.account_id, { q, locale: site.locale, onlyLocale: true, audience: 'public', limit: 6, typing: true })).filter((h) => h.score >= SEARCH_MIN_SCORE);
       return reply.header('cache-control', 'no-store').send({ data: hits.map((h) => ({ title: h.title, description: h.description, url: `${site.prefix}${articlePath(h.locale, { id: h.article_id, slug: h.slug })}` })) });
     });
 

@@ -26,7 +26,7 @@ import type { Database } from '../../core/db/index.js';
 import { scoped } from '../../core/db/tenant.js';
 import { markdownToText } from './markdown.js';
 import { normalizeQuery } from './feedback.js';
-import { correct, vocabularyOf, type Vocabulary } from './vocabulary.js';
+import { complete, correct, vocabularyOf, type Vocabulary } from './vocabulary.js';
 
 export interface FindArticlesOptions {
   /** The question or search words, as a person typed them. */
@@ -37,6 +37,8 @@ export interface FindArticlesOptions {
   /** `public`: published public articles (help center, widget, bot); `agent`: internal ones too. */
   audience: 'public' | 'agent';
   limit?: number;
+  /** The last word may be unfinished (suggestions as a person types): it also matches the words it begins. */
+  typing?: boolean;
 }
 
 export interface ArticleHit {
@@ -340,7 +342,12 @@ async function passages(db: Database, hits: CandidateRow[], text: string): Promi
 export async function findArticles(db: Database, accountId: string, o: FindArticlesOptions): Promise<ArticleHit[]> {
   const words = questionWords(o.q);
   if (!words.length) return [];
-  const fixes = TUNING.correction === 'edit' ? editCorrections(await vocabularyOf(db, accountId), words, o.audience) : await corrections(db, accountId, words);
+  const vocabulary = TUNING.correction === 'edit' || o.typing ? await vocabularyOf(db, accountId) : undefined;
+  const fixes = TUNING.correction === 'edit' ? editCorrections(vocabulary!, words, o.audience) : await corrections(db, accountId, words);
+  const last = words[words.length - 1]!;
+  const completed = o.typing ? complete(vocabulary!, last, o.audience) : undefined;
+  // A word being typed counts as the word it most likely becomes, ahead of a typo correction.
+  if (completed) fixes.set(last, completed);
   const [groups, learnt] = [await synonymGroups(db, accountId, o.locale), await learntAnswers(db, accountId, words.join(' '))];
   const slots = buildSlots(words, fixes, groups);
   const rows = await candidates(db, accountId, o, slots, [...learnt.keys()]);

@@ -122,3 +122,15 @@ export function correct(v: Vocabulary, word: string, audience: 'public' | 'agent
   }
   return bestDistance <= max ? best : undefined;
 }
+
+/** The most used known word that starts with `prefix` (a word still being typed), or undefined. */
+export function complete(v: Vocabulary, prefix: string, audience: 'public' | 'agent'): string | undefined {
+  const words = audience === 'public' ? v.publicOnly : v.all;
+  if (prefix.length < 2 || words.has(prefix)) return undefined;
+  let best: string | undefined;
+  let bestCount = 0;
+  for (const [word, n] of words) {
+    if (n > bestCount && word.startsWith(prefix)) [best, bestCount] = [word, n];
+  }
+  return best;
+}
