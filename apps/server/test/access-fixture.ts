@@ -28,6 +28,8 @@ export interface Fixture {
   /** An SLA policy and a named business-hours schedule of workspace A. */
   slaPolicy(): Promise<string>;
   businessHours(): Promise<string>;
+  /** A knowledge base synonym group of workspace A. */
+  kbSynonym(): Promise<string>;
   invitation(): Promise<{ id: string; token: string }>;
   agentOwnedToken(): Promise<string>;
   resetToken(): Promise<string>;
@@ -98,6 +100,11 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
     },
     async slaPolicy() {
       const row = await a.insertInto('sla_policies', { name: `Policy ${randomUUID().slice(0, 8)}`, first_response_minutes: 60 }).returning('id').executeTakeFirstOrThrow();
+      idsOfA.add(row.id);
+      return row.id;
+    },
+    async kbSynonym() {
+      const row = await a.insertInto('kb_synonyms', { terms: ['refund', 'money back'] }).returning('id').executeTakeFirstOrThrow();
       idsOfA.add(row.id);
       return row.id;
     },

@@ -243,4 +243,13 @@ export const accessMatrix: Record<string, RouteCase> = {
   'PATCH /api/v1/sla-policies/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.slaPolicy() }), body: () => ({ first_response_minutes: 30 }) },
   'DELETE /api/v1/sla-policies/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.slaPolicy() }) },
   'GET /api/v1/conversations/:id/sla': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
+  // —— help center and knowledge base search ——
+  'GET /api/v1/help-center': { expect: e(401, 200, 403, 403, 403, 200, 200) },
+  'PATCH /api/v1/help-center': { expect: e(401, 200, 403, 403, 403, 200, 200), body: () => ({ name: 'Help' }) },
+  'GET /api/v1/kb/suggest': { expect: e(401, 200, 200, 200, 200, 200, 200), query: '?q=how+do+i+get+a+refund' },
+  'GET /api/v1/kb/search-gaps': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'GET /api/v1/kb/synonyms': { expect: e(401, 200, 403, 403, 403, 200, 200) },
+  'POST /api/v1/kb/synonyms': { expect: e(401, 201, 403, 403, 403, 201, 201), body: () => ({ terms: ['invoice', 'receipt'] }) },
+  'PATCH /api/v1/kb/synonyms/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.kbSynonym() }), body: () => ({ terms: ['refund', 'reimbursement'] }) },
+  'DELETE /api/v1/kb/synonyms/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.kbSynonym() }) },
 };

@@ -108,29 +108,31 @@ export function helpCenterPagesRoutes(app: Api, ctx: AppContext, hosts: HelpCent
   const htmlPage = (status: number, body: string): CachedPage => ({ status, type: 'text/html; charset=utf-8', body, etag: etagOf(body) });
 
   /** A page from the cache, or rendered and cached. The key is the path: query strings never reach it. */
-  async function cachedPage(request: FastifyRequest, reply: FastifyReply, site: Site, render: () => Promise<{ status: number; body: string; type?: string }>): Promise<FastifyReply> {
+  async function pageOf(request: FastifyRequest, site: Site, render: () => Promise<{ status: number; body: string; type?: string }>): Promise<CachedPage> {
     const key = `${site.prefix ? 'p' : 'd'}${request.url.split('?')[0]}`;
-    let page = await cache.get(site.hc.account_id, key);
-    if (!page) {
-      const fresh = await render();
-      page = await cache.set(site.hc.account_id, key, { status: fresh.status, type: fresh.type ?? 'text/html; charset=utf-8', body: fresh.body });
-    }
-    return send(request, reply, page, true);
+    const page = await cache.get(site.hc.account_id, key);
+    if (page) return page;
+    const fresh = await render();
+    return cache.set(site.hc.account_id, key, { status: fresh.status, type: fresh.type ?? 'text/html; charset=utf-8', body: fresh.body });
   }
+  const cachedPage = async (request: FastifyRequest, reply: FastifyReply, site: Site, render: () => Promise<{ status: number; body: string; type?: string }>) =>
+    send(request, reply, await pageOf(request, site, render), true);
 
   const noSuchHelpCenter = (reply: FastifyReply) => reply.code(404).header('content-security-policy', CSP).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(noHelpCenterPage());
   const notFound = (request: FastifyRequest, reply: FastifyReply, site: Site) => send(request, reply, htmlPage(404, notFoundPage(site)), false);
 
-  async function limited(request: FastifyRequest, reply: FastifyReply, site: Site, checks: Array<[Limiter, string]>, json = false): Promise<FastifyReply | null> {
+  /** True when over a limit: the 429 has been sent. (Not the reply itself: a reply is thenable.) */
+  async function limited(request: FastifyRequest, reply: FastifyReply, site: Site, checks: Array<[Limiter, string]>, json = false): Promise<boolean> {
     try {
       for (const [limiter, key] of checks) await limiter.hit(key);
-      return null;
+      return false;
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'rate_limited') throw err;
       const seconds = Number((err.details as { retry_after?: number } | undefined)?.retry_after ?? 60);
       reply.header('retry-after', String(seconds));
-      if (json) return reply.code(429).header('cache-control', 'no-store').send({ error: { code: 'rate_limited', message: err.message } });
-      return send(request, reply, htmlPage(429, rateLimitedPage(site, seconds)), false);
+      if (json) reply.code(429).header('cache-control', 'no-store').send({ error: { code: 'rate_limited', message: err.message } });
+      else send(request, reply, htmlPage(429, rateLimitedPage(site, seconds)), false);
+      return true;
     }
   }
 
@@ -198,15 +200,15 @@ export function helpCenterPagesRoutes(app: Api, ctx: AppContext, hosts: HelpCent
         if (!a) return notFound(request, reply, site);
         return send(request, reply, htmlPage(200, articleView(site, a, feedback)), false);
       }
-      const replied = await cachedPage(request, reply, site, async () => {
+      const page = await pageOf(request, site, async () => {
         const a = await articlePage(ctx.db, site.hc, site.locale, ref.id);
         if (!a) return { status: 404, body: notFoundPage(site) };
         // An old or missing slug in the address moves to the canonical one (cached as that move).
         if (a.slug !== ref.slug) return { status: 301, type: 'text/plain; charset=utf-8', body: `${site.prefix}${articlePath(a.locale, a)}` };
         return { status: 200, body: articleView(site, a, null) };
       });
-      if (reply.statusCode === 200 || reply.statusCode === 304) views.count(site.hc.account_id, ref.id);
-      return replied;
+      if (page.status === 200) views.count(site.hc.account_id, ref.id);
+      return send(request, reply, page, true);
     });
 
     r.post(
@@ -230,7 +232,7 @@ export function helpCenterPagesRoutes(app: Api, ctx: AppContext, hosts: HelpCent
           [limits.voteIp, `${site.hc.account_id}:${request.ip}`],
           [limits.voteWorkspace, site.hc.account_id],
         ]);
-        if (stop) return stop;
+        if (stop) return reply;
         // One vote per reader: a first-party cookie names the reader, and the database keeps one vote per key.
         let reader = request.cookies[READER_COOKIE];
         if (!reader || !/^[\w-]{16,64}$/.test(reader)) {
@@ -254,7 +256,7 @@ export function helpCenterPagesRoutes(app: Api, ctx: AppContext, hosts: HelpCent
         [limits.searchIp, `${site.hc.account_id}:${request.ip}`],
         [limits.searchWorkspace, site.hc.account_id],
       ]);
-      if (stop) return stop;
+      if (stop) return reply;
       const hits = (await findArticles(ctx.db, site.hc.account_id, { q, locale: site.locale, onlyLocale: true, audience: 'public', limit: 10 })).filter((h) => h.score >= SEARCH_MIN_SCORE);
       await recordSearch(ctx.db, site.hc.account_id, { q, locale: site.locale, source: 'help_center', results: hits.length });
       return send(request, reply, htmlPage(200, searchPage(site, q, hits, questionWords(q), contact)), false);
@@ -270,7 +272,7 @@ export function helpCenterPagesRoutes(app: Api, ctx: AppContext, hosts: HelpCent
         [limits.suggestIp, `${site.hc.account_id}:${request.ip}`],
         [limits.searchWorkspace, site.hc.account_id],
       ], true);
-      if (stop) return stop;
+      if (stop) return reply;
       // Suggestions as a reader types are not counted as searches (only the search they submit is).
       const hits = (await findArticles(ctx.db, site.hc.account_id, { q, locale: site.locale, onlyLocale: true, audience: 'public', limit: 6, typing: true })).filter((h) => h.score >= SEARCH_MIN_SCORE);
       return reply.header('cache-control', 'no-store').send({ data: hits.map((h) => ({ title: h.title, description: h.description, url: `${site.prefix}${articlePath(h.locale, { id: h.article_id, slug: h.slug })}` })) });
