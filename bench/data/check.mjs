@@ -58,24 +58,25 @@ for (const set of ['dev', 'test']) {
 }
 
 const moods = ['angry', 'frustrated', 'neutral', 'happy'];
-const mood = readJsonl(join(here, 'mood', 'test.jsonl'));
-if (mood.length) {
+const moodTexts = new Set();
+for (const set of ['dev', 'test']) {
+  const mood = readJsonl(join(here, 'mood', `${set}.jsonl`));
+  if (!mood.length) continue;
   const byMood = Object.fromEntries(moods.map((m) => [m, 0]));
   const byLanguage = {};
-  const texts = new Set();
   mood.forEach((r, i) => {
-    const where = `mood/test.jsonl:${i + 1}`;
+    const where = `mood/${set}.jsonl:${i + 1}`;
     if (!moods.includes(r.mood)) problems.push(`${where}: mood ${r.mood}`);
     else byMood[r.mood]++;
     if (typeof r.text !== 'string' || !r.text.trim()) problems.push(`${where}: no text`);
     if (typeof r.language !== 'string' || !/^[a-z]{2}$/.test(r.language)) problems.push(`${where}: language ${r.language}`);
     byLanguage[r.language] = (byLanguage[r.language] ?? 0) + 1;
-    if (texts.has(r.text)) problems.push(`${where}: duplicate text`);
-    texts.add(r.text);
+    if (moodTexts.has(r.text)) problems.push(`${where}: duplicate text`);
+    moodTexts.add(r.text);
   });
   const pct = (n) => `${n} (${Math.round((100 * n) / mood.length)}%)`;
-  console.log(`mood: ${mood.length} messages; ${moods.map((m) => `${m} ${pct(byMood[m])}`).join(', ')}`);
-  console.log(`mood languages: ${Object.entries(byLanguage).sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} ${pct(n)}`).join(', ')}`);
+  console.log(`mood.${set}: ${mood.length} messages; ${moods.map((m) => `${m} ${pct(byMood[m])}`).join(', ')}`);
+  console.log(`mood.${set} languages: ${Object.entries(byLanguage).sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} ${pct(n)}`).join(', ')}`);
 }
 
 if (problems.length) {
