@@ -14,6 +14,9 @@ export interface Vocabulary {
   publicOnly: Map<string, number>;
   /** Words by length, for the edit-distance search. */
   byLength: { all: Map<number, string[]>; publicOnly: Map<number, string[]> };
+  /** Memo of document frequencies ("<config> <lexeme>" → translations having it) and sizes, per audience. */
+  df: { all: Map<string, number>; publicOnly: Map<string, number> };
+  sizes: { all: Map<string, number>; publicOnly: Map<string, number> } | null;
 }
 
 const STAMP_MS = 1000;
@@ -42,7 +45,7 @@ async function load(db: Database, accountId: string): Promise<Vocabulary> {
     cross join lateral regexp_split_to_table(t.search_words, ' ') as w
     where t.account_id = ${accountId} and t.status = 'published' and w <> ''
     group by w`.execute(db);
-  const v: Vocabulary = { all: new Map(), publicOnly: new Map(), byLength: { all: new Map(), publicOnly: new Map() } };
+  const v: Vocabulary = { all: new Map(), publicOnly: new Map(), byLength: { all: new Map(), publicOnly: new Map() }, df: { all: new Map(), publicOnly: new Map() }, sizes: null };
   for (const r of rows) {
     v.all.set(r.w, r.n);
     const len = [...r.w].length;
@@ -133,4 +136,39 @@ export function complete(v: Vocabulary, prefix: string, audience: 'public' | 'ag
     if (n > bestCount && word.startsWith(prefix)) [best, bestCount] = [word, n];
   }
   return best;
+}
+
+/**
+ * How many published translations (of public articles, for the public) contain each lexeme, and
+ * how many there are per language configuration: the IDF of retrieval's scoring. Remembered with
+ * the vocabulary (so until the articles change); only lexemes not seen before are counted, each
+ * by the full-text index.
+ */
+export async function documentFrequencies(db: Database, accountId: string, audience: 'public' | 'agent', wanted: Array<{ cfg: string; lexemes: string[] }>): Promise<{ df: Map<string, number>; n: Map<string, number> }> {
+  const v = await vocabularyOf(db, accountId);
+  const key = audience === 'public' ? 'publicOnly' : 'all';
+  const df = v.df[key];
+  const visibility = audience === 'public' ? sql`and a.visibility = 'public'` : sql``;
+  if (!v.sizes) {
+    const { rows } = await sql<{ cfg: string; n: number; pub: number }>`
+      select kb_search_config(t.locale)::text as cfg, count(*)::int as n, count(*) filter (where a.visibility = 'public')::int as pub
+      from kb_article_translations t join kb_articles a on a.id = t.article_id and a.account_id = ${accountId}
+      where t.account_id = ${accountId} and t.status = 'published'
+      group by 1`.execute(db);
+    v.sizes = { all: new Map(rows.map((r) => [r.cfg, r.n])), publicOnly: new Map(rows.map((r) => [r.cfg, r.pub])) };
+  }
+  const missing = wanted.flatMap((w) => w.lexemes.filter((l) => !df.has(`${w.cfg} ${l}`)).map((l) => ({ cfg: w.cfg, l })));
+  if (missing.length) {
+    // Raw SQL: each lexeme counted through the GIN index; every table filtered by account_id.
+    const { rows } = await sql<{ cfg: string; l: string; n: number }>`
+      select m->>'cfg' as cfg, m->>'l' as l, (
+        select count(*) from kb_article_translations t join kb_articles a on a.id = t.article_id and a.account_id = ${accountId}
+        where t.account_id = ${accountId} and t.status = 'published' ${visibility}
+          and t.search_vector @@ quote_literal(m->>'l')::tsquery
+          and kb_search_config(t.locale) = (m->>'cfg')::regconfig
+      )::int as n
+      from jsonb_array_elements(${JSON.stringify(missing)}::jsonb) as m`.execute(db);
+    for (const r of rows) df.set(`${r.cfg} ${r.l}`, r.n);
+  }
+  return { df, n: v.sizes[key] };
 }
