@@ -78,6 +78,10 @@ export const TUNING = {
   votePrior: 0.1,
   otherLocale: 0.85,
   candidates: 40,
+  /** Whether the generic synonym groups (BUILT_IN_SYNONYMS) apply besides the workspace's own. */
+  builtInSynonyms: 1,
+  /** Lexemes in more than this share of a language's articles do not select candidates (they still score). */
+  commonShare: 0.2,
 };
 
 const MAX_WORDS = 24;
@@ -153,15 +157,66 @@ function editCorrections(v: Vocabulary, words: string[], audience: 'public' | 'a
   return out;
 }
 
+/**
+ * Ways customers name the common topics of any support site, per language: every workspace starts
+ * with these, and admins add their own (kb_synonyms). Kept short and generic: product words
+ * belong in a workspace's own groups.
+ */
+export const BUILT_IN_SYNONYMS: Record<string, string[][]> = {
+  en: [
+    ['refund', 'money back', 'reimburse', 'reimbursement', 'repay'],
+    ['cancel', 'terminate', 'quit', 'end my'],
+    ['pause', 'hold', 'suspend', 'freeze'],
+    ['broken', 'damaged', 'faulty', 'defective', 'kaput', 'not working', 'stopped working'],
+    ['parcel', 'package', 'shipment'],
+    ['invoice', 'receipt', 'bill'],
+    ['password', 'login', 'log in', 'sign in'],
+    ['saddle', 'seat'],
+    ['declined', 'rejected', 'refused', 'not go through', 'wont go through', 'didnt go through', 'failed'],
+    ['country', 'countries', 'abroad', 'international'],
+    ['discount', 'voucher', 'coupon', 'promo code'],
+    ['missing', 'not in the box', 'wasnt in', 'not included'],
+    ['cost', 'price', 'fee', 'charge'],
+  ],
+  de: [
+    ['rückerstattung', 'erstattung', 'geld zurück'],
+    ['kündigen', 'beenden', 'stornieren'],
+    ['pausieren', 'aussetzen', 'unterbrechen'],
+    ['kaputt', 'defekt', 'beschädigt', 'funktioniert nicht'],
+    ['paket', 'sendung', 'lieferung'],
+    ['rechnung', 'quittung', 'beleg'],
+    ['passwort', 'kennwort', 'anmelden', 'einloggen'],
+    ['sattel', 'sitz'],
+    ['abgelehnt', 'fehlgeschlagen', 'geht nicht durch'],
+    ['kosten', 'preis', 'gebühr'],
+  ],
+};
+
 async function synonymGroups(db: Database, accountId: string, locale: string | undefined): Promise<string[][][]> {
   let q = scoped(db, accountId).selectFrom('kb_synonyms').select(['terms', 'locale']);
   if (locale) q = q.where((eb) => eb.or([eb('locale', 'is', null), eb('locale', '=', locale)]));
   const rows = await q.limit(1000).execute();
-  return rows.map((r) => r.terms.map((t) => normalizeQuery(t).split(' ').filter(Boolean)).filter((t) => t.length));
+  const language = locale?.split('-')[0];
+  const builtIn = !TUNING.builtInSynonyms ? [] : language ? (BUILT_IN_SYNONYMS[language] ?? []) : Object.values(BUILT_IN_SYNONYMS).flat();
+  return [...rows.map((r) => r.terms), ...builtIn].map((terms) => terms.map((t) => normalizeQuery(t).split(' ').filter(Boolean)).filter((t) => t.length));
 }
+
+/**
+ * Words customers put around a question that say nothing about its topic ("please help, I need to
+ * get…"); the databases' stop-word lists keep some of them. Accents folded, as question words are.
+ */
+const FILLER = new Set(
+  (
+    'get gets got getting want wants wanted need needs needed help helps know tell please pls plz thanks thank thx hi hello hey dear ' +
+    'anyone someone somebody way still yet already just also really trying try able possible guys team ' +
+    'bitte danke hallo hi brauche brauchen mochte mochten will kann konnen geht gibt mal schon noch eigentlich leider'
+  ).split(' '),
+);
 
 /** The question as slots: one per word, each with its alternatives (a correction, synonyms). */
 function buildSlots(words: string[], fixes: Map<string, string>, groups: string[][][]): Slot[] {
+  const topical = words.filter((w) => !FILLER.has(w));
+  if (topical.length) words = topical;
   const slots: Array<Slot | null> = words.map((w) => ({ alts: [{ text: w, kind: 'word' as const }, ...(fixes.has(w) ? [{ text: fixes.get(w)!, kind: 'fix' as const }] : [])] }));
   const seen = words.map((w) => fixes.get(w) ?? w);
   for (const group of groups) {
@@ -198,16 +253,15 @@ async function learntAnswers(db: Database, accountId: string, question: string):
 }
 
 /** Each alternative's lexemes in each language configuration the workspace's articles use. */
-async function lexemesOf(db: Database, accountId: string, o: FindArticlesOptions, slots: Slot[]): Promise<Map<string, Array<{ slot: number; alt: number; lexemes: string[] }>>> {
+async function lexemesOf(db: Database, configs: string[], slots: Slot[]): Promise<Map<string, Array<{ slot: number; alt: number; lexemes: string[] }>>> {
   const alts = slots.flatMap((s, slot) => s.alts.map((a, alt) => ({ slot, alt, text: a.text })));
-  const locale = o.locale && o.onlyLocale ? sql`and locale = ${o.locale}` : sql``;
-  // Raw SQL: the configurations are the workspace's (account_id), the texts are parameters.
-  const { rows } = await sql<{ cfg: string; slot: number; alt: number; lexemes: string[] }>`
-    select g.cfg::text as cfg, (e->>'slot')::int as slot, (e->>'alt')::int as alt,
-      tsvector_to_array(to_tsvector(g.cfg, unaccent(e->>'text'))) as lexemes
-    from (select distinct kb_search_config(locale) as cfg from kb_article_translations where account_id = ${accountId} and status = 'published' ${locale}) g
-    cross join jsonb_array_elements(${JSON.stringify(alts)}::jsonb) as e`.execute(db);
   const out = new Map<string, Array<{ slot: number; alt: number; lexemes: string[] }>>();
+  if (!configs.length || !alts.length) return out;
+  const { rows } = await sql<{ cfg: string; slot: number; alt: number; lexemes: string[] }>`
+    select g.cfg, (e->>'slot')::int as slot, (e->>'alt')::int as alt,
+      tsvector_to_array(to_tsvector(g.cfg::regconfig, unaccent(e->>'text'))) as lexemes
+    from jsonb_array_elements_text(${JSON.stringify(configs)}::jsonb) as g(cfg)
+    cross join jsonb_array_elements(${JSON.stringify(alts)}::jsonb) as e`.execute(db);
   for (const r of rows) {
     const list = out.get(r.cfg) ?? [];
     out.set(r.cfg, list);
@@ -217,7 +271,7 @@ async function lexemesOf(db: Database, accountId: string, o: FindArticlesOptions
 }
 
 /** A tsquery matching any of the lexemes (each quoted, so nothing in them is an operator). */
-const anyOf = (lexemes: string[]) => lexemes.map((l) => `'${l.replace(/'/g, "''").replace(/\\/g, '\\\\')}'`).join(' | ');
+const anyOf = (lexemes: string[]) => lexemes.map((l) => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | ');
 
 interface RawCandidate {
   id: string;
@@ -237,47 +291,53 @@ interface RawCandidate {
 }
 
 async function candidates(db: Database, accountId: string, o: FindArticlesOptions, slots: Slot[], learnt: string[]): Promise<CandidateRow[]> {
-  const byConfig = await lexemesOf(db, accountId, o, slots);
-  const configs = [...byConfig].map(([cfg, alts]) => ({ cfg, lexemes: [...new Set(alts.flatMap((a) => a.lexemes))] }));
-  const usable = configs.filter((c) => c.lexemes.length);
+  const { v, df } = await documentFrequencies(db, accountId, o.audience);
+  const languages = [...v.configs]
+    .map(([cfg, c]) => ({ cfg, n: o.audience === 'public' ? c.publicOnly : c.all, locales: o.locale && o.onlyLocale ? c.locales.filter((l) => l === o.locale) : c.locales }))
+    .filter((l) => l.locales.length && l.n > 0);
+  const byConfig = await lexemesOf(db, languages.map((l) => l.cfg), slots);
+  // Candidates are found by the words that tell articles apart: a lexeme in most articles still
+  // counts in the score, but finding every article that has it is wasted work.
+  const usable = languages
+    .map((l) => {
+      const lexemes = [...new Set((byConfig.get(l.cfg) ?? []).flatMap((a) => a.lexemes))];
+      const telling = lexemes.filter((x) => (df.get(x) ?? 0) <= Math.max(TUNING.candidates, l.n * TUNING.commonShare));
+      return { ...l, lexemes, find: telling.length ? telling : lexemes };
+    })
+    .filter((l) => l.lexemes.length);
   if (!usable.length && !learnt.length) return [];
   const visibility = o.audience === 'public' ? sql`and a.visibility = 'public'` : sql``;
-  const locale = o.locale && o.onlyLocale ? sql`and t.locale = ${o.locale}` : sql``;
-  const queries = JSON.stringify(usable.map((c) => ({ cfg: c.cfg, q: anyOf(c.lexemes), lex: c.lexemes })));
-  // Raw SQL (per-language tsqueries and lexeme sets); every table is filtered by account_id. The
-  // inner query ranks and limits, the outer one reads which of the question's lexemes each
-  // candidate has in its title and keywords (weight A), description (B) or anywhere.
+  // One branch per language, with its tsquery as a constant so the full-text index finds the
+  // candidates; the articles that answered a similar question before join them. Raw SQL (lexeme
+  // sets per candidate); every table is filtered by account_id.
+  const branch = (where: ReturnType<typeof sql>, rankq: string, lex: string[], cfg: string) => sql`
+    select t.id, t.article_id, t.locale, ${cfg}::text as cfg, t.title, t.slug, t.description, t.body, t.search_vector,
+      ${JSON.stringify(lex)}::jsonb as lex, a.helpful_count, a.unhelpful_count,
+      ${rankq ? sql`ts_rank(t.search_vector, ${rankq}::tsquery, 1)::float8` : sql`0::float8`} as rank
+    from kb_article_translations t
+    join kb_articles a on a.id = t.article_id and a.account_id = ${accountId}
+    where t.account_id = ${accountId} and t.status = 'published' ${visibility} and ${where}`;
+  const branches = usable.map((l) => sql`(${branch(sql`t.locale in (${sql.join(l.locales)}) and t.search_vector @@ ${anyOf(l.find)}::tsquery`, anyOf(l.lexemes), l.lexemes, l.cfg)} order by rank desc limit ${TUNING.candidates})`);
+  if (learnt.length) {
+    for (const l of languages) {
+      const lex = usable.find((u) => u.cfg === l.cfg)?.lexemes ?? [];
+      branches.push(sql`(${branch(sql`t.locale in (${sql.join(l.locales)}) and t.article_id in (${sql.join(learnt)})`, lex.length ? anyOf(lex) : '', lex, l.cfg)})`);
+    }
+  }
   const { rows } = await sql<RawCandidate>`
-    with q as (
-      select (e->>'cfg')::regconfig as cfg, (e->>'q')::tsquery as orq, array(select jsonb_array_elements_text(e->'lex')) as lex
-      from jsonb_array_elements(${queries}::jsonb) as e
-    ),
-    top as (
-      select t.id, t.article_id, t.locale, t.title, t.slug, t.description, t.body, t.search_vector, q.cfg, q.lex,
-        a.helpful_count, a.unhelpful_count, coalesce(ts_rank(t.search_vector, q.orq, 1), 0)::float8 as rank
-      from kb_article_translations t
-      join kb_articles a on a.id = t.article_id and a.account_id = ${accountId}
-      left join q on q.cfg = kb_search_config(t.locale)
-      where t.account_id = ${accountId} and t.status = 'published' ${locale} ${visibility}
-        and (t.search_vector @@ q.orq or t.article_id = any(${sql`array(select jsonb_array_elements_text(${JSON.stringify(learnt)}::jsonb))::uuid[]`}))
-      order by rank desc
-      limit ${TUNING.candidates}
-    )
-    select id, article_id, locale, cfg::text as cfg, title, slug, description, body, rank, helpful_count, unhelpful_count,
-      array(select unnest(coalesce(lex, '{}')) intersect select unnest(tsvector_to_array(ts_filter(search_vector, '{a}')))) as in_a,
-      array(select unnest(coalesce(lex, '{}')) intersect select unnest(tsvector_to_array(ts_filter(search_vector, '{b}')))) as in_b,
-      array(select unnest(coalesce(lex, '{}')) intersect select unnest(tsvector_to_array(search_vector))) as in_any
+    with top as (${sql.join(branches, sql` union all `)})
+    select distinct on (id) id, article_id, locale, cfg, title, slug, description, body, rank, helpful_count, unhelpful_count,
+      array(select jsonb_array_elements_text(lex) intersect select unnest(tsvector_to_array(ts_filter(search_vector, '{a}')))) as in_a,
+      array(select jsonb_array_elements_text(lex) intersect select unnest(tsvector_to_array(ts_filter(search_vector, '{b}')))) as in_b,
+      array(select jsonb_array_elements_text(lex) intersect select unnest(tsvector_to_array(search_vector))) as in_any
     from top`.execute(db);
-  if (!rows.length) return [];
-  const stats = await documentFrequencies(db, accountId, o.audience, configs.map((c) => ({ cfg: c.cfg, lexemes: c.lexemes })));
+  const sizes = new Map(languages.map((l) => [l.cfg, l.n]));
   return rows.map((r) => {
-    const cfg = r.cfg ?? '';
     const inA = new Set(r.in_a);
     const inB = new Set(r.in_b);
     const inAny = new Set(r.in_any);
-    const alts = byConfig.get(cfg) ?? [];
-    const feats: CandidateRow['feats'] = alts.flatMap((a) => a.lexemes.map((l) => [a.slot, a.alt, l, inA.has(l), inB.has(l), inAny.has(l), stats.df.get(`${cfg} ${l}`) ?? 0] as CandidateRow['feats'][number]));
-    return { ...r, n: stats.n.get(cfg) ?? 0, feats };
+    const feats: CandidateRow['feats'] = (byConfig.get(r.cfg) ?? []).flatMap((a) => a.lexemes.map((l) => [a.slot, a.alt, l, inA.has(l), inB.has(l), inAny.has(l), df.get(l) ?? 0] as CandidateRow['feats'][number]));
+    return { ...r, n: sizes.get(r.cfg) ?? 0, feats };
   });
 }
 

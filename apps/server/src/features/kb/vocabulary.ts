@@ -14,9 +14,10 @@ export interface Vocabulary {
   publicOnly: Map<string, number>;
   /** Words by length, for the edit-distance search. */
   byLength: { all: Map<number, string[]>; publicOnly: Map<number, string[]> };
-  /** Memo of document frequencies ("<config> <lexeme>" → translations having it) and sizes, per audience. */
-  df: { all: Map<string, number>; publicOnly: Map<string, number> };
-  sizes: { all: Map<string, number>; publicOnly: Map<string, number> } | null;
+  /** Lexeme → published translations having it (any language), per audience; read on first use. */
+  df: { all: Promise<Map<string, number>> | null; publicOnly: Promise<Map<string, number>> | null };
+  /** Language configuration → its locales and how many published translations it has. */
+  configs: Map<string, { locales: string[]; all: number; publicOnly: number }>;
 }
 
 const STAMP_MS = 1000;
@@ -45,7 +46,7 @@ async function load(db: Database, accountId: string): Promise<Vocabulary> {
     cross join lateral regexp_split_to_table(t.search_words, ' ') as w
     where t.account_id = ${accountId} and t.status = 'published' and w <> ''
     group by w`.execute(db);
-  const v: Vocabulary = { all: new Map(), publicOnly: new Map(), byLength: { all: new Map(), publicOnly: new Map() }, df: { all: new Map(), publicOnly: new Map() }, sizes: null };
+  const v: Vocabulary = { all: new Map(), publicOnly: new Map(), byLength: { all: new Map(), publicOnly: new Map() }, df: { all: null, publicOnly: null }, configs: new Map() };
   for (const r of rows) {
     v.all.set(r.w, r.n);
     const len = [...r.w].length;
@@ -54,6 +55,18 @@ async function load(db: Database, accountId: string): Promise<Vocabulary> {
       v.publicOnly.set(r.w, r.pub);
       push(v.byLength.publicOnly, len, r.w);
     }
+  }
+  const { rows: languages } = await sql<{ locale: string; cfg: string; n: number; pub: number }>`
+    select t.locale, kb_search_config(t.locale)::text as cfg, count(*)::int as n, count(*) filter (where a.visibility = 'public')::int as pub
+    from kb_article_translations t join kb_articles a on a.id = t.article_id and a.account_id = ${accountId}
+    where t.account_id = ${accountId} and t.status = 'published'
+    group by t.locale`.execute(db);
+  for (const l of languages) {
+    const c = v.configs.get(l.cfg) ?? { locales: [], all: 0, publicOnly: 0 };
+    v.configs.set(l.cfg, c);
+    c.locales.push(l.locale);
+    c.all += l.n;
+    c.publicOnly += l.pub;
   }
   return v;
 }
@@ -139,36 +152,19 @@ export function complete(v: Vocabulary, prefix: string, audience: 'public' | 'ag
 }
 
 /**
- * How many published translations (of public articles, for the public) contain each lexeme, and
- * how many there are per language configuration: the IDF of retrieval's scoring. Remembered with
- * the vocabulary (so until the articles change); only lexemes not seen before are counted, each
- * by the full-text index.
+ * How many published translations (of public articles, for the public) contain each lexeme: the
+ * IDF of retrieval's scoring. One ts_stat pass over the workspace's search vectors when first
+ * needed after the articles changed, then lookups in memory.
  */
-export async function documentFrequencies(db: Database, accountId: string, audience: 'public' | 'agent', wanted: Array<{ cfg: string; lexemes: string[] }>): Promise<{ df: Map<string, number>; n: Map<string, number> }> {
+export async function documentFrequencies(db: Database, accountId: string, audience: 'public' | 'agent'): Promise<{ v: Vocabulary; df: Map<string, number> }> {
   const v = await vocabularyOf(db, accountId);
   const key = audience === 'public' ? 'publicOnly' : 'all';
-  const df = v.df[key];
-  const visibility = audience === 'public' ? sql`and a.visibility = 'public'` : sql``;
-  if (!v.sizes) {
-    const { rows } = await sql<{ cfg: string; n: number; pub: number }>`
-      select kb_search_config(t.locale)::text as cfg, count(*)::int as n, count(*) filter (where a.visibility = 'public')::int as pub
-      from kb_article_translations t join kb_articles a on a.id = t.article_id and a.account_id = ${accountId}
-      where t.account_id = ${accountId} and t.status = 'published'
-      group by 1`.execute(db);
-    v.sizes = { all: new Map(rows.map((r) => [r.cfg, r.n])), publicOnly: new Map(rows.map((r) => [r.cfg, r.pub])) };
-  }
-  const missing = wanted.flatMap((w) => w.lexemes.filter((l) => !df.has(`${w.cfg} ${l}`)).map((l) => ({ cfg: w.cfg, l })));
-  if (missing.length) {
-    // Raw SQL: each lexeme counted through the GIN index; every table filtered by account_id.
-    const { rows } = await sql<{ cfg: string; l: string; n: number }>`
-      select m->>'cfg' as cfg, m->>'l' as l, (
-        select count(*) from kb_article_translations t join kb_articles a on a.id = t.article_id and a.account_id = ${accountId}
-        where t.account_id = ${accountId} and t.status = 'published' ${visibility}
-          and t.search_vector @@ quote_literal(m->>'l')::tsquery
-          and kb_search_config(t.locale) = (m->>'cfg')::regconfig
-      )::int as n
-      from jsonb_array_elements(${JSON.stringify(missing)}::jsonb) as m`.execute(db);
-    for (const r of rows) df.set(`${r.cfg} ${r.l}`, r.n);
-  }
-  return { df, n: v.sizes[key] };
+  // ts_stat takes its query as text: the account id is a uuid (checked), nothing else varies.
+  if (!/^[0-9a-f-]{36}$/i.test(accountId)) throw new Error('not a workspace id');
+  const visibility = audience === 'public' ? "and a.visibility = 'public'" : '';
+  const inner = `select t.search_vector from kb_article_translations t join kb_articles a on a.id = t.article_id and a.account_id = '${accountId}' where t.account_id = '${accountId}' and t.status = 'published' ${visibility}`;
+  v.df[key] ??= sql<{ word: string; ndoc: number }>`select word, ndoc from ts_stat(${inner})`
+    .execute(db)
+    .then(({ rows }) => new Map(rows.map((r) => [r.word, Number(r.ndoc)])));
+  return { v, df: await v.df[key] };
 }
