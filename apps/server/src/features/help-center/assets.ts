@@ -24,7 +24,7 @@ a{color:var(--hc-link)}a:hover{text-decoration-thickness:2px}
 .languages a,.languages span{color:var(--hc-on-header);font-size:.95rem}
 .languages span{font-weight:700}
 .site-header .search{margin-top:.75rem}
-main{display:block;padding-top:1.5rem;padding-bottom:3rem;min-height:60vh}
+main.wrap{display:block;padding-top:1.5rem;padding-bottom:3rem;min-height:60vh}
 main:focus{outline:none}
 h1{font-size:2rem;line-height:1.25;margin:.5rem 0 1rem}
 h2{font-size:1.3rem;margin:1.75rem 0 .6rem}

@@ -428,8 +428,10 @@ export async function findArticles(db: Database, accountId: string, o: FindArtic
   const fixes = TUNING.correction === 'edit' ? editCorrections(vocabulary!, words, o.audience) : await corrections(db, accountId, words);
   const last = words[words.length - 1]!;
   const completed = o.typing ? complete(vocabulary!, last, o.audience) : undefined;
-  // A word being typed counts as the word it most likely becomes, ahead of a typo correction.
+  // A word being typed counts as the word it most likely becomes, ahead of a typo correction; an
+  // unfinished word that begins no known word yet does not count against the rest.
   if (completed) fixes.set(last, completed);
+  else if (o.typing && words.length > 1 && !fixes.has(last) && !(o.audience === 'public' ? vocabulary!.publicOnly : vocabulary!.all).has(last)) words.pop();
   const [groups, learnt] = [await synonymGroups(db, accountId, o.locale), await learntAnswers(db, accountId, words.join(' '))];
   const slots = buildSlots(words, fixes, groups);
   const rows = await candidates(db, accountId, o, slots, [...learnt.keys()]);
