@@ -16,6 +16,7 @@ import {
   IconClock,
   IconClockExclamation,
   type Icon,
+  IconLifebuoy,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -45,6 +46,7 @@ export const settingsSections: Section[] = [
   { path: 'macros', label: 'Macros', icon: IconBolt, group: 'Workspace' },
   { path: 'business-hours', label: 'Business hours', icon: IconClock, adminOnly: true, group: 'Workspace' },
   { path: 'sla-policies', label: 'SLA policies', icon: IconClockExclamation, adminOnly: true, group: 'Workspace' },
+  { path: 'help-center', label: 'Help center', icon: IconLifebuoy, adminOnly: true, group: 'Workspace' },
 ];
 
 export function SettingsLayout() {
