@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoped } from '../apps/server/src/core/db/tenant.js';
-import { startTestApp, type TestApp } from '../apps/server/test/helpers.js';
+import { sessionFor, startTestApp, type TestApp } from '../apps/server/test/helpers.js';
+import { recordSearch } from '../apps/server/src/features/kb/feedback.js';
 import { setupHelpCenter } from '../apps/server/test/support/help-center.js';
 import { makeArticle } from '../apps/server/test/support/kb-content.js';
 import { launchBrowser } from './browser.js';
@@ -124,5 +125,40 @@ describe('help center in a browser', () => {
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('de');
     await shot(page, 'german-home');
     await close();
+  });
+
+  it('lets an admin change the look, add synonyms and see the searches that found nothing in the agent app', async () => {
+    await recordSearch(t.ctx.db, site.accountId, { q: 'gift wrapping', locale: 'en', source: 'help_center', results: 0 });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, colorScheme: 'light' });
+    const cookie = (await sessionFor(t, site.owner.id, site.accountId)).cookie!.split('=');
+    await context.addCookies([{ name: cookie[0]!, value: cookie.slice(1).join('='), url: base }]);
+    const page = await context.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${base}/settings/help-center`);
+    const form = page.getByRole('form', { name: 'Help center settings' });
+    await form.getByLabel('Name').waitFor();
+    await expect(form.getByLabel('Name').inputValue()).resolves.toBe('Acme Bikes');
+    await expect(page.getByRole('table', { name: 'Searches that found nothing' }).textContent()).resolves.toContain('gift wrapping');
+    await shot(page, 'settings');
+
+    await form.getByLabel('Brand colour').fill('#0f766e');
+    await form.getByLabel('Logo').fill('http://not-https.example/logo.png');
+    await form.getByRole('button', { name: 'Save help center' }).click();
+    await expect(form.getByText('An https:// address', { exact: true }).isVisible()).resolves.toBe(true);
+    await form.getByLabel('Logo').fill('');
+    await form.getByRole('button', { name: 'Save help center' }).click();
+    await page.getByText('Help center saved').waitFor();
+    const css = await (await fetch(`${base}/help/${site.slug}/theme.css`)).text();
+    expect(css).toContain('--hc-primary:#0f766e');
+
+    const terms = page.getByPlaceholder('refund, money back, reimbursement');
+    await terms.fill('gift wrap');
+    await page.keyboard.press('Enter');
+    await terms.fill('present');
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Add group' }).click();
+    await page.getByRole('button', { name: 'Remove the group gift wrap, present' }).waitFor();
+    await shot(page, 'settings-saved');
+    await context.close();
   });
 });
