@@ -113,6 +113,11 @@ describe('help center pages', () => {
     expect(section.body).toContain('Return labels');
     const german = await get(`/help/${site.slug}/de/categories/${site.billing}-billing-payments`);
     expect(german.body).toContain('<h1>Abrechnung</h1>');
+    // The help center's own words follow the page's language.
+    const germanHome = await get(`/help/${site.slug}/de/`);
+    expect(germanHome.body).toContain('<html lang="de">');
+    expect(germanHome.body).toContain('Wie können wir helfen?');
+    expect(germanHome.body).toContain('>Zum Inhalt springen</a>');
   });
 
   it('searches with highlighted passages, records searches that found nothing and offers a way to a person', async () => {
