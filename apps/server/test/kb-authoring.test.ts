@@ -12,6 +12,7 @@ import { exportFiles, importFiles } from '../src/features/kb/import-export.js';
 import { recordVote, voterKey } from '../src/features/kb/feedback.js';
 import { json, makeMember, makeWorkspace, sessionFor, startTestApp, type TestApp } from './helpers.js';
 import { multipart } from './files.js';
+import { seedDemo } from '../src/features/demo/seed-demo.js';
 
 type Translation = { locale: string; title: string; slug: string; body: string; status: string; published_at: string | null; url: string | null; keywords: string[] };
 type Article = { id: string; section_id: string | null; visibility: string; translations: Translation[]; related: Array<{ id: string; title: string }>; related_source: string; helpful_percent: number | null };
@@ -409,5 +410,17 @@ describe('importing and exporting a folder of Markdown', () => {
     expect(asJson.files.map((f) => f.path)).toContain('account/signing-in/reset-password.en.md');
     // Another workspace's export holds none of ours.
     expect(json<{ files: unknown[] }>(await call('GET', '/api/v1/kb/export?format=json', undefined, otherAdmin)).files.every((f) => !JSON.stringify(f).includes('reset-password'))).toBe(true);
+  });
+});
+
+describe('the demo workspace', () => {
+  it('comes with a knowledge base of published articles in three categories', async () => {
+    const demo = await seedDemo(t.ctx.db, { box: t.ctx.box, publicUrl: 'http://localhost:3000' });
+    const tree = await scoped(t.ctx.db, demo.accountId).selectFrom('kb_categories').select('names').orderBy('position').execute();
+    expect(tree.map((c) => c.names.en)).toEqual(['Orders and delivery', 'Your bike', 'Account and billing']);
+    const translations = await scoped(t.ctx.db, demo.accountId).selectFrom('kb_article_translations').select(['locale', 'status']).execute();
+    expect(translations.filter((x) => x.locale === 'en')).toHaveLength(8);
+    expect(translations.every((x) => x.status === 'published')).toBe(true);
+    expect(translations.some((x) => x.locale === 'de')).toBe(true);
   });
 });
