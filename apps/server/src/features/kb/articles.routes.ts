@@ -14,7 +14,7 @@ import type { Api } from '../../core/http/types.js';
 import { findConversation } from '../conversations/conversations.queries.js';
 import { recordAnswered } from './feedback.js';
 import { articleUrl, helpCenterOf } from './help-center-address.js';
-import { renderMarkdown } from './markdown.js';
+import { markdownToText, renderMarkdown } from './markdown.js';
 import { findArticles } from './retrieval.js';
 import { articleFeedback, listArticles, listRevisions, loadArticle } from './articles.queries.js';
 import { createArticle, deleteTranslation, restoreRevision, updateArticle } from './articles.store.js';
@@ -62,8 +62,9 @@ export function articlesRoutes(app: Api, ctx: AppContext): void {
       const auth = member(request);
       const hits = await findArticles(ctx.db, auth.accountId, { q: request.query.q, locale: request.query.locale, audience: 'agent', limit: request.query.limit ?? 8 });
       const ids = [...new Set(hits.map((h) => h.article_id))];
+      // The passage may still hold Markdown; the picker shows it as plain text.
       const visibility = new Map(ids.length ? (await scoped(ctx.db, auth.accountId).selectFrom('kb_articles').select(['id', 'visibility']).where('id', 'in', ids).execute()).map((r) => [r.id, r.visibility]) : []);
-      return { data: hits.map((h) => ({ id: h.article_id, locale: h.locale, title: h.title, description: h.description, passage: h.passage, score: h.score, visibility: visibility.get(h.article_id) ?? 'public' })) };
+      return { data: hits.map((h) => ({ id: h.article_id, locale: h.locale, title: h.title, description: h.description, passage: markdownToText(h.passage), score: h.score, visibility: visibility.get(h.article_id) ?? 'public' })) };
     },
   );
 

@@ -3,7 +3,6 @@
 // and what readers said about it.
 import { Alert, Anchor, Badge, Box, Button, Grid, Group, Menu, Paper, Select, Stack, Switch, TagsInput, Text, TextInput, Textarea, MultiSelect, Title, Tooltip, VisuallyHidden } from '@mantine/core';
 import { useDisclosure, useDocumentTitle } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { IconArrowLeft, IconChevronDown, IconExternalLink, IconHistory, IconLanguage, IconLock, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -52,6 +51,8 @@ export function ArticleEditorPage() {
   const [visibility, setVisibility] = useState<KbVisibility>('public');
   const [relatedIds, setRelatedIds] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // Said beside the buttons (a toast would cover them).
+  const [saved, setSaved] = useState<string | null>(null);
   const [historyOpen, history] = useDisclosure(false);
   const [addOpen, addTranslation] = useDisclosure(false);
   const [deleteOpen, deleting] = useDisclosure(false);
@@ -95,6 +96,7 @@ export function ArticleEditorPage() {
 
   const submit = async (status?: KbStatus) => {
     setError(null);
+    setSaved(null);
     if (!draft.title.trim()) return setError('Give the article a title.');
     try {
       const saved = await save.mutateAsync({
@@ -109,7 +111,7 @@ export function ArticleEditorPage() {
         related_ids: relatedIds,
       });
       const verb = status === 'published' ? (translation?.status === 'published' ? 'Saved and still published' : 'Published') : status === 'draft' && translation?.status === 'published' ? 'Unpublished' : 'Saved';
-      notifications.show({ color: 'teal', message: `${verb}: ${saved.translations.find((t) => t.locale === locale)?.title ?? draft.title}` });
+      setSaved(`${verb} ${new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`);
       if (!id) void navigate(`/knowledge-base/${saved.id}`, { replace: true });
     } catch (err) {
       setError(errorMessage(err));
@@ -160,6 +162,9 @@ export function ArticleEditorPage() {
             )}
           </Group>
           <Group gap="xs">
+            <Text size="sm" c="dimmed" aria-live="polite" data-testid="kb-saved">
+              {dirty && saved ? 'Unsaved changes' : saved}
+            </Text>
             {id && (
               <Button variant="default" leftSection={<IconHistory size={16} />} onClick={history.open}>
                 History
