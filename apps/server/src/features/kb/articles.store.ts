@@ -93,7 +93,8 @@ export async function saveTranslation(trx: Transaction<DB>, accountId: string, a
       .executeTakeFirstOrThrow();
   } else {
     row = await scoped(trx, accountId)
-      .insertInto('kb_article_translations', { article_id: articleId, locale, ...next, published_at: next.status === 'published' ? new Date() : null, updated_by: authorId })
+      // clock_timestamp, not the transaction's now(): translations added in one transaction keep their order (the first is the article's original language).
+      .insertInto('kb_article_translations', { article_id: articleId, locale, ...next, published_at: next.status === 'published' ? new Date() : null, updated_by: authorId, created_at: sql<Date>`clock_timestamp()` as unknown as Date })
       .returning(['article_id', 'locale', 'title', 'body', 'description', 'status'])
       .executeTakeFirstOrThrow();
   }

@@ -65,7 +65,7 @@ export function ImportExportModal({ opened, onClose }: { opened: boolean; onClos
                   <Table.Tbody>
                     {report.files.map((f) => (
                       <Table.Tr key={f.path}>
-                        <Table.Td>
+                        <Table.Td w={110}>
                           <Badge size="sm" variant="light" color={statusColor[f.status] ?? 'gray'}>
                             {f.status}
                           </Badge>

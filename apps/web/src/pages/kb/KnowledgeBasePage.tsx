@@ -34,7 +34,7 @@ function ArticleRows({ articles }: { articles: KbArticleSummary[] }) {
       <Table verticalSpacing="xs" highlightOnHover>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Title</Table.Th>
+            <Table.Th miw={220}>Title</Table.Th>
             <Table.Th w={150}>Status</Table.Th>
             <Table.Th w={120}>Languages</Table.Th>
             <Table.Th w={70} ta="right">
