@@ -1,8 +1,8 @@
 // The knowledge base in the real app: an agent starts from the empty state, writes an article
 // in the Markdown editor (the preview is the help center's rendering, with markup in the text
-// shown as text), publishes it, revises it, restores the first version from the history, finds
-// it in the list, and inserts it into a reply from the composer, as a link and as text, with the
-// keyboard. SCREENSHOT_DIR=/tmp/shots saves each screen.
+// shown as text), publishes it, revises it, restores the first version from the history, adds a
+// German draft translation, finds it in the list, and inserts it into a reply from the composer,
+// as a link and as text, with the keyboard. SCREENSHOT_DIR=/tmp/shots saves each screen.
 import { createHmac, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -100,10 +100,25 @@ describe('knowledge base', () => {
     await expect.poll(() => page.getByTestId('kb-revision').count()).toBe(3);
     await page.keyboard.press('Escape');
 
+    // A German translation, saved as a draft beside the published English one.
+    await page.getByRole('button', { name: 'Language: en' }).click();
+    await page.getByRole('menuitem', { name: 'Add translation' }).click();
+    await page.getByRole('dialog', { name: 'Add a translation' }).getByLabel('Language').fill('de');
+    await page.getByRole('button', { name: 'Add translation' }).click();
+    await page.getByLabel('Title').fill('Fahrradkette wechseln');
+    await expect.poll(() => page.getByLabel('Article body (Markdown)').inputValue()).toBe(FIRST);
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.getByTestId('kb-status').getByText('Draft').waitFor();
+    await page.getByRole('button', { name: 'Language: de' }).click();
+    await page.getByRole('menuitem', { name: /^en/ }).click();
+    await expect.poll(() => page.getByLabel('Title').inputValue()).toBe('Replacing a bike chain');
+    await page.getByTestId('kb-status').getByText('Published').waitFor();
+
     await page.getByRole('link', { name: 'Knowledge base' }).first().click();
     const row = page.getByRole('row', { name: /Replacing a bike chain/ });
     await row.waitFor();
     expect(await row.textContent()).toContain('Published');
+    expect(await row.textContent()).toContain('Draft');
     await shot('list');
   }, 120_000);
 
