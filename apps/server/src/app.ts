@@ -49,6 +49,7 @@ import { routingRoutes } from './features/routing/routing.routes.js';
 import { automationRoutes } from './features/automation/automation.routes.js';
 import { businessHoursRoutes } from './features/business-hours/business-hours.routes.js';
 import { slaRoutes } from './features/sla/sla.routes.js';
+import { kbRoutes } from './features/kb/kb.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -147,6 +148,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   savedViewsRoutes(app, ctx);
   handlingRoutes(app, ctx);
   notificationsRoutes(app, ctx);
+  kbRoutes(app, ctx);
 
   // The chat widget's frame assets (its loader and frame page have their own routes).
   const widget = path.resolve(webRoot(), '../widget');

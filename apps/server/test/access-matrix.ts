@@ -14,6 +14,7 @@
  * Path params and bodies are made fresh for every call by the functions below.
  */
 import type { Fixture } from './access-fixture.js';
+import { strToU8, zipSync } from 'fflate';
 import { multipart, png } from './files.js';
 
 export type Caller = 'anonymous' | 'otherAdmin' | 'outsider' | 'agent' | 'agentToken' | 'adminToken' | 'admin';
@@ -243,4 +244,29 @@ export const accessMatrix: Record<string, RouteCase> = {
   'PATCH /api/v1/sla-policies/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.slaPolicy() }), body: () => ({ first_response_minutes: 30 }) },
   'DELETE /api/v1/sla-policies/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.slaPolicy() }) },
   'GET /api/v1/conversations/:id/sla': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
+  // —— knowledge base: agents read and write articles; admins delete, shape categories and sections, import and export ——
+  'GET /api/v1/kb/categories': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'POST /api/v1/kb/categories': { expect: e(401, 201, 403, 403, 403, 201, 201), body: () => ({ names: { en: 'Billing' } }) },
+  'PATCH /api/v1/kb/categories/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: (await f.kb()).categoryId }), body: () => ({ names: { en: 'Renamed' } }) },
+  'DELETE /api/v1/kb/categories/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: (await f.kb()).categoryId }) },
+  'GET /api/v1/kb/sections': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  // Another workspace's admin names A's category: not one of theirs.
+  'POST /api/v1/kb/sections': { expect: e(401, 422, 403, 403, 403, 201, 201), body: async (f) => ({ category_id: (await f.kb()).categoryId, names: { en: 'Refunds' } }) },
+  'PATCH /api/v1/kb/sections/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: (await f.kb()).sectionId }), body: () => ({ names: { en: 'Renamed' } }) },
+  'DELETE /api/v1/kb/sections/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: (await f.kb()).sectionId }) },
+  'GET /api/v1/kb/articles': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'POST /api/v1/kb/articles': { expect: e(401, 201, 201, 201, 201, 201, 201), body: () => ({ title: 'Reset your password', body: 'Open **Sign in**.', locale: 'en', status: 'published' }) },
+  'GET /api/v1/kb/articles/search': { expect: e(401, 200, 200, 200, 200, 200, 200), query: '?q=password' },
+  'POST /api/v1/kb/preview': { expect: e(401, 200, 200, 200, 200, 200, 200), body: () => ({ markdown: '# Hello' }) },
+  'GET /api/v1/kb/articles/:id': { expect: e(401, 404, 200, 200, 200, 200, 200), params: async (f) => ({ id: (await f.kb()).articleId }) },
+  'PATCH /api/v1/kb/articles/:id': { expect: e(401, 404, 200, 200, 200, 200, 200), params: async (f) => ({ id: (await f.kb()).articleId }), body: () => ({ locale: 'en', body: 'Changed.' }) },
+  'DELETE /api/v1/kb/articles/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: (await f.kb()).articleId }) },
+  'DELETE /api/v1/kb/articles/:id/translations/:locale': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: (await f.kb()).articleId, locale: 'de' }) },
+  'GET /api/v1/kb/articles/:id/revisions': { expect: e(401, 404, 200, 200, 200, 200, 200), params: async (f) => ({ id: (await f.kb()).articleId }) },
+  'POST /api/v1/kb/articles/:id/revisions/:revisionId/restore': { expect: e(401, 404, 200, 200, 200, 200, 200), params: async (f) => { const kb = await f.kb(); return { id: kb.articleId, revisionId: kb.revisionId }; } },
+  'GET /api/v1/kb/articles/:id/feedback': { expect: e(401, 404, 200, 200, 200, 200, 200), params: async (f) => ({ id: (await f.kb()).articleId }) },
+  'POST /api/v1/kb/articles/:id/insert': { expect: e(401, 404, 404, 200, 200, 200, 200), params: async (f) => ({ id: (await f.kb()).articleId }), body: (f) => ({ conversation_id: f.a.conversationId, as: 'text' }) },
+  'POST /api/v1/kb/import': { expect: e(401, 200, 403, 403, 403, 200, 200), body: () => ({ files: [{ path: 'reset.en.md', content: '---\nid: reset\ntitle: Reset\n---\nBody' }] }) },
+  'POST /api/v1/kb/import/zip': { expect: e(401, 200, 403, 403, 403, 200, 200), raw: () => multipart('kb.zip', Buffer.from(zipSync({ 'reset.en.md': strToU8('---\nid: reset\ntitle: Reset\n---\nBody') })), 'application/zip') },
+  'GET /api/v1/kb/export': { expect: e(401, 200, 403, 403, 403, 200, 200), query: '?format=json' },
 };

@@ -6,7 +6,9 @@ import { ForgotPasswordPage } from './pages/auth/ForgotPasswordPage';
 import { InvitePage } from './pages/auth/InvitePage';
 import { LoginPage } from './pages/auth/LoginPage';
 import { ResetPasswordPage } from './pages/auth/ResetPasswordPage';
-import { KnowledgeBasePage, ReportsPage } from './pages/ComingSoonPage';
+import { ReportsPage } from './pages/ComingSoonPage';
+import { ArticleEditorPage } from './pages/kb/ArticleEditorPage';
+import { KnowledgeBasePage } from './pages/kb/KnowledgeBasePage';
 import { ContactsPage } from './pages/ContactsPage';
 import { InboxPage } from './pages/inbox/InboxPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -52,6 +54,7 @@ export const router = createBrowserRouter([
           { path: 'contacts', element: <ContactsPage /> },
           { path: 'search', element: <SearchPage /> },
           { path: 'knowledge-base', element: <KnowledgeBasePage /> },
+          { path: 'knowledge-base/:articleId', element: <ArticleEditorPage /> },
           { path: 'reports', element: <ReportsPage /> },
           {
             path: 'settings',

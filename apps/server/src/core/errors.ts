@@ -44,6 +44,8 @@ export const errorCodes = {
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
   invalid_rule: { status: 422, message: 'This automation rule is not valid; see the fields named in details.' },
   invalid_macro: { status: 422, message: 'This macro is not valid; see the fields named in details.' },
+  invalid_article: { status: 422, message: 'This knowledge base article is not valid; see the fields named in details.' },
+  invalid_kb_structure: { status: 422, message: 'This category or section is not valid; see the fields named in details.' },
   invalid_template: { status: 422, message: 'This text uses a variable Rapport does not know.' },
   rate_limited: { status: 429, message: 'Too many attempts; wait a moment and try again.' },
   internal_error: { status: 500, message: 'Something went wrong on our side; it has been logged.' },

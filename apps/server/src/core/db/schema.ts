@@ -832,3 +832,10 @@ export interface KbSearchesTable {
   without_results: Generated<number>;
   last_searched_at: UpdatedAt;
 }
+
+// —— Knowledge base authoring (migration 0024) ——
+
+export interface KbArticlesTable {
+  /** The `id` an imported Markdown file gave (unique per workspace); null for articles written in the app. */
+  import_key: ColumnType<string | null, string | null | undefined, string | null>;
+}
