@@ -832,3 +832,23 @@ export interface KbSearchesTable {
   without_results: Generated<number>;
   last_searched_at: UpdatedAt;
 }
+
+// —— Mood (features/mood, migration 0022) ——
+// Filled in by the mood reactor after a customer's message is written; null until then, and on
+// agent replies, notes and system lines.
+export type MoodName = 'angry' | 'frustrated' | 'neutral' | 'happy';
+export type MoodTrend = 'worsening' | 'improving' | 'steady';
+
+export interface MessagesTable {
+  mood: ColumnType<MoodName | null, MoodName | null | undefined, MoodName | null>;
+  sentiment: ColumnType<number | null, number | null | undefined, number | null>;
+  language: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface ConversationsTable {
+  mood: ColumnType<MoodName | null, MoodName | null | undefined, MoodName | null>;
+  sentiment: ColumnType<number | null, number | null | undefined, number | null>;
+  mood_trend: ColumnType<MoodTrend | null, MoodTrend | null | undefined, MoodTrend | null>;
+  language: ColumnType<string | null, string | null | undefined, string | null>;
+  mood_updated_at: NullableTimestamp;
+}
