@@ -76,6 +76,7 @@ export function ConversationFilters({ filters, onChange, onShowShortcuts }: Prop
               { value: 'oldest', label: 'Oldest first' },
               { value: 'waiting', label: 'Waiting longest' },
               { value: 'sla', label: 'SLA due soonest' },
+              { value: 'mood', label: 'Upset customers first' },
             ]}
           />
         </Group>

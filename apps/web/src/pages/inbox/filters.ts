@@ -4,7 +4,7 @@ import type { ConversationStatus } from '../../api/types';
 
 export type AssigneeFilter = 'me' | 'unassigned' | 'any';
 export type StatusFilter = ConversationStatus | 'all';
-export type SortOrder = 'newest' | 'oldest' | 'waiting' | 'sla';
+export type SortOrder = 'newest' | 'oldest' | 'waiting' | 'sla' | 'mood';
 
 export interface Filters {
   assignee: AssigneeFilter;
@@ -37,7 +37,7 @@ export function readFilters(params: URLSearchParams): Filters {
     inbox_id: id('inbox_id'),
     team_id: id('team_id'),
     tag: tag && tagPattern.test(tag) ? tag : null,
-    sort: oneOf(params.get('sort'), ['newest', 'oldest', 'waiting', 'sla'], 'newest'),
+    sort: oneOf(params.get('sort'), ['newest', 'oldest', 'waiting', 'sla', 'mood'], 'newest'),
   };
 }
 
