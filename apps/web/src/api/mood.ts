@@ -1,5 +1,5 @@
 // Mood (server: features/mood): what the built-in model read in customers' messages; types, labels and hooks.
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from './client';
 
 export type Mood = 'angry' | 'frustrated' | 'neutral' | 'happy';
@@ -33,9 +33,13 @@ export interface ContactMood {
 
 export const moodKeys = { contact: (id: string) => ['contacts', id, 'mood'] as const };
 
-/** The contact's mood over time, oldest first. */
-export function useContactMood(contactId: string) {
-  return useQuery({ queryKey: moodKeys.contact(contactId), queryFn: () => api.get<ContactMood>(`/contacts/${contactId}/mood`) });
+/**
+ * The contact's mood over time, oldest first. `version` is what the app knows of the open
+ * conversation's mood: when the mood reactor changes it (the change arrives live), the points are
+ * read again, keeping the old ones on screen meanwhile.
+ */
+export function useContactMood(contactId: string, version = '') {
+  return useQuery({ queryKey: [...moodKeys.contact(contactId), version], queryFn: () => api.get<ContactMood>(`/contacts/${contactId}/mood`), placeholderData: keepPreviousData });
 }
 
 /** Whether a conversation deserves a look for its mood: an angry customer, or one getting worse. */

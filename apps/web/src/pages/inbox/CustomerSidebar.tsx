@@ -39,7 +39,7 @@ export function CustomerSidebar({ contactId, conversationId }: Props) {
   return (
     <Stack gap="lg">
       <ContactCard contact={c} />
-      <ContactMoodChart contactId={contactId} />
+      <ContactMoodChart contactId={contactId} conversationId={conversationId} />
       <WhyThisAgent conversationId={conversationId} />
       {c.unverified_claim && <UnverifiedClaim claim={c.unverified_claim} />}
       {c.left_email && <LeftEmail left={c.left_email} />}

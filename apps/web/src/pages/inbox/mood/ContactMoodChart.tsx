@@ -1,5 +1,6 @@
 import { Group, Skeleton, Stack, Text } from '@mantine/core';
 import { isApiError } from '../../../api/client';
+import { useHeldConversation } from '../../../api/queries';
 import { moodColors, moodLabels, useContactMood, type ContactMoodPoint } from '../../../api/mood';
 import { ErrorState } from '../../../components/QueryStates';
 import { useFormat } from '../../../lib/format';
@@ -15,8 +16,9 @@ const PAD = 6;
  * does not justify recharts' weight in the agent app, and an SVG takes the theme's colours as CSS
  * variables and reads out as one sentence to a screen reader.
  */
-export function ContactMoodChart({ contactId }: { contactId: string }) {
-  const mood = useContactMood(contactId);
+export function ContactMoodChart({ contactId, conversationId }: { contactId: string; conversationId: string }) {
+  const open = useHeldConversation(conversationId);
+  const mood = useContactMood(contactId, `${open?.mood ?? ''}:${open?.mood_trend ?? ''}:${open?.sentiment ?? ''}`);
   return (
     <SidebarSection title="Mood over time">
       {mood.isPending ? (
