@@ -1,6 +1,6 @@
 // Mood in the agent app against the real server: a customer who turns angry gets a badge in the
 // list and the header ("Mood: angry, getting worse"), a calm one none; "Upset customers first" puts
-// them at the top; the customer sidebar draws their mood over time; the rule editor offers
+// them at the top and the mood filter keeps only them; the customer sidebar draws their mood over time; the rule editor offers
 // "Customer mood is worse than".
 // SCREENSHOT_DIR=/tmp/shots saves what the tests saw, at desktop and phone width.
 import { join } from 'node:path';
@@ -94,6 +94,18 @@ describe('mood in the agent app', () => {
     const list = page.getByRole('navigation', { name: 'Conversations' });
     await expect.poll(async () => (await list.getByRole('link').first().textContent()) ?? '', { timeout: 15_000 }).toContain('Ada Lovelace');
     await shot('02-sorted');
+
+    // More filters → Mood: Upset keeps only Ada's conversation.
+    await page.getByRole('button', { name: 'More filters' }).click();
+    await page.getByRole('textbox', { name: 'Mood' }).or(page.getByRole('combobox', { name: 'Mood' })).first().click();
+    await page.getByRole('option', { name: /^Upset/ }).click();
+    await page.waitForURL(/mood=upset/);
+    await expect.poll(() => list.getByRole('link').count(), { timeout: 15_000 }).toBe(1);
+    expect(await list.getByRole('link').first().textContent()).toContain('Ada Lovelace');
+    await shot('02b-filtered');
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('button', { name: 'Remove the mood filter' }).click();
+    await expect.poll(() => list.getByRole('link').count(), { timeout: 15_000 }).toBe(2);
 
     await page.goto(`/inbox/${calm}?sort=mood`);
     const sidebar = page.getByRole('region', { name: 'Mood over time' });
