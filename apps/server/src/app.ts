@@ -50,6 +50,7 @@ import { automationRoutes } from './features/automation/automation.routes.js';
 import { businessHoursRoutes } from './features/business-hours/business-hours.routes.js';
 import { slaRoutes } from './features/sla/sla.routes.js';
 import { kbRoutes } from './features/kb/kb.routes.js';
+import { moodRoutes } from './features/mood/mood.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -140,6 +141,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   automationRoutes(app, ctx);
   businessHoursRoutes(app, ctx);
   slaRoutes(app, ctx);
+  moodRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);

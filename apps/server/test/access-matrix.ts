@@ -152,6 +152,9 @@ export const accessMatrix: Record<string, RouteCase> = {
   // Into itself: refused for everyone who may see the contact, so the matrix merges nothing away.
   'POST /api/v1/contacts/:id/merge': { expect: e(401, 404, 400, 400, 400, 400, 400), params: (f) => ({ id: f.a.contactId }), body: (f) => ({ contact_id: f.a.contactId }) },
   'GET /api/v1/contacts/:id/conversations': { expect: e(401, 404, 200, 200, 200, 200, 200), params: (f) => ({ id: f.a.contactId }) },
+  'GET /api/v1/contacts/:id/mood': { expect: e(401, 404, 200, 200, 200, 200, 200), params: (f) => ({ id: f.a.contactId }) },
+  // Reads a text and stores nothing: anyone signed in to a workspace may ask.
+  'POST /api/v1/mood': { expect: e(401, 200, 200, 200, 200, 200, 200), body: () => ({ text: 'Where is my parcel? It is late again.' }) },
   'GET /api/v1/conversations': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
   'PATCH /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }), body: () => ({ tags: ['vip'], priority: 'high' }) },

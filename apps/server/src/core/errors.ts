@@ -47,6 +47,7 @@ export const errorCodes = {
   invalid_article: { status: 422, message: 'This knowledge base article is not valid; see the fields named in details.' },
   invalid_kb_structure: { status: 422, message: 'This category or section is not valid; see the fields named in details.' },
   invalid_template: { status: 422, message: 'This text uses a variable Rapport does not know.' },
+  invalid_text: { status: 422, message: 'Give a text of 1 to 10,000 characters that is not only spaces.' },
   rate_limited: { status: 429, message: 'Too many attempts; wait a moment and try again.' },
   internal_error: { status: 500, message: 'Something went wrong on our side; it has been logged.' },
   not_ready: { status: 503, message: 'The server is not ready yet.' },

@@ -839,3 +839,23 @@ export interface KbArticlesTable {
   /** The `id` an imported Markdown file gave (unique per workspace); null for articles written in the app. */
   import_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
+
+// —— Mood (features/mood, migration 0022) ——
+// Filled in by the mood reactor after a customer's message is written; null until then, and on
+// agent replies, notes and system lines.
+export type MoodName = 'angry' | 'frustrated' | 'neutral' | 'happy';
+export type MoodTrend = 'worsening' | 'improving' | 'steady';
+
+export interface MessagesTable {
+  mood: ColumnType<MoodName | null, MoodName | null | undefined, MoodName | null>;
+  sentiment: ColumnType<number | null, number | null | undefined, number | null>;
+  language: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface ConversationsTable {
+  mood: ColumnType<MoodName | null, MoodName | null | undefined, MoodName | null>;
+  sentiment: ColumnType<number | null, number | null | undefined, number | null>;
+  mood_trend: ColumnType<MoodTrend | null, MoodTrend | null | undefined, MoodTrend | null>;
+  language: ColumnType<string | null, string | null | undefined, string | null>;
+  mood_updated_at: NullableTimestamp;
+}
