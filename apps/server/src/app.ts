@@ -49,6 +49,8 @@ import { routingRoutes } from './features/routing/routing.routes.js';
 import { automationRoutes } from './features/automation/automation.routes.js';
 import { businessHoursRoutes } from './features/business-hours/business-hours.routes.js';
 import { slaRoutes } from './features/sla/sla.routes.js';
+import { answerBotRoutes } from './features/answer-bot/answer-bot.routes.js';
+import { aiRoutes } from './features/ai/ai.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -139,6 +141,8 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   automationRoutes(app, ctx);
   businessHoursRoutes(app, ctx);
   slaRoutes(app, ctx);
+  answerBotRoutes(app, ctx);
+  aiRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);

@@ -19,6 +19,7 @@ import m0018 from './0018_routing.js';
 import m0021 from './0021_knowledge_base.js';
 import m0020 from './0020_automation.js';
 import m0019 from './0019_sla.js';
+import m0023 from './0023_answer_bot.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0001_accounts', sql: m0001 },
@@ -41,4 +42,5 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0020_automation', sql: m0020 },
   { id: '0019_sla', sql: m0019 },
   { id: '0021_knowledge_base', sql: m0021 },
+  { id: '0023_answer_bot', sql: m0023 },
 ];
