@@ -15,6 +15,7 @@ import { REACTORS } from '../src/features/reactors.js';
 import { answerMessage } from '../src/features/answer-bot/answer-bot.reactor.js';
 import { startAnswerBotWorker } from '../src/features/answer-bot/answer-bot.jobs.js';
 import { QUICK_REPLIES } from '../src/features/answer-bot/replies.js';
+import { widgetArticleLimits } from '../src/features/answer-bot/widget-articles.routes.js';
 import { llmLimits } from '../src/features/ai/llm-client.js';
 import { drainReactions, json, makeMember, makeWorkspace, sessionFor, startTestApp, type Person, type TestApp, until } from './helpers.js';
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js';
@@ -331,6 +332,75 @@ describe('answer bot', () => {
       // Another workspace's admin cannot have it summarised.
       const otherAdmin = await sessionFor(t, (await makeMember(t, otherAccountId, 'admin')).id, otherAccountId);
       expect((await call('POST', `/api/v1/conversations/${id}/ai/summary`, undefined, otherAdmin)).statusCode).toBe(404);
+    });
+  });
+
+  it('refuses model endpoints at private, loopback or link-local addresses that are not allow-listed, naming the field', async () => {
+    expect(json(await call('PUT', '/api/v1/ai/settings', { enabled: false, base_url: '', model: '', api_key: '' }))).toEqual({ enabled: false, base_url: '', model: '', api_key_set: false });
+    for (const base_url of ['https://[::1]/v1', 'https://169.254.169.254/v1', 'https://10.0.0.8/v1', 'https://0xa000008/v1', 'http://api.example.com/v1', 'ftp://models.example/v1', 'https://user:pw@api.example.com/v1']) {
+      const res = await call('PUT', '/api/v1/ai/settings', { enabled: true, base_url, model: 'm' });
+      expect(res.statusCode, base_url).toBe(422);
+      const error = json<{ error: { code: string; details: Array<{ field: string }> } }>(res).error;
+      expect(error.code).toBe('invalid_ai_settings');
+      expect(error.details[0].field).toBe('base_url');
+    }
+    expect((await call('PUT', '/api/v1/ai/settings', { enabled: true, model: 'm' })).statusCode).toBe(422);
+    expect((await call('PUT', '/api/v1/ai/settings', { enabled: true, base_url: fake.baseUrl })).statusCode).toBe(422);
+    expect((await call('PUT', '/api/v1/ai/settings', { enabled: true, base_url: fake.baseUrl, model: 'm', api_key: 'k', account_id: otherAccountId })).statusCode).toBe(400);
+    // Nothing was kept, and the key is never shown.
+    const shown = await call('GET', '/api/v1/ai/settings');
+    expect(json(shown)).toMatchObject({ enabled: false });
+    expect(shown.body).not.toMatch(/sk-|api_key"/);
+  });
+
+  describe('self-service in the widget', () => {
+    it('needs the visitor token, and suggests only published public articles of the widget’s workspace', async () => {
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/widget/articles?q=reset%20lock' })).statusCode).toBe(401);
+      const v = await visitor();
+      const search = async (q: string) => {
+        const res = await t.app.inject({ method: 'GET', url: `/api/v1/widget/articles?q=${encodeURIComponent(q)}&locale=en-GB`, remoteAddress: v.remoteAddress, headers: v.headers });
+        expect(res.statusCode, res.body).toBe(200);
+        return json<{ data: Array<{ id: string; title: string; score: number }> }>(res).data;
+      };
+      expect((await search('reset lock')).map((a) => a.id)).toEqual([articles.reset]);
+      for (const q of ['staffonly discount', 'supervisor password tangerine', 'teleporter quantum dial']) expect(await search(q), q).toEqual([]);
+      const counted = await ws().selectFrom('kb_searches').select(['query', 'without_results']).where('source', '=', 'widget').execute();
+      expect(counted).toEqual(expect.arrayContaining([{ query: 'reset lock', without_results: 0 }, { query: 'teleporter quantum dial', without_results: 1 }]));
+      for (const id of [articles.draft, articles.internal, articles.other, randomUUID()]) {
+        expect((await t.app.inject({ method: 'GET', url: `/api/v1/widget/articles/${id}`, remoteAddress: v.remoteAddress, headers: v.headers })).statusCode).toBe(404);
+        expect((await t.app.inject({ method: 'POST', url: `/api/v1/widget/articles/${id}/answered`, remoteAddress: v.remoteAddress, headers: v.headers, payload: { helped: true, question: 'q' } })).statusCode).toBe(404);
+      }
+      expect((await t.app.inject({ method: 'GET', url: `/api/v1/widget/articles?q=${'x'.repeat(501)}`, remoteAddress: v.remoteAddress, headers: v.headers })).statusCode).toBe(400);
+    });
+
+    it('opens an article, and "yes" counts a deflection while "no" is learnt as unhelpful', async () => {
+      const v = await visitor();
+      const before = await ws().selectFrom('kb_articles').select(['deflection_count', 'view_count']).where('id', '=', articles.reset).executeTakeFirstOrThrow();
+      const opened = await t.app.inject({ method: 'GET', url: `/api/v1/widget/articles/${articles.reset}?locale=en`, remoteAddress: v.remoteAddress, headers: v.headers });
+      expect(json(opened)).toMatchObject({ id: articles.reset, title: 'Resetting the bike lock', url: expect.stringContaining(`/articles/${articles.reset}-`) as unknown as string });
+      const yes = await t.app.inject({ method: 'POST', url: `/api/v1/widget/articles/${articles.reset}/answered`, remoteAddress: v.remoteAddress, headers: v.headers, payload: { helped: true, question: 'Lock will not open' } });
+      expect(yes.statusCode, yes.body).toBe(204);
+      const no = await t.app.inject({ method: 'POST', url: `/api/v1/widget/articles/${articles.reset}/answered`, remoteAddress: v.remoteAddress, headers: v.headers, payload: { helped: false, question: 'Lock is rusty' } });
+      expect(no.statusCode).toBe(204);
+      const after = await ws().selectFrom('kb_articles').select(['deflection_count', 'view_count']).where('id', '=', articles.reset).executeTakeFirstOrThrow();
+      expect(after.deflection_count).toBe(before.deflection_count + 1);
+      expect(Number(after.view_count)).toBe(Number(before.view_count) + 1);
+      const learnt = await ws().selectFrom('kb_learned_answers').select(['query', 'helped', 'not_helped']).where('article_id', '=', articles.reset).where('query', 'in', ['lock will not open', 'lock is rusty']).orderBy('query').execute();
+      expect(learnt).toEqual([
+        { query: 'lock is rusty', helped: 0, not_helped: 1 },
+        { query: 'lock will not open', helped: 1, not_helped: 0 },
+      ]);
+    });
+
+    it('is rate limited per visitor with 429 and Retry-After', async () => {
+      const v = await visitor();
+      let last;
+      for (let i = 0; i <= widgetArticleLimits.perVisitor; i++) last = await t.app.inject({ method: 'GET', url: `/api/v1/widget/articles?q=lock${i}`, remoteAddress: v.remoteAddress, headers: v.headers });
+      expect(last!.statusCode).toBe(429);
+      expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
+      // Another visitor is not held up by it.
+      const other = await visitor();
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/widget/articles?q=lock', remoteAddress: other.remoteAddress, headers: other.headers })).statusCode).toBe(200);
     });
   });
 
