@@ -363,6 +363,8 @@ describe('answer bot', () => {
         return json<{ data: Array<{ id: string; title: string; score: number }> }>(res).data;
       };
       expect((await search('reset lock')).map((a) => a.id)).toEqual([articles.reset]);
+      const probe = await t.app.inject({ method: 'GET', url: '/api/v1/widget/articles?q=', remoteAddress: v.remoteAddress, headers: v.headers });
+      expect(json(probe)).toEqual({ data: [], available: true });
       for (const q of ['staffonly discount', 'supervisor password tangerine', 'teleporter quantum dial']) expect(await search(q), q).toEqual([]);
       const counted = await ws().selectFrom('kb_searches').select(['query', 'without_results']).where('source', '=', 'widget').execute();
       expect(counted).toEqual(expect.arrayContaining([{ query: 'reset lock', without_results: 0 }, { query: 'teleporter quantum dial', without_results: 1 }]));

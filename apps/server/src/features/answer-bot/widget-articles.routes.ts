@@ -64,18 +64,28 @@ export function widgetArticlesRoutes(app: Api, ctx: AppContext, visitor: (reques
       schema: {
         tags,
         summary: "Help articles that may answer the visitor's question (header X-Visitor-Token); the search is counted for the team",
-        querystring: Obj({ q: Type.String({ maxLength: 500 }), locale: Type.Optional(Locale) }),
-        response: { 200: Type.Object({ data: Type.Array(Suggestion) }), ...errors(400, 401, 429) },
+        querystring: Obj({ q: Type.String({ maxLength: 500, description: 'Empty: only say whether there is anything to search' }), locale: Type.Optional(Locale) }),
+        response: { 200: Type.Object({ data: Type.Array(Suggestion), available: Type.Boolean({ description: 'The workspace has published public articles (the widget hides its search otherwise)' }) }), ...errors(400, 401, 429) },
       },
     },
     async (request) => {
       const v = await limited(request);
       const q = request.query.q.trim();
-      if (q.length < 2) return { data: [] };
+      if (q.length < 2) {
+        const any = await scoped(db, v.accountId)
+          .selectFrom('kb_article_translations')
+          .innerJoin('kb_articles', (j) => j.onRef('kb_articles.id', '=', 'kb_article_translations.article_id').onRef('kb_articles.account_id', '=', 'kb_article_translations.account_id'))
+          .select('kb_articles.id')
+          .where('kb_article_translations.status', '=', 'published')
+          .where('kb_articles.visibility', '=', 'public')
+          .limit(1)
+          .executeTakeFirst();
+        return { data: [], available: Boolean(any) };
+      }
       const locale = primary(request.query.locale);
       const hits = await findArticles(db, v.accountId, { q, locale, audience: 'public', limit: 5 });
       await recordSearch(db, v.accountId, { q, locale, source: 'widget', results: hits.length });
-      return { data: hits.map((h) => ({ id: h.article_id, locale: h.locale, title: h.title, description: h.description, score: h.score })) };
+      return { data: hits.map((h) => ({ id: h.article_id, locale: h.locale, title: h.title, description: h.description, score: h.score })), available: true };
     },
   );
 
