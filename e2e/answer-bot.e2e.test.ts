@@ -11,7 +11,8 @@ import { createWebchatInbox, hostPage, ownerApi, startSite, type Api, type Site,
 import { loadConfig } from '../apps/server/src/core/config.js';
 import { openDatabase } from '../apps/server/src/core/db/index.js';
 import { scoped, unscoped } from '../apps/server/src/core/db/tenant.js';
-import { launchBrowser } from './browser.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../apps/server/test/support/fake-openai.js';
+import { launchBrowser, newPage, signIn } from './browser.js';
 import { startServer, type RunningServer } from './harness.js';
 
 let server: RunningServer;
@@ -19,6 +20,7 @@ let browser: Browser;
 let api: Api;
 let inbox: WebchatInbox;
 let site: Site;
+let fake: FakeOpenAi;
 const dataDir = mkdtempSync(join(tmpdir(), 'rapport-e2e-bot-'));
 
 interface Seed {
@@ -62,7 +64,9 @@ async function shot(page: Page, name: string): Promise<void> {
 
 beforeAll(async () => {
   if (!existsSync(new URL('../dist/widget/widget.js', import.meta.url))) throw new Error('dist/widget is missing: run `npm run build` first');
-  server = await startServer(undefined, { RAPPORT_DATA_DIR: dataDir });
+  fake = await startFakeOpenAi();
+  // The model server of this test runs on this machine: allow-listed as a self-hoster would.
+  server = await startServer(undefined, { RAPPORT_DATA_DIR: dataDir, AI_ALLOW_PRIVATE_HOSTS: '127.0.0.1' });
   browser = await launchBrowser();
   api = await ownerApi(server.url, server.owner.email, server.owner.password);
   site = await startSite();
@@ -74,6 +78,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await site?.close();
+  await fake?.close();
   await server?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -180,6 +185,58 @@ describe('self-service and the answer bot', () => {
     expect(texts.some((t) => t.includes('hold the reset button for five seconds'))).toBe(true);
     expect(texts).toContain('No, I need a person');
     expect(texts.some((t) => /handed the conversation to the team: the customer asked for a person/.test(t))).toBe(true);
+    await context.close();
+  });
+
+  it('an admin sets up the answer bot and AI assist; an agent gets a draft and a summary', async () => {
+    const { context, page } = await newPage(browser, server.url);
+    // Wide enough for the customer sidebar beside the thread.
+    await page.setViewportSize({ width: 1600, height: 900 });
+    await signIn(page, server.owner.email, server.owner.password);
+    await page.getByRole('navigation', { name: 'Main' }).or(page.getByRole('banner')).first().waitFor();
+
+    // Settings → AI assist: a model endpoint, tested.
+    await page.goto('/settings/ai-assist');
+    await page.getByRole('heading', { name: 'AI assist' }).waitFor();
+    await page.getByLabel('Base URL').fill('https://169.254.169.254/v1');
+    await page.getByLabel('Model').fill('test-model');
+    await page.getByLabel('Use AI assist in this workspace').check({ force: true });
+    await page.getByRole('button', { name: 'Save AI assist' }).click();
+    await page.getByText(/points at the address 169\.254\.169\.254 \(a link-local address/).waitFor();
+    await shot(page, 'ai-settings-refused');
+    await page.getByLabel('Base URL').fill(fake.baseUrl);
+    await page.getByLabel('API key').fill('sk-e2e-key');
+    await page.getByRole('button', { name: 'Save AI assist' }).click();
+    await page.getByText('A key is stored; it is never shown.').waitFor();
+    fake.answer({ content: 'ready' });
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('The model answered.').waitFor();
+    await shot(page, 'ai-settings');
+
+    // The inbox's Answer bot card shows what the bot does.
+    await page.goto(`/settings/inboxes/${inbox.id}`);
+    const card = page.getByRole('heading', { name: 'Answer bot' });
+    await card.scrollIntoViewIfNeeded();
+    await page.getByLabel('Answer customers first with the bot').waitFor();
+    expect(await page.getByLabel('Answer customers first with the bot').isChecked()).toBe(true);
+    await expect.poll(() => page.getByLabel('Bot name').inputValue()).toBe('Northwind helper');
+    await shot(page, 'inbox-card');
+
+    // The conversation the bot handed over: summary in the sidebar, a draft in the composer.
+    const list = await api.call<{ data: { id: string; inbox: { id: string } }[] }>('GET', '/api/v1/conversations?status=all');
+    const id = list.data.find((c) => c.inbox.id === inbox.id)!.id;
+    await page.goto(`/inbox/${id}`);
+    await page.getByText('Answer bot', { exact: true }).first().waitFor();
+    fake.answer({ content: '- Wants to reset the bike lock\n- The bot’s article did not help\n- Open: walk them through the reset' });
+    await page.getByRole('button', { name: 'Summarize' }).click();
+    await page.getByText('- Wants to reset the bike lock').waitFor();
+    fake.answer({ content: 'Hi! Let’s reset the lock together: hold the reset button for five seconds.' });
+    await page.getByRole('button', { name: 'Draft reply' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Reply' }).inputValue()).toBe('Hi! Let’s reset the lock together: hold the reset button for five seconds.');
+    const sent = fake.received.at(-1)!;
+    expect(sent.authorization).toBe('Bearer sk-e2e-key');
+    expect(sent.body.messages[1].content).toContain('Customer: How do I reset my bike lock?');
+    await shot(page, 'agent-assist');
     await context.close();
   });
 });

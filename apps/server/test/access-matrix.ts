@@ -246,6 +246,7 @@ export const accessMatrix: Record<string, RouteCase> = {
   // —— answer bot (admins, per inbox), AI assist (admins set it up; agents draft and summarise what they may see), widget self-service (visitors) ——
   'GET /api/v1/inboxes/:id/answer-bot': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.inboxId }) },
   'PUT /api/v1/inboxes/:id/answer-bot': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.inboxId }), body: () => ({ enabled: false, threshold: 0.4 }) },
+  'GET /api/v1/ai/status': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/ai/settings': { expect: e(401, 200, 403, 403, 403, 200, 200) },
   'PUT /api/v1/ai/settings': { expect: e(401, 200, 403, 403, 403, 200, 200), body: () => ({ enabled: false, model: 'any-model' }) },
   'POST /api/v1/ai/settings/test': { expect: e(401, 422, 403, 403, 403, 422, 422) },

@@ -47,6 +47,12 @@ export function aiRoutes(app: Api, ctx: AppContext): void {
     aiSettingsOf(db, member(request).accountId),
   );
 
+  app.get(
+    '/api/v1/ai/status',
+    { config: { access: 'agent' }, schema: { tags, summary: 'Whether AI assist is on in this workspace (for the draft and summary buttons)', response: { 200: Type.Object({ enabled: Type.Boolean() }), ...errors(401, 403) } } },
+    async (request) => ({ enabled: (await aiEndpointOf(db, ctx, member(request).accountId)) !== null }),
+  );
+
   app.put(
     '/api/v1/ai/settings',
     { config: { access: 'admin' }, schema: { tags, summary: 'Set up AI assist: any OpenAI-compatible endpoint (fields left out keep their value)', body: AiSettingsBody, response: { 200: AiSettings, ...errors(400, 401, 403, 422) } } },

@@ -10,6 +10,7 @@ import { useFormat } from '../../lib/format';
 import { browserLabel } from '../../lib/userAgent';
 import { DuplicateContacts } from './DuplicateContacts';
 import { SidebarSection } from './SidebarSection';
+import { ConversationSummary } from './ConversationSummary';
 import { WhyThisAgent } from './WhyThisAgent';
 import classes from './Inbox.module.css';
 import { statusColors, statusLabels, titleCase } from './inbox';
@@ -38,6 +39,7 @@ export function CustomerSidebar({ contactId, conversationId }: Props) {
   return (
     <Stack gap="lg">
       <ContactCard contact={c} />
+      <ConversationSummary conversationId={conversationId} />
       <WhyThisAgent conversationId={conversationId} />
       {c.unverified_claim && <UnverifiedClaim claim={c.unverified_claim} />}
       {c.left_email && <LeftEmail left={c.left_email} />}
