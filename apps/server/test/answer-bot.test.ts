@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runReactions } from '../src/core/reactions.js';
+import { postMessage } from '../src/features/conversations/commands/post-message.js';
 import { scoped } from '../src/core/db/tenant.js';
 import { REACTORS } from '../src/features/reactors.js';
 import { answerMessage } from '../src/features/answer-bot/answer-bot.reactor.js';
@@ -260,6 +261,28 @@ describe('answer bot', () => {
     expect((await call('PATCH', `/api/v1/conversations/${id}`, { assignee_id: agent.id })).statusCode).toBe(200);
     await v.writes('and how do I set the new combination?');
     expect(await botMessages(id)).toHaveLength(1);
+  });
+
+  it('answers on channels without buttons through their normal delivery (a pending reply with its send queued), and reads a typed "yes"', async () => {
+    const a = scoped(t.ctx.db, accountId);
+    const apiInbox = await a.insertInto('inboxes', { name: 'Shop app', channel: 'api' }).returning('id').executeTakeFirstOrThrow();
+    const bot = await call('PUT', `/api/v1/inboxes/${apiInbox.id}/answer-bot`, { enabled: true, threshold: 0.01 });
+    expect(bot.statusCode, bot.body).toBe(200);
+    const contact = await a.insertInto('contacts', { name: 'App customer' }).returning('id').executeTakeFirstOrThrow();
+    const { id } = await a.insertInto('conversations', { inbox_id: apiInbox.id, contact_id: contact.id, subject: 'Lock' }).returning('id').executeTakeFirstOrThrow();
+    const customerWrites = async (content: string) => {
+      await postMessage(t.ctx, accountId, { conversationId: id, content, author: { type: 'contact', id: contact.id } });
+      await drainReactions(t, REACTORS);
+    };
+    await customerWrites('How do I reset my bike lock?');
+    const [answer] = await botMessages(id);
+    expect(answer.status).toBe('pending');
+    expect(answer.content).toContain('Did that answer your question?');
+    const job = await sql<{ name: string }>`select name from rapport_jobs.job where id = ${answer.id}::uuid`.execute(t.ctx.db);
+    expect(job.rows.map((r) => r.name)).toEqual(['api.deliver']);
+    await customerWrites('Yes, thank you');
+    expect((await botMessages(id)).at(-1)!.content).toMatch(/Glad that helped/);
+    expect((await conversation(id)).status).toBe('resolved');
   });
 
   describe('with a model configured', () => {
