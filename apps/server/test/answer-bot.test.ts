@@ -20,6 +20,7 @@ import { widgetArticleLimits } from '../src/features/answer-bot/widget-articles.
 import { llmLimits } from '../src/features/ai/llm-client.js';
 import { drainReactions, json, makeMember, makeWorkspace, sessionFor, startTestApp, type Person, type TestApp, until } from './helpers.js';
 import { startFakeOpenAi, type FakeOpenAi } from './support/fake-openai.js';
+import { multipart, png } from './files.js';
 
 type BotMessage = { id: string; seq: number; direction: string; kind: string; private: boolean; content: string; status: string; bot: { name: string; quick_replies: string[]; citation: { article_id: string; title: string; url: string } | null } | null };
 type Conversation = { id: string; status: string; assignee: { id: string; name: string } | null };
@@ -48,9 +49,9 @@ describe('answer bot', () => {
   }
 
   /** A visitor opens the chat; answers how they write and read. */
-  async function visitor() {
+  async function visitor(language = 'en-GB') {
     const remoteAddress = `198.51.100.${++visitors}`;
-    const session = json<{ visitor_token: string }>(await t.app.inject({ method: 'POST', url: '/api/v1/widget/sessions', remoteAddress, payload: { widget_key: widgetKey, context: { language: 'en-GB' } } }));
+    const session = json<{ visitor_token: string }>(await t.app.inject({ method: 'POST', url: '/api/v1/widget/sessions', remoteAddress, payload: { widget_key: widgetKey, context: { language } } }));
     const headers = { 'x-visitor-token': session.visitor_token };
     let conversationId = '';
     return {
@@ -200,6 +201,31 @@ describe('answer bot', () => {
     expect(bot[0].content).not.toContain('reset button');
     expect(bot[0].bot!.citation).toBeNull();
     expect((await conversation(id)).assignee?.id).toBe(agent.id);
+  });
+
+  it('speaks German to a German visitor, and reads the German buttons', async () => {
+    const v = await visitor('de-DE');
+    const id = await v.writes('reset lock');
+    const [answer] = await botMessages(id);
+    expect(answer.content).toMatch(/Aus unserem Hilfe-Center: “Resetting the bike lock” http\S+\n\nHat das Ihre Frage beantwortet\?$/);
+    expect(answer.bot!.quick_replies).toEqual(['Ja, danke', 'Nein, ich brauche einen Menschen']);
+    await v.writes('Nein, ich brauche einen Menschen');
+    expect((await botMessages(id)).at(-1)!.content).toBe('Ich hole jemanden aus dem Team dazu. Sie antworten Ihnen hier in Kürze.');
+    expect((await conversation(id)).assignee?.id).toBe(agent.id);
+  });
+
+  it('hands a file without words straight to a person, without claiming to be unsure', async () => {
+    const v = await visitor();
+    const file = multipart('receipt.png', png());
+    const upload = await t.app.inject({ method: 'POST', url: '/api/v1/widget/attachments', remoteAddress: v.remoteAddress, headers: { ...v.headers, ...file.headers }, payload: file.payload });
+    expect(upload.statusCode, upload.body).toBe(201);
+    const sent = await t.app.inject({ method: 'POST', url: '/api/v1/widget/messages', remoteAddress: v.remoteAddress, headers: v.headers, payload: { content: '', client_message_id: randomUUID(), attachment_ids: [json<{ id: string }>(upload).id] } });
+    expect(sent.statusCode, sent.body).toBe(201);
+    await drainReactions(t, REACTORS);
+    const id = (await ws().selectFrom('messages').select('conversation_id').where('id', '=', json<{ id: string }>(sent).id).executeTakeFirstOrThrow()).conversation_id;
+    const [said] = await botMessages(id);
+    expect(said.content).toBe("I'll get a person from the team to help you. They will reply here shortly.");
+    expect((await thread(id)).some((m) => /sent something other than text/.test(m.content))).toBe(true);
   });
 
   it('never quotes drafts, internal articles or another workspace’s articles', async () => {

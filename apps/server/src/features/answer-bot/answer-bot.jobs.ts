@@ -21,6 +21,8 @@ export interface GenerateJob {
   conversationId: string;
   messageId: string;
   question: string;
+  /** The customer's language, for the bot's own words. */
+  language?: string;
   hits: ArticleHit[];
 }
 
@@ -32,7 +34,7 @@ export function usableAnswer(text: string): string | null {
 }
 
 export async function generateAnswer(ctx: AppContext, job: Pick<JobHandle<GenerateJob>, 'data'>, log?: { warn: (o: object, m: string) => void }): Promise<void> {
-  const { accountId, inboxId, conversationId, messageId, question, hits } = job.data;
+  const { accountId, inboxId, conversationId, messageId, question, language, hits } = job.data;
   const best = hits[0];
   if (!best) return;
   const endpoint = await aiEndpointOf(ctx.db, ctx, accountId);
@@ -60,7 +62,7 @@ export async function generateAnswer(ctx: AppContext, job: Pick<JobHandle<Genera
     // Someone took it while the model was thinking, or the bot let go: nothing more to say.
     if (!conversation || conversation.assignee_id || conversation.first_response_at || state?.state !== 'answering') return [];
     const settings = await botSettingsOf(trx, accountId, inboxId);
-    const c = { id: conversationId, accountId, inboxId, channel: conversation.channel };
+    const c = { id: conversationId, accountId, inboxId, channel: conversation.channel, language };
     const queue = dontKnow ? await handOver(trx, ctx, c, settings, 'unsure') : await answerWith(trx, ctx, c, settings, best, question, state.answers, text);
     return queue ? [queue] : [];
   });

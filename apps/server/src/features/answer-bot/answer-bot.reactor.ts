@@ -28,7 +28,7 @@ export const MAX_ANSWERS = 3;
 
 type EventMessage = { id?: string; direction?: string; private?: boolean; kind?: string; content?: string };
 
-/** The customer's language as the widget learnt it ('de-AT' → 'de'), if known. */
+/** The customer's language as the chat learnt it ('de-AT' → 'de'), if known. */
 function languageOf(attributes: unknown): string | undefined {
   const language = (attributes as { last_context?: { language?: unknown } } | null)?.last_context?.language;
   return typeof language === 'string' && language ? language.split('-')[0].toLowerCase() : undefined;
@@ -71,11 +71,15 @@ export async function answerMessage(trx: Transaction<DB>, ctx: AppContext, accou
     // A channel without written replies (phone): nothing for a bot to say.
     return [];
   }
-  const c: BotConversation = { id: conversationId, accountId, inboxId, channel: conversation.channel };
+  const locale = languageOf(conversation.attributes);
+  const c: BotConversation = { id: conversationId, accountId, inboxId, channel: conversation.channel, language: locale };
   const awaiting = state?.state === 'answering' && state.awaiting_article_id ? { awaiting_article_id: state.awaiting_article_id, awaiting_locale: state.awaiting_locale, question: state.question } : null;
   const intent = intentOf(message.content, awaiting !== null);
   const queues: Array<JobName | undefined> = [];
-  if (intent === 'person') {
+  if (!message.content.trim()) {
+    // A file or a picture: nothing to look up, and nothing to guess at.
+    queues.push(await handOver(trx, ctx, c, settings, 'no text'));
+  } else if (intent === 'person') {
     if (awaiting) await notHelped(trx, accountId, awaiting);
     queues.push(await handOver(trx, ctx, c, settings, 'asked'));
   } else if (intent === 'no' && awaiting) {
@@ -89,7 +93,6 @@ export async function answerMessage(trx: Transaction<DB>, ctx: AppContext, accou
       queues.push(await handOver(trx, ctx, c, settings, 'limit'));
     } else {
       const question = message.content.trim();
-      const locale = languageOf(conversation.attributes);
       const hits = await findArticles(trx, accountId, { q: question, locale, audience: 'public', limit: 3 });
       await recordSearch(trx, accountId, { q: question, locale, source: 'bot', results: hits.length });
       const best = hits[0];
@@ -100,7 +103,7 @@ export async function answerMessage(trx: Transaction<DB>, ctx: AppContext, accou
         await setBotState(trx, accountId, conversationId, { state: 'answering', question, answers });
         await outcome('generating');
         const confident = hits.filter((h) => h.score >= settings.threshold);
-        await ctx.jobs.send('answer-bot.generate', { accountId, inboxId, conversationId, messageId: message.id, question, hits: confident }, { id: message.id, trx });
+        await ctx.jobs.send('answer-bot.generate', { accountId, inboxId, conversationId, messageId: message.id, question, language: locale, hits: confident }, { id: message.id, trx });
         return ['answer-bot.generate'];
       } else {
         queues.push(await answerWith(trx, ctx, c, settings, best, question, answers));

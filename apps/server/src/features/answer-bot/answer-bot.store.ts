@@ -2,7 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { AnswerBotState, DB } from '../../core/db/schema.js';
 import { scoped } from '../../core/db/tenant.js';
-import { DEFAULT_HANDOVER } from './replies.js';
+import type { BotWords } from './replies.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -23,7 +23,8 @@ export async function botSettingsOf(db: Executor, accountId: string, inboxId: st
   return row ?? { inbox_id: inboxId, enabled: false, threshold: DEFAULT_THRESHOLD, bot_name: 'Answer bot', handover_message: '', generative: false };
 }
 
-export const handoverMessageOf = (s: BotSettings) => s.handover_message.trim() || DEFAULT_HANDOVER;
+/** The admin's handover message, else the bot's own in the customer's language. */
+export const handoverMessageOf = (s: BotSettings, words: BotWords) => s.handover_message.trim() || words.handover;
 
 export async function botStateOf(db: Executor, accountId: string, conversationId: string) {
   return scoped(db, accountId)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerText, intentOf, QUICK_REPLIES, quote, QUOTE_MAX } from './replies.js';
+import { answerText, intentOf, QUICK_REPLIES, quote, QUOTE_MAX, wordsFor } from './replies.js';
 
 describe('what the answer bot makes of a customer message', () => {
   it('reads the quick replies as the customer would mean them', () => {
@@ -40,5 +40,14 @@ describe('what the answer bot makes of a customer message', () => {
     const text = answerText({ text: 'Hold the button for 5 seconds.', title: 'Resetting the lock', url: 'https://x.example/help/a/en/articles/1-reset' });
     expect(text).toContain('“Resetting the lock” https://x.example/help/a/en/articles/1-reset');
     expect(text).toMatch(/Did that answer your question\?$/);
+  });
+
+  it('speaks German for German visitors and English otherwise, and reads both languages’ buttons', () => {
+    expect(wordsFor('de-AT').ask).toBe('Hat das Ihre Frage beantwortet?');
+    expect(wordsFor('fr').ask).toBe('Did that answer your question?');
+    expect(wordsFor(undefined).yes).toBe(QUICK_REPLIES.yes);
+    expect(intentOf(wordsFor('de').yes, true)).toBe('yes');
+    expect(intentOf(wordsFor('de').no, true)).toBe('person');
+    expect(answerText({ text: 'Halten Sie die Taste.', title: 'Schloss', url: 'https://x.example/a' }, wordsFor('de'))).toBe('Halten Sie die Taste.\n\nAus unserem Hilfe-Center: “Schloss” https://x.example/a\n\nHat das Ihre Frage beantwortet?');
   });
 });

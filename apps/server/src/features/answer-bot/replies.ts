@@ -4,8 +4,35 @@
  * same "yes" or "no" a customer on SMS or email would type).
  */
 
-/** The labels of the widget's buttons under an answer; sending one is typing it. */
-export const QUICK_REPLIES = { yes: 'Yes, thanks', no: 'No, I need a person' } as const;
+/** What the bot says, in the customer's language where it speaks it (the widget's: English and German). */
+const WORDS = {
+  en: {
+    yes: 'Yes, thanks',
+    no: 'No, I need a person',
+    handover: "I'll get a person from the team to help you. They will reply here shortly.",
+    unsure: "I'm not sure I have the right answer to that, so I won't guess.",
+    thanks: 'Glad that helped! If there is anything else, just write here.',
+    source: 'From our help center:',
+    ask: 'Did that answer your question?',
+  },
+  de: {
+    yes: 'Ja, danke',
+    no: 'Nein, ich brauche einen Menschen',
+    handover: 'Ich hole jemanden aus dem Team dazu. Sie antworten Ihnen hier in Kürze.',
+    unsure: 'Bei dieser Frage bin ich mir nicht sicher, deshalb rate ich nicht.',
+    thanks: 'Schön, dass das geholfen hat! Wenn noch etwas ist, schreiben Sie einfach hier.',
+    source: 'Aus unserem Hilfe-Center:',
+    ask: 'Hat das Ihre Frage beantwortet?',
+  },
+} as const;
+
+export type BotWords = (typeof WORDS)[keyof typeof WORDS];
+
+/** The bot's words for a language tag ('de-AT' → German); English otherwise. */
+export const wordsFor = (language: string | undefined): BotWords => (language?.toLowerCase().split('-')[0] === 'de' ? WORDS.de : WORDS.en);
+
+/** The labels of the widget's buttons under an answer (English); sending one is typing it. */
+export const QUICK_REPLIES = { yes: WORDS.en.yes, no: WORDS.en.no } as const;
 
 export type CustomerIntent = 'yes' | 'no' | 'person' | 'question';
 
@@ -19,7 +46,7 @@ const fold = (text: string) =>
     .trim();
 
 // Asking for a person, in English and German (the widget's languages), anywhere in a short message.
-const PERSON = /\b(agent|human|person|people|someone|somebody|representative|operator|staff|real person|mensch|mitarbeiter(in)?|berater(in)?|jemand)\b/;
+const PERSON = /\b(agent|human|person|people|someone|somebody|representative|operator|staff|real person|mensch(en)?|mitarbeiter(in)?|berater(in)?|jemand(en)?)\b/;
 const YES = /^(y|yes|yeah|yep|yup|ok|okay|sure|thanks|thank you|thx|ty|great|perfect|that helped|it helped|helpful|solved|ja|jawohl|danke|super|hat geholfen|perfekt)( (thanks|thank you|that helped|it did|it helped|danke|das hat geholfen|so much|a lot))*$/;
 const NO = /^(n|no|nope|nah|not really|no it did not|no it didn't|didn't help|did not help|that didn't help|not helpful|wrong|nein|leider nicht|nicht wirklich|hat nicht geholfen)( (thanks|thank you|danke))?$/;
 
@@ -32,15 +59,14 @@ export function intentOf(text: string, awaiting: boolean): CustomerIntent {
   const t = fold(text);
   if (!t) return 'question';
   const words = t.split(' ').length;
-  if (t === fold(QUICK_REPLIES.no) || (words <= 12 && PERSON.test(t))) return 'person';
-  if (awaiting && (t === fold(QUICK_REPLIES.yes) || YES.test(t))) return 'yes';
+  if (t === fold(WORDS.en.no) || t === fold(WORDS.de.no) || (words <= 12 && PERSON.test(t))) return 'person';
+  if (awaiting && (t === fold(WORDS.en.yes) || t === fold(WORDS.de.yes) || YES.test(t))) return 'yes';
   if (awaiting && NO.test(t)) return 'no';
   return 'question';
 }
 
-export const DEFAULT_HANDOVER = "I'll get a person from the team to help you. They will reply here shortly.";
-export const UNSURE = "I'm not sure I have the right answer to that, so I won't guess.";
-export const THANKS = 'Glad that helped! If there is anything else, just write here.';
+/** The handover message when the admin wrote none (in English; customers get it in their language). */
+export const DEFAULT_HANDOVER = WORDS.en.handover;
 
 /** At most this much of a passage is quoted; a longer one ends at a sentence or word and says so. */
 export const QUOTE_MAX = 600;
@@ -55,6 +81,6 @@ export function quote(passage: string): string {
 }
 
 /** The bot's answer: the passage (or the model's wording of it), the article it comes from with its link, and the question. */
-export function answerText(a: { text: string; title: string; url: string }): string {
-  return `${a.text}\n\nFrom our help center: “${a.title}” ${a.url}\n\nDid that answer your question?`;
+export function answerText(a: { text: string; title: string; url: string }, words: BotWords = WORDS.en): string {
+  return `${a.text}\n\n${words.source} “${a.title}” ${a.url}\n\n${words.ask}`;
 }

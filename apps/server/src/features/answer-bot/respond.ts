@@ -20,22 +20,25 @@ import { articleUrl, helpCenterOf } from '../kb/help-center-address.js';
 import { markdownToText } from '../kb/markdown.js';
 import type { ArticleHit } from '../kb/retrieval.js';
 import { handoverMessageOf, setBotState, type BotSettings } from './answer-bot.store.js';
-import { answerText, QUICK_REPLIES, quote, THANKS, UNSURE } from './replies.js';
+import { answerText, quote, wordsFor } from './replies.js';
 
 export interface BotConversation {
   id: string;
   accountId: string;
   inboxId: string;
   channel: string;
+  /** The customer's language, as the chat learnt it: the bot speaks it when it can. */
+  language?: string;
 }
 
-export type HandoverReason = 'asked' | 'unhelpful' | 'unsure' | 'limit';
+export type HandoverReason = 'asked' | 'unhelpful' | 'unsure' | 'limit' | 'no text';
 
 const REASON_WORDS: Record<HandoverReason, string> = {
   asked: 'the customer asked for a person',
   unhelpful: 'the customer said the answer did not help',
   unsure: 'no article answered the question well enough',
   limit: 'the customer kept asking after several answers',
+  'no text': 'the customer sent something other than text',
 };
 
 /** Writes one of the bot's messages (sent through the channel's queue where the channel sends), answering the queue to wake. */
@@ -66,8 +69,8 @@ export async function botSays(
  * why, and lets go (routing, which runs after the bot on the same event, then assigns it).
  */
 export async function handOver(trx: Transaction<DB>, ctx: AppContext, c: BotConversation, settings: BotSettings, reason: HandoverReason): Promise<JobName | undefined> {
-  const words = reason === 'unsure' ? `${UNSURE} ${handoverMessageOf(settings)}` : handoverMessageOf(settings);
-  const queue = await botSays(trx, ctx, c, settings, words);
+  const words = wordsFor(c.language);
+  const queue = await botSays(trx, ctx, c, settings, reason === 'unsure' ? `${words.unsure} ${handoverMessageOf(settings, words)}` : handoverMessageOf(settings, words));
   await insertMessage(trx, c.accountId, { conversationId: c.id, content: `${settings.bot_name} handed the conversation to the team: ${REASON_WORDS[reason]}`, author: { type: 'system' } });
   await setBotState(trx, c.accountId, c.id, { state: 'handed_over', handover_reason: reason });
   return queue;
@@ -82,7 +85,8 @@ export async function citationOf(trx: Transaction<DB>, ctx: AppContext, accountI
 /** Answers with an article: `text` is the model's wording, else the passage is quoted as plain text (never its markup). */
 export async function answerWith(trx: Transaction<DB>, ctx: AppContext, c: BotConversation, settings: BotSettings, hit: ArticleHit, question: string, answers: number, text?: string): Promise<JobName | undefined> {
   const citation = await citationOf(trx, ctx, c.accountId, hit);
-  const queue = await botSays(trx, ctx, c, settings, answerText({ text: text ?? quote(markdownToText(hit.passage)), title: citation.title, url: citation.url }), { quick_replies: [QUICK_REPLIES.yes, QUICK_REPLIES.no], citation });
+  const words = wordsFor(c.language);
+  const queue = await botSays(trx, ctx, c, settings, answerText({ text: text ?? quote(markdownToText(hit.passage)), title: citation.title, url: citation.url }, words), { quick_replies: [words.yes, words.no], citation });
   await setBotState(trx, c.accountId, c.id, { state: 'answering', awaiting_article_id: hit.article_id, awaiting_locale: hit.locale, question, answers: answers + 1 });
   return queue;
 }
@@ -90,7 +94,7 @@ export async function answerWith(trx: Transaction<DB>, ctx: AppContext, c: BotCo
 /** "Yes, that helped": learnt and counted as a deflection; the bot thanks and resolves the conversation. */
 export async function helped(trx: Transaction<DB>, ctx: AppContext, c: BotConversation, settings: BotSettings, state: { awaiting_article_id: string; awaiting_locale: string | null; question: string }): Promise<JobName | undefined> {
   await recordAnswered(trx, c.accountId, { articleId: state.awaiting_article_id, question: state.question, locale: state.awaiting_locale ?? undefined, helped: true, deflected: true });
-  const queue = await botSays(trx, ctx, c, settings, THANKS);
+  const queue = await botSays(trx, ctx, c, settings, wordsFor(c.language).thanks);
   await setBotState(trx, c.accountId, c.id, { state: 'resolved', question: '' });
   const open = await scoped(trx, c.accountId).selectFrom('conversations').select('status').where('id', '=', c.id).executeTakeFirst();
   if (open?.status === 'open' || open?.status === 'pending') await applyConversationChanges(trx, systemActor(c.accountId, settings.bot_name), c.id, { status: 'resolved' });
