@@ -128,6 +128,8 @@ describe('self-service and the answer bot', () => {
     const input = chat.getByLabel('Message', { exact: true });
     await expect.poll(() => input.inputValue()).toBe('reset lock');
     await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+    // The visitor chose a person: no more suggestions in the way.
+    expect(await chat.getByRole('searchbox', { name: 'Search help articles' }).count()).toBe(0);
     await shot(page, 'question-filled');
     await context.close();
   });

@@ -168,6 +168,8 @@ export function App({ chat, t, locale }: { chat: Chat; t: Strings; locale: strin
   const online = useOnline();
   const [draft, setDraft] = useState('');
   const [reading, setReading] = useState<{ article: ArticleSuggestion; question: string } | null>(null);
+  // "No, chat with us": the visitor chose a person; suggestions would only get in the way now.
+  const [wantsPerson, setWantsPerson] = useState(false);
   const search = useRef<HTMLInputElement>(null);
   const launcher = useRef<HTMLButtonElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -275,6 +277,7 @@ export function App({ chat, t, locale }: { chat: Chat; t: Strings; locale: strin
               onNo={(question) => {
                 // Straight to a person, with the question already written.
                 setReading(null);
+                setWantsPerson(true);
                 setDraft(question);
                 requestAnimationFrame(() => input.current?.focus());
               }}
@@ -311,7 +314,7 @@ export function App({ chat, t, locale }: { chat: Chat; t: Strings; locale: strin
               </div>
             )}
           </div>
-          {selfService && !reading && <HelpSearch chat={chat} t={t} draft={draft} search={search} onOpen={(article, question) => setReading({ article, question })} />}
+          {selfService && !reading && !wantsPerson && <HelpSearch chat={chat} t={t} draft={draft} search={search} onOpen={(article, question) => setReading({ article, question })} />}
           {s.notice && (
             <div class="rp-notice" role="alert">
               {t[s.notice]}
