@@ -26,9 +26,17 @@ export interface GenerateJob {
   hits: ArticleHit[];
 }
 
-/** The model's answer as the bot may use it: plain text, bounded; null when it is unusable. */
+/**
+ * The model's answer as the bot may use it: plain text, bounded, and without links (the bot cites
+ * the article itself; a link the model wrote could point anywhere); null when nothing is left.
+ */
 export function usableAnswer(text: string): string | null {
-  const plain = text.replace(/\s+\n/g, '\n').trim();
+  const plain = text
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\b(?:https?|ftp|javascript|data):\S*/gi, '')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/[ \t]{2,}/g, ' ')
+    .trim();
   if (!plain) return null;
   return plain.length > 1500 ? `${plain.slice(0, 1500).trim()} …` : plain;
 }
