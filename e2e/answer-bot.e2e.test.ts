@@ -104,6 +104,9 @@ describe('self-service and the answer bot', () => {
     const search = chat.getByRole('searchbox', { name: 'Search help articles' });
     await search.waitFor();
     await shot(page, 'empty');
+    await search.fill('teleporter calibration');
+    await chat.getByText('No articles found. Write to us below.').waitFor();
+    await shot(page, 'no-results');
     await search.fill('reset lock');
     const results = chat.getByRole('list', { name: 'Help articles' });
     const result = results.getByRole('button', { name: /Resetting the bike lock/ });
