@@ -51,6 +51,8 @@ import { businessHoursRoutes } from './features/business-hours/business-hours.ro
 import { slaRoutes } from './features/sla/sla.routes.js';
 import { kbRoutes } from './features/kb/kb.routes.js';
 import { moodRoutes } from './features/mood/mood.routes.js';
+import { answerBotRoutes } from './features/answer-bot/answer-bot.routes.js';
+import { aiRoutes } from './features/ai/ai.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -142,6 +144,8 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   businessHoursRoutes(app, ctx);
   slaRoutes(app, ctx);
   moodRoutes(app, ctx);
+  answerBotRoutes(app, ctx);
+  aiRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);

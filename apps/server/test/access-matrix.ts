@@ -272,4 +272,16 @@ export const accessMatrix: Record<string, RouteCase> = {
   'POST /api/v1/kb/import': { expect: e(401, 200, 403, 403, 403, 200, 200), body: () => ({ files: [{ path: 'reset.en.md', content: '---\nid: reset\ntitle: Reset\n---\nBody' }] }) },
   'POST /api/v1/kb/import/zip': { expect: e(401, 200, 403, 403, 403, 200, 200), raw: () => multipart('kb.zip', Buffer.from(zipSync({ 'reset.en.md': strToU8('---\nid: reset\ntitle: Reset\n---\nBody') })), 'application/zip') },
   'GET /api/v1/kb/export': { expect: e(401, 200, 403, 403, 403, 200, 200), query: '?format=json' },
+  // —— answer bot (admins, per inbox), AI assist (admins set it up; agents draft and summarise what they may see), widget self-service (visitors) ——
+  'GET /api/v1/inboxes/:id/answer-bot': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.inboxId }) },
+  'PUT /api/v1/inboxes/:id/answer-bot': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.inboxId }), body: () => ({ enabled: false, threshold: 0.4 }) },
+  'GET /api/v1/ai/status': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'GET /api/v1/ai/settings': { expect: e(401, 200, 403, 403, 403, 200, 200) },
+  'PUT /api/v1/ai/settings': { expect: e(401, 200, 403, 403, 403, 200, 200), body: () => ({ enabled: false, model: 'any-model' }) },
+  'POST /api/v1/ai/settings/test': { expect: e(401, 422, 403, 403, 403, 422, 422) },
+  'POST /api/v1/conversations/:id/ai/draft': { expect: e(401, 404, 404, 422, 422, 422, 422), params: (f) => ({ id: f.a.conversationId }) },
+  'POST /api/v1/conversations/:id/ai/summary': { expect: e(401, 404, 404, 422, 422, 422, 422), params: (f) => ({ id: f.a.conversationId }) },
+  'GET /api/v1/widget/articles': { expect: e(401, 401, 401, 401, 401, 401, 401), query: '?q=lock' },
+  'GET /api/v1/widget/articles/:id': { expect: e(401, 401, 401, 401, 401, 401, 401), params: () => ({ id: '00000000-0000-4000-8000-000000000001' }) },
+  'POST /api/v1/widget/articles/:id/answered': { expect: e(401, 401, 401, 401, 401, 401, 401), params: () => ({ id: '00000000-0000-4000-8000-000000000001' }), body: () => ({ helped: true, question: 'How?' }) },
 };

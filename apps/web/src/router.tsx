@@ -31,6 +31,7 @@ import { MacrosSettings } from './pages/settings/automation/MacrosSettings';
 import { RuleDetailSettings } from './pages/settings/automation/RuleDetailSettings';
 import { BusinessHoursSettings } from './pages/settings/business-hours/BusinessHoursSettings';
 import { SlaPoliciesSettings } from './pages/settings/sla/SlaPoliciesSettings';
+import { AiAssistSettings } from './pages/settings/ai/AiAssistSettings';
 
 export const router = createBrowserRouter([
   {
@@ -78,6 +79,7 @@ export const router = createBrowserRouter([
               { path: 'macros', element: <MacrosSettings /> },
               { path: 'business-hours', element: <BusinessHoursSettings /> },
               { path: 'sla-policies', element: <SlaPoliciesSettings /> },
+              { path: 'ai-assist', element: <AiAssistSettings /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

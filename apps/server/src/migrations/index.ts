@@ -21,6 +21,7 @@ import m0024 from './0024_kb_authoring.js';
 import m0020 from './0020_automation.js';
 import m0019 from './0019_sla.js';
 import m0022 from './0022_mood.js';
+import m0023 from './0023_answer_bot.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0001_accounts', sql: m0001 },
@@ -45,4 +46,5 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0021_knowledge_base', sql: m0021 },
   { id: '0024_kb_authoring', sql: m0024 },
   { id: '0022_mood', sql: m0022 },
+  { id: '0023_answer_bot', sql: m0023 },
 ];

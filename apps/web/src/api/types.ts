@@ -249,6 +249,8 @@ export interface Message {
   call?: CallDetails | null;
   client_message_id?: string | null;
   author: { type: 'contact' | 'user'; id: string; name: string | null } | null;
+  /** Set on the answer bot's messages: its name, the quick replies it offered, the article it cited. */
+  bot?: { name: string; quick_replies: string[]; citation: { article_id: string; title: string; url: string } | null } | null;
   /** Files sent with the message (absent on servers older than attachments). */
   attachments?: Attachment[];
   created_at: string;

@@ -162,9 +162,22 @@ export function presentMessage(m: MessageRow) {
       : m.contact_id
         ? { type: 'contact' as const, id: m.contact_id, name: m.contact_name ?? '', avatar_url: null }
         : null,
+    bot: botOf(m.content_attributes),
     created_at: m.created_at.toISOString(),
     mood: m.mood ?? null,
     sentiment: m.sentiment ?? null,
     language: m.language ?? null,
+  };
+}
+
+/** What the answer bot stored on its message (content_attributes.bot), or null for anyone else's. */
+export function botOf(attributes: Record<string, unknown>): { name: string; quick_replies: string[]; citation: { article_id: string; title: string; url: string } | null } | null {
+  const b = attributes.bot as { name?: unknown; quick_replies?: unknown; citation?: { article_id?: unknown; title?: unknown; url?: unknown } | null } | undefined;
+  if (!b || typeof b !== 'object') return null;
+  const c = b.citation;
+  return {
+    name: typeof b.name === 'string' ? b.name : '',
+    quick_replies: Array.isArray(b.quick_replies) ? b.quick_replies.filter((q): q is string => typeof q === 'string') : [],
+    citation: c && typeof c.article_id === 'string' && typeof c.title === 'string' && typeof c.url === 'string' ? { article_id: c.article_id, title: c.title, url: c.url } : null,
   };
 }

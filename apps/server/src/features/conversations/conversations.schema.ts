@@ -106,6 +106,13 @@ export const CallDetails = Type.Object({
   preferred_time: Nullable(Type.String({ description: 'A callback request: asap, a time, or the customer’s words' })),
 });
 
+/** An answer bot's message (features/answer-bot): who wrote it, the article it cites, the quick replies it offers. */
+export const BotDetails = Type.Object({
+  name: Type.String(),
+  quick_replies: Type.Array(Type.String(), { description: 'Buttons the widget shows; sending one is the same as typing it' }),
+  citation: Nullable(Type.Object({ article_id: Uuid, title: Type.String(), url: Type.String() })),
+});
+
 export const Message = Type.Object({
   id: Uuid,
   conversation_id: Uuid,
@@ -121,6 +128,7 @@ export const Message = Type.Object({
   call: Nullable(CallDetails),
   delivery_error: Nullable(Type.String({ description: 'Why a reply could not be sent (status failed)' })),
   author: Nullable(Type.Object({ type: Type.Union([Type.Literal('contact'), Type.Literal('user')]), id: Uuid, name: Type.String(), avatar_url: Nullable(Type.String()) })),
+  bot: Nullable(BotDetails),
   created_at: Timestamp,
   ...MessageMoodFields,
 });

@@ -10,6 +10,7 @@ import { useFormat } from '../../lib/format';
 import { browserLabel } from '../../lib/userAgent';
 import { DuplicateContacts } from './DuplicateContacts';
 import { SidebarSection } from './SidebarSection';
+import { ConversationSummary } from './ConversationSummary';
 import { WhyThisAgent } from './WhyThisAgent';
 import { ContactMoodChart } from './mood/ContactMoodChart';
 import classes from './Inbox.module.css';
@@ -40,6 +41,7 @@ export function CustomerSidebar({ contactId, conversationId }: Props) {
     <Stack gap="lg">
       <ContactCard contact={c} />
       <ContactMoodChart contactId={contactId} conversationId={conversationId} />
+      <ConversationSummary conversationId={conversationId} />
       <WhyThisAgent conversationId={conversationId} />
       {c.unverified_claim && <UnverifiedClaim claim={c.unverified_claim} />}
       {c.left_email && <LeftEmail left={c.left_email} />}

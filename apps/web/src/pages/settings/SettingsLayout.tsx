@@ -15,6 +15,7 @@ import {
   IconWebhook,
   IconClock,
   IconClockExclamation,
+  IconSparkles,
   type Icon,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -45,6 +46,7 @@ export const settingsSections: Section[] = [
   { path: 'macros', label: 'Macros', icon: IconBolt, group: 'Workspace' },
   { path: 'business-hours', label: 'Business hours', icon: IconClock, adminOnly: true, group: 'Workspace' },
   { path: 'sla-policies', label: 'SLA policies', icon: IconClockExclamation, adminOnly: true, group: 'Workspace' },
+  { path: 'ai-assist', label: 'AI assist', icon: IconSparkles, adminOnly: true, group: 'Workspace' },
 ];
 
 export function SettingsLayout() {
