@@ -53,6 +53,10 @@ import { helpCenterHosts } from './features/help-center/hosts.js';
 import { helpCenterPagesRoutes } from './features/help-center/pages.routes.js';
 import { helpCenterSettingsRoutes } from './features/help-center/settings.routes.js';
 import { kbSearchRoutes } from './features/help-center/kb-search.routes.js';
+import { kbRoutes } from './features/kb/kb.routes.js';
+import { moodRoutes } from './features/mood/mood.routes.js';
+import { answerBotRoutes } from './features/answer-bot/answer-bot.routes.js';
+import { aiRoutes } from './features/ai/ai.routes.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -146,6 +150,9 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   automationRoutes(app, ctx);
   businessHoursRoutes(app, ctx);
   slaRoutes(app, ctx);
+  moodRoutes(app, ctx);
+  answerBotRoutes(app, ctx);
+  aiRoutes(app, ctx);
   attachmentsRoutes(app, ctx);
   formsRoutes(app, ctx);
   realtimeRoutes(app, ctx);
@@ -157,6 +164,7 @@ export async function build(ctx: AppContext, options: BuildOptions = {}): Promis
   helpCenterSettingsRoutes(app, ctx);
   kbSearchRoutes(app, ctx);
   helpCenterPagesRoutes(app, ctx, hosts);
+  kbRoutes(app, ctx);
 
   // The chat widget's frame assets (its loader and frame page have their own routes).
   const widget = path.resolve(webRoot(), '../widget');

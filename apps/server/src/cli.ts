@@ -1,5 +1,5 @@
 /**
- * The rapport command: start | migrate | create-admin | create-token | seed-demo.
+ * The rapport command: start | migrate | create-admin | create-token | seed-demo | kb import | kb export.
  * Every failure a person can fix ends in one clear line and a non-zero exit.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -12,6 +12,8 @@ import { unscoped } from './core/db/tenant.js';
 import { createWorkspace } from './features/accounts/commands/create-workspace.js';
 import { createApiToken } from './features/accounts/commands/create-api-token.js';
 import { seedDemo } from './features/demo/seed-demo.js';
+import { exportFiles, importFiles } from './features/kb/import-export.js';
+import { readMarkdownFolder, writeMarkdownFolder } from './features/kb/import-export.files.js';
 import { openRuntime, startServer } from './server.js';
 import type { Role } from './core/db/schema.js';
 
@@ -21,7 +23,9 @@ interface Command {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run(values: Record<string, string | boolean | undefined>): Promise<void>;
+  /** Takes words after the command (`rapport kb import ./articles`). */
+  positionals?: boolean;
+  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<void>;
 }
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -117,6 +121,38 @@ const commands: Record<string, Command> = {
       });
     },
   },
+  kb: {
+    summary: 'Import a folder of Markdown articles into a workspace, or export its articles to one (see README, Knowledge base)',
+    usage: 'rapport kb import <dir> --workspace W | rapport kb export <dir> [--workspace W]',
+    options: { workspace: { type: 'string' } },
+    positionals: true,
+    run: async (values, positionals) => {
+      const [action, dir, ...extra] = positionals;
+      if ((action !== 'import' && action !== 'export') || !dir || extra.length) throw new UsageError('say import or export, and one folder: rapport kb import ./articles --workspace W');
+      const wanted = typeof values.workspace === 'string' ? values.workspace.trim() : undefined;
+      if (action === 'import' && !wanted) throw new UsageError('--workspace is required for an import (a workspace id or name)');
+      await withDatabase(async ({ ctx }) => {
+        // Which workspace the name or id means: a lookup across workspaces by design (the operator may name any).
+        let q = unscoped(ctx.db).selectFrom('accounts').select(['id', 'name']);
+        if (wanted) q = q.where((eb) => eb.or([eb('name', '=', wanted), eb(eb.cast('id', 'text'), '=', wanted)]));
+        const accounts = await q.limit(10).execute();
+        if (accounts.length === 0) throw new UsageError(wanted ? `no workspace "${wanted}"` : 'there is no workspace yet');
+        if (accounts.length > 1) throw new UsageError(`several workspaces match; pick one with --workspace (${accounts.map((a) => `${a.name} ${a.id}`).join(', ')})`);
+        const account = accounts[0]!;
+        if (action === 'import') {
+          const files = await readMarkdownFolder(dir);
+          const report = await importFiles(ctx.db, account.id, null, files);
+          for (const f of report.files) if (f.error) console.error(f.error);
+          console.log(`Imported ${files.length} file(s) into "${account.name}": ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ${report.failed} failed.`);
+          if (report.failed) process.exitCode = 1;
+        } else {
+          const files = await exportFiles(ctx.db, account.id);
+          await writeMarkdownFolder(dir, files);
+          console.log(`Exported ${files.length} file(s) of "${account.name}" to ${dir}.`);
+        }
+      });
+    },
+  },
 };
 
 function help(): string {
@@ -147,13 +183,16 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }).values as typeof values;
+    const parsed = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: !!command.positionals });
+    values = parsed.values as typeof values;
+    positionals = parsed.positionals;
   } catch (err) {
     console.error(`rapport ${name}: ${(err as Error).message}\nUsage: ${command.usage}`);
     return 2;
   }
-  await command.run(values);
+  await command.run(values, positionals);
   return 0;
 }
 

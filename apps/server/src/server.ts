@@ -17,6 +17,7 @@ import { startReactions, type Reactions } from './core/reactions.js';
 import { REACTORS } from './features/reactors.js';
 import { startAutomationTimers, type AutomationTimers } from './features/automation/time-triggers.js';
 import { startSlaTimers, type SlaTimers } from './features/sla/sla.jobs.js';
+import { startAnswerBotWorker } from './features/answer-bot/answer-bot.jobs.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -96,6 +97,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     reactions = startReactions(ctx, app.log, REACTORS);
     automationTimers = startAutomationTimers(ctx, app.log);
     slaTimers = await startSlaTimers(ctx, app.log);
+    await startAnswerBotWorker(ctx, app.log);
     await app.listen({ port: config.port, host: config.host });
     ctx.outbox.startSweeping();
     snoozeTimer = setInterval(() => {

@@ -30,6 +30,8 @@ export interface Fixture {
   businessHours(): Promise<string>;
   /** A knowledge base synonym group of workspace A. */
   kbSynonym(): Promise<string>;
+  /** A knowledge base category with a section, and an article in it with an English and a German translation and one revision. */
+  kb(): Promise<{ categoryId: string; sectionId: string; articleId: string; revisionId: string }>;
   invitation(): Promise<{ id: string; token: string }>;
   agentOwnedToken(): Promise<string>;
   resetToken(): Promise<string>;
@@ -112,6 +114,20 @@ export async function makeFixture(t: TestApp): Promise<Fixture> {
       const row = await a.insertInto('business_hours_schedules', { name: `Hours ${randomUUID().slice(0, 8)}`, schedule: JSON.stringify({ time_zone: 'UTC', days: { mon: [['09:00', '17:00']] } }) }).returning('id').executeTakeFirstOrThrow();
       idsOfA.add(row.id);
       return row.id;
+    },
+    async kb() {
+      const category = await a.insertInto('kb_categories', { names: JSON.stringify({ en: 'Account' }), slug: 'account' }).returning('id').executeTakeFirstOrThrow();
+      const section = await a.insertInto('kb_sections', { category_id: category.id, names: JSON.stringify({ en: 'Signing in' }), slug: 'signing-in' }).returning('id').executeTakeFirstOrThrow();
+      const article = await a.insertInto('kb_articles', { section_id: section.id }).returning('id').executeTakeFirstOrThrow();
+      await a
+        .insertInto('kb_article_translations', [
+          { article_id: article.id, locale: 'en', title: 'Reset your password', slug: 'reset-your-password', body: 'Open Sign in.', status: 'published' },
+          { article_id: article.id, locale: 'de', title: 'Passwort zurücksetzen', slug: 'passwort-zurucksetzen', body: 'Anmelden öffnen.' },
+        ])
+        .execute();
+      const revision = await a.insertInto('kb_revisions', { article_id: article.id, locale: 'en', title: 'Reset your password', body: 'First version.', status: 'published' }).returning('id').executeTakeFirstOrThrow();
+      for (const id of [category.id, section.id, article.id, revision.id]) idsOfA.add(id);
+      return { categoryId: category.id, sectionId: section.id, articleId: article.id, revisionId: revision.id };
     },
     async inbox() {
       const row = await a.insertInto('inboxes', { name: `Inbox ${randomUUID().slice(0, 8)}`, channel: 'webchat' }).returning('id').executeTakeFirstOrThrow();

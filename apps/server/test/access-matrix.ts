@@ -14,6 +14,7 @@
  * Path params and bodies are made fresh for every call by the functions below.
  */
 import type { Fixture } from './access-fixture.js';
+import { strToU8, zipSync } from 'fflate';
 import { multipart, png } from './files.js';
 
 export type Caller = 'anonymous' | 'otherAdmin' | 'outsider' | 'agent' | 'agentToken' | 'adminToken' | 'admin';
@@ -151,6 +152,9 @@ export const accessMatrix: Record<string, RouteCase> = {
   // Into itself: refused for everyone who may see the contact, so the matrix merges nothing away.
   'POST /api/v1/contacts/:id/merge': { expect: e(401, 404, 400, 400, 400, 400, 400), params: (f) => ({ id: f.a.contactId }), body: (f) => ({ contact_id: f.a.contactId }) },
   'GET /api/v1/contacts/:id/conversations': { expect: e(401, 404, 200, 200, 200, 200, 200), params: (f) => ({ id: f.a.contactId }) },
+  'GET /api/v1/contacts/:id/mood': { expect: e(401, 404, 200, 200, 200, 200, 200), params: (f) => ({ id: f.a.contactId }) },
+  // Reads a text and stores nothing: anyone signed in to a workspace may ask.
+  'POST /api/v1/mood': { expect: e(401, 200, 200, 200, 200, 200, 200), body: () => ({ text: 'Where is my parcel? It is late again.' }) },
   'GET /api/v1/conversations': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }) },
   'PATCH /api/v1/conversations/:id': { expect: e(401, 404, 404, 200, 200, 200, 200), params: (f) => ({ id: f.a.conversationId }), body: () => ({ tags: ['vip'], priority: 'high' }) },
@@ -252,4 +256,41 @@ export const accessMatrix: Record<string, RouteCase> = {
   'POST /api/v1/kb/synonyms': { expect: e(401, 201, 403, 403, 403, 201, 201), body: () => ({ terms: ['invoice', 'receipt'] }) },
   'PATCH /api/v1/kb/synonyms/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: await f.kbSynonym() }), body: () => ({ terms: ['refund', 'reimbursement'] }) },
   'DELETE /api/v1/kb/synonyms/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: await f.kbSynonym() }) },
+  // —— knowledge base: agents read and write articles; admins delete, shape categories and sections, import and export ——
+  'GET /api/v1/kb/categories': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'POST /api/v1/kb/categories': { expect: e(401, 201, 403, 403, 403, 201, 201), body: () => ({ names: { en: 'Billing' } }) },
+  'PATCH /api/v1/kb/categories/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: (await f.kb()).categoryId }), body: () => ({ names: { en: 'Renamed' } }) },
+  'DELETE /api/v1/kb/categories/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: (await f.kb()).categoryId }) },
+  'GET /api/v1/kb/sections': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  // Another workspace's admin names A's category: not one of theirs.
+  'POST /api/v1/kb/sections': { expect: e(401, 422, 403, 403, 403, 201, 201), body: async (f) => ({ category_id: (await f.kb()).categoryId, names: { en: 'Refunds' } }) },
+  'PATCH /api/v1/kb/sections/:id': { expect: e(401, 404, 403, 403, 403, 200, 200), params: async (f) => ({ id: (await f.kb()).sectionId }), body: () => ({ names: { en: 'Renamed' } }) },
+  'DELETE /api/v1/kb/sections/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: (await f.kb()).sectionId }) },
+  'GET /api/v1/kb/articles': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'POST /api/v1/kb/articles': { expect: e(401, 201, 201, 201, 201, 201, 201), body: () => ({ title: 'Reset your password', body: 'Open **Sign in**.', locale: 'en', status: 'published' }) },
+  'GET /api/v1/kb/articles/search': { expect: e(401, 200, 200, 200, 200, 200, 200), query: '?q=password' },
+  'POST /api/v1/kb/preview': { expect: e(401, 200, 200, 200, 200, 200, 200), body: () => ({ markdown: '# Hello' }) },
+  'GET /api/v1/kb/articles/:id': { expect: e(401, 404, 200, 200, 200, 200, 200), params: async (f) => ({ id: (await f.kb()).articleId }) },
+  'PATCH /api/v1/kb/articles/:id': { expect: e(401, 404, 200, 200, 200, 200, 200), params: async (f) => ({ id: (await f.kb()).articleId }), body: () => ({ locale: 'en', body: 'Changed.' }) },
+  'DELETE /api/v1/kb/articles/:id': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: (await f.kb()).articleId }) },
+  'DELETE /api/v1/kb/articles/:id/translations/:locale': { expect: e(401, 404, 403, 403, 403, 204, 204), params: async (f) => ({ id: (await f.kb()).articleId, locale: 'de' }) },
+  'GET /api/v1/kb/articles/:id/revisions': { expect: e(401, 404, 200, 200, 200, 200, 200), params: async (f) => ({ id: (await f.kb()).articleId }) },
+  'POST /api/v1/kb/articles/:id/revisions/:revisionId/restore': { expect: e(401, 404, 200, 200, 200, 200, 200), params: async (f) => { const kb = await f.kb(); return { id: kb.articleId, revisionId: kb.revisionId }; } },
+  'GET /api/v1/kb/articles/:id/feedback': { expect: e(401, 404, 200, 200, 200, 200, 200), params: async (f) => ({ id: (await f.kb()).articleId }) },
+  'POST /api/v1/kb/articles/:id/insert': { expect: e(401, 404, 404, 200, 200, 200, 200), params: async (f) => ({ id: (await f.kb()).articleId }), body: (f) => ({ conversation_id: f.a.conversationId, as: 'text' }) },
+  'POST /api/v1/kb/import': { expect: e(401, 200, 403, 403, 403, 200, 200), body: () => ({ files: [{ path: 'reset.en.md', content: '---\nid: reset\ntitle: Reset\n---\nBody' }] }) },
+  'POST /api/v1/kb/import/zip': { expect: e(401, 200, 403, 403, 403, 200, 200), raw: () => multipart('kb.zip', Buffer.from(zipSync({ 'reset.en.md': strToU8('---\nid: reset\ntitle: Reset\n---\nBody') })), 'application/zip') },
+  'GET /api/v1/kb/export': { expect: e(401, 200, 403, 403, 403, 200, 200), query: '?format=json' },
+  // —— answer bot (admins, per inbox), AI assist (admins set it up; agents draft and summarise what they may see), widget self-service (visitors) ——
+  'GET /api/v1/inboxes/:id/answer-bot': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.inboxId }) },
+  'PUT /api/v1/inboxes/:id/answer-bot': { expect: e(401, 404, 403, 403, 403, 200, 200), params: (f) => ({ id: f.a.inboxId }), body: () => ({ enabled: false, threshold: 0.4 }) },
+  'GET /api/v1/ai/status': { expect: e(401, 200, 200, 200, 200, 200, 200) },
+  'GET /api/v1/ai/settings': { expect: e(401, 200, 403, 403, 403, 200, 200) },
+  'PUT /api/v1/ai/settings': { expect: e(401, 200, 403, 403, 403, 200, 200), body: () => ({ enabled: false, model: 'any-model' }) },
+  'POST /api/v1/ai/settings/test': { expect: e(401, 422, 403, 403, 403, 422, 422) },
+  'POST /api/v1/conversations/:id/ai/draft': { expect: e(401, 404, 404, 422, 422, 422, 422), params: (f) => ({ id: f.a.conversationId }) },
+  'POST /api/v1/conversations/:id/ai/summary': { expect: e(401, 404, 404, 422, 422, 422, 422), params: (f) => ({ id: f.a.conversationId }) },
+  'GET /api/v1/widget/articles': { expect: e(401, 401, 401, 401, 401, 401, 401), query: '?q=lock' },
+  'GET /api/v1/widget/articles/:id': { expect: e(401, 401, 401, 401, 401, 401, 401), params: () => ({ id: '00000000-0000-4000-8000-000000000001' }) },
+  'POST /api/v1/widget/articles/:id/answered': { expect: e(401, 401, 401, 401, 401, 401, 401), params: () => ({ id: '00000000-0000-4000-8000-000000000001' }), body: () => ({ helped: true, question: 'How?' }) },
 };

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { DateTime } from 'luxon';
+import { dispatchWebhooks } from '../src/features/webhooks/dispatch.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoped } from '../src/core/db/tenant.js';
 import type { BusEvent } from '../src/core/bus.js';
@@ -214,6 +215,8 @@ describe('SLAs', () => {
   it('fires the warning and then the breach once each, as realtime events with a line in the thread', async () => {
     timers = await startSlaTimers(t.ctx, log, 1000);
     await policy({ name: 'Fast', first_response_minutes: 1, warning_percent: 50, business_hours: false });
+    const hook = await call('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/sla', events: ['sla.warning', 'sla.breached'] });
+    expect(hook.statusCode, hook.body).toBe(201);
     // Started 55 s ago: the warning (at 30 s) is due at once, the breach in 5 s.
     const id = await startConversation('Hello?', { backdateSeconds: 55 });
     const mine = (name: string) => events.filter((e) => e.event === name && e.conversationId === id);
@@ -231,6 +234,11 @@ describe('SLAs', () => {
     expect(thread.map((m) => m.content)).toEqual(['First response SLA due in 1 minute (policy “Fast”)', 'First response SLA breached (policy “Fast”)']);
     const row = json<Conversation>(await call('GET', `/api/v1/conversations/${id}`, undefined, agent));
     expect(row.sla).toMatchObject({ target: 'first_response', breached: true });
+    // Webhook subscribers hear of each once, with the conversation and the target.
+    await dispatchWebhooks(t.ctx);
+    const sent = await scoped(t.ctx.db, accountId).selectFrom('webhook_deliveries').select(['event', 'body']).where('webhook_id', '=', json<{ id: string }>(hook).id).orderBy('created_at').execute();
+    expect(sent.map((d) => d.event)).toEqual(['sla.warning', 'sla.breached']);
+    expect(JSON.parse(String(sent[1]!.body))).toMatchObject({ event: 'sla.breached', data: { conversation: { id }, sla: { target: 'first_response', policy: { name: 'Fast' } } } });
     await clearPolicies();
   });
 

@@ -64,7 +64,7 @@ describe('outgoing webhooks', () => {
 
   it('is created with events to receive and a public URL; says what is wrong otherwise (SECURITY 19)', async () => {
     const listed = json<{ data: Array<{ event: string }> }>(await call('GET', '/api/v1/webhooks/events')).data.map((e) => e.event);
-    expect(listed).toEqual(['conversation.created', 'conversation.updated', 'message.created', 'message.updated']);
+    expect(listed).toEqual(['conversation.created', 'conversation.updated', 'message.created', 'message.updated', 'sla.warning', 'sla.breached']);
 
     const inward = await call('POST', '/api/v1/webhooks', { url: 'https://169.254.169.254/latest/meta-data', events: ['message.created'] });
     expect(inward.statusCode).toBe(422);

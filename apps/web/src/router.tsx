@@ -6,7 +6,9 @@ import { ForgotPasswordPage } from './pages/auth/ForgotPasswordPage';
 import { InvitePage } from './pages/auth/InvitePage';
 import { LoginPage } from './pages/auth/LoginPage';
 import { ResetPasswordPage } from './pages/auth/ResetPasswordPage';
-import { KnowledgeBasePage, ReportsPage } from './pages/ComingSoonPage';
+import { ReportsPage } from './pages/ComingSoonPage';
+import { ArticleEditorPage } from './pages/kb/ArticleEditorPage';
+import { KnowledgeBasePage } from './pages/kb/KnowledgeBasePage';
 import { ContactsPage } from './pages/ContactsPage';
 import { InboxPage } from './pages/inbox/InboxPage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -30,6 +32,7 @@ import { RuleDetailSettings } from './pages/settings/automation/RuleDetailSettin
 import { BusinessHoursSettings } from './pages/settings/business-hours/BusinessHoursSettings';
 import { SlaPoliciesSettings } from './pages/settings/sla/SlaPoliciesSettings';
 import { HelpCenterSettings } from './pages/settings/help-center/HelpCenterSettings';
+import { AiAssistSettings } from './pages/settings/ai/AiAssistSettings';
 
 export const router = createBrowserRouter([
   {
@@ -53,6 +56,7 @@ export const router = createBrowserRouter([
           { path: 'contacts', element: <ContactsPage /> },
           { path: 'search', element: <SearchPage /> },
           { path: 'knowledge-base', element: <KnowledgeBasePage /> },
+          { path: 'knowledge-base/:articleId', element: <ArticleEditorPage /> },
           { path: 'reports', element: <ReportsPage /> },
           {
             path: 'settings',
@@ -77,6 +81,7 @@ export const router = createBrowserRouter([
               { path: 'business-hours', element: <BusinessHoursSettings /> },
               { path: 'sla-policies', element: <SlaPoliciesSettings /> },
               { path: 'help-center', element: <HelpCenterSettings /> },
+              { path: 'ai-assist', element: <AiAssistSettings /> },
             ],
           },
           { path: '*', element: <NotFoundPage /> },

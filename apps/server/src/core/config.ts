@@ -51,6 +51,7 @@ export const configVariables: readonly ConfigVariable[] = [
   { name: 'SMTP_RECEIVER_HOST', description: 'Interface the SMTP receiver binds to', default: '0.0.0.0', kind: 'string' },
   { name: 'EMAIL_FORWARD_DOMAIN', description: 'Domain of the forwarding addresses (inbox-…@domain) the SMTP receiver accepts; defaults to the host of PUBLIC_URL', default: undefined, kind: 'string' },
   { name: 'WEBHOOK_ALLOW_PRIVATE_HOSTS', description: 'Host names, addresses or CIDRs (comma separated) that webhooks and media downloads may reach although they are private, loopback or link-local, and over plain http; none by default', default: '', kind: 'list' },
+  { name: 'AI_ALLOW_PRIVATE_HOSTS', description: 'Host names, addresses or CIDRs (comma separated) of model servers on your own network that AI assist may reach although they are private or loopback, and over plain http; none by default', default: '', kind: 'list' },
   { name: 'TWILIO_API_URL', description: 'Base URL of the Twilio REST API (SMS and voice inboxes)', default: 'https://api.twilio.com', kind: 'url', protocols: ['http:', 'https:'] },
   { name: 'META_GRAPH_URL', description: 'Base URL of the Meta Graph API, with its version (WhatsApp Cloud API, Messenger and Instagram inboxes)', default: 'https://graph.facebook.com/v21.0', kind: 'url', protocols: ['http:', 'https:'] },
   { name: 'TELEGRAM_API_URL', description: 'Base URL of the Telegram Bot API (Telegram inboxes)', default: 'https://api.telegram.org', kind: 'url', protocols: ['http:', 'https:'] },
@@ -84,6 +85,8 @@ export interface Config {
   emailForwardDomain: string;
   /** Webhook targets allowed despite the private-network rule (host names, addresses, CIDRs). */
   webhookAllowPrivateHosts: string[];
+  /** Model servers (AI assist) allowed despite the private-network rule (host names, addresses, CIDRs). */
+  aiAllowPrivateHosts: string[];
   /** Base URLs of the messaging providers' APIs (no trailing slash). */
   twilioApiUrl: string;
   metaGraphUrl: string;
@@ -163,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpReceiverHost: get('SMTP_RECEIVER_HOST')!,
     emailForwardDomain: (get('EMAIL_FORWARD_DOMAIN') ?? new URL(publicUrl).hostname).toLowerCase(),
     webhookAllowPrivateHosts: hostList('WEBHOOK_ALLOW_PRIVATE_HOSTS', get('WEBHOOK_ALLOW_PRIVATE_HOSTS')),
+    aiAllowPrivateHosts: hostList('AI_ALLOW_PRIVATE_HOSTS', get('AI_ALLOW_PRIVATE_HOSTS')),
     twilioApiUrl: get('TWILIO_API_URL')!.replace(/\/+$/, ''),
     metaGraphUrl: get('META_GRAPH_URL')!.replace(/\/+$/, ''),
     telegramApiUrl: get('TELEGRAM_API_URL')!.replace(/\/+$/, ''),

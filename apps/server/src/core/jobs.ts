@@ -8,7 +8,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { DB } from './db/schema.js';
 
-export type JobName = 'email.send' | 'api.deliver' | 'messaging.send' | 'webhook.deliver' | 'notification.email' | 'sla.check';
+export type JobName = 'email.send' | 'api.deliver' | 'messaging.send' | 'webhook.deliver' | 'notification.email' | 'sla.check' | 'answer-bot.generate';
 
 export interface JobOptions {
   /** A stable id (a uuid): sending the same id again adds nothing. */
@@ -63,6 +63,8 @@ export const QUEUES: Record<JobName, QueuePolicy> = {
   'notification.email': { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
   // An SLA timer: the check re-reads the clock, so a retry or a stale timer does no harm.
   'sla.check': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
+  // The answer bot's phrased answer: the model call has its own time limit; a retry writes at most once.
+  'answer-bot.generate': { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 },
 };
 
 const executor = (db: Kysely<DB> | Transaction<DB>) => ({

@@ -17,9 +17,12 @@ import m0016 from './0016_search.js';
 import m0017 from './0017_conversation_handling.js';
 import m0018 from './0018_routing.js';
 import m0021 from './0021_knowledge_base.js';
+import m0024 from './0024_kb_authoring.js';
 import m0025 from './0025_help_center.js';
 import m0020 from './0020_automation.js';
 import m0019 from './0019_sla.js';
+import m0022 from './0022_mood.js';
+import m0023 from './0023_answer_bot.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0001_accounts', sql: m0001 },
@@ -42,5 +45,8 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0020_automation', sql: m0020 },
   { id: '0019_sla', sql: m0019 },
   { id: '0021_knowledge_base', sql: m0021 },
+  { id: '0024_kb_authoring', sql: m0024 },
+  { id: '0022_mood', sql: m0022 },
+  { id: '0023_answer_bot', sql: m0023 },
   { id: '0025_help_center', sql: m0025 },
 ];

@@ -7,7 +7,7 @@ export type Status = 'open' | 'pending' | 'snoozed' | 'resolved';
 export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 
 export type Trigger =
-  | { type: 'conversation_created' | 'message_received' | 'assignee_changed' | 'priority_changed' | 'tags_changed' | 'sla_warning' | 'sla_breached' }
+  | { type: 'conversation_created' | 'message_received' | 'assignee_changed' | 'priority_changed' | 'tags_changed' | 'sla_warning' | 'sla_breached' | 'mood_changed' }
   | { type: 'status_changed'; to?: Status }
   | { type: 'time_in_state'; state: 'pending' | 'open' | 'open_unassigned' | 'snoozed'; minutes: number };
 
@@ -21,7 +21,11 @@ export type Condition =
   | { field: 'assignee'; operator: 'assigned' | 'unassigned' }
   | { field: 'contact'; attribute: string; operator: 'equals' | 'contains' | 'is_set' | 'is_not_set'; value?: string }
   | { field: 'business_hours'; operator: 'within' | 'outside' }
-  | { field: 'mood'; operator: 'in'; values: Array<'negative' | 'neutral' | 'positive'> };
+  | { field: 'mood'; operator: 'in' | 'not_in' | 'worse_than'; values: MoodValue[] }
+  | { field: 'mood_trend'; operator: 'in' | 'not_in'; values: Array<'worsening' | 'improving' | 'steady'> };
+
+/** The four moods; negative and positive are what rules saved before four moods said (negative: angry or frustrated). */
+export type MoodValue = 'angry' | 'frustrated' | 'neutral' | 'happy' | 'negative' | 'positive';
 
 export type Action =
   | { type: 'assign'; user_id: string | null }

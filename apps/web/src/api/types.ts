@@ -169,6 +169,11 @@ export interface Conversation {
   created_at: string;
   /** The SLA target due next (api/sla.ts); null without a policy. */
   sla?: import('./sla').SlaSummary | null;
+  /** The customer's mood (api/mood.ts): null until their first message has been read. */
+  mood?: import('./mood').Mood | null;
+  sentiment?: number | null;
+  mood_trend?: import('./mood').MoodTrend | null;
+  language?: string | null;
 }
 
 /** How long free-form replies are possible; after that only an approved template goes out. */
@@ -244,9 +249,15 @@ export interface Message {
   call?: CallDetails | null;
   client_message_id?: string | null;
   author: { type: 'contact' | 'user'; id: string; name: string | null } | null;
+  /** Set on the answer bot's messages: its name, the quick replies it offered, the article it cited. */
+  bot?: { name: string; quick_replies: string[]; citation: { article_id: string; title: string; url: string } | null } | null;
   /** Files sent with the message (absent on servers older than attachments). */
   attachments?: Attachment[];
   created_at: string;
+  /** What the mood model read in a customer's message (null on replies and notes). */
+  mood?: import('./mood').Mood | null;
+  sentiment?: number | null;
+  language?: string | null;
 }
 
 export type CallStatus = 'ringing' | 'answered' | 'completed' | 'missed' | 'voicemail' | 'no_answer' | 'requested';

@@ -1,5 +1,5 @@
 import { Badge, Card, EmptyState, List, Paper, SimpleGrid, Stack, Text, ThemeIcon } from '@mantine/core';
-import { IconBook2, IconChartBar, IconCheck } from '@tabler/icons-react';
+import { IconChartBar, IconCheck } from '@tabler/icons-react';
 import { Page } from '../components/Page';
 import { PageHeader } from '../components/PageHeader';
 
@@ -54,24 +54,6 @@ function ComingSoon({ title, description, icon, headline, summary, features }: C
       </Paper>
       </Stack>
     </Page>
-  );
-}
-
-export function KnowledgeBasePage() {
-  return (
-    <ComingSoon
-      title="Knowledge base"
-      description="Self-service answers for your customers."
-      icon={<IconBook2 size={26} />}
-      headline="Help articles are on the way"
-      summary="Write help articles once, publish them to a help centre, and suggest them to customers before they start a chat."
-      features={[
-        'Collections and articles with a rich-text editor',
-        'A public, searchable help centre on your own domain',
-        'Article suggestions inside the chat widget',
-        'Insert articles into replies from the inbox',
-      ]}
-    />
   );
 }
 

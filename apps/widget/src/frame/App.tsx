@@ -1,13 +1,14 @@
 /** The widget's UI: the launcher button and the chat panel. Messages are text, never HTML. */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useLayoutEffect, useReducer, useRef, useState } from 'preact/hooks';
-import type { Author } from './api.js';
+import type { ArticleSuggestion, Author } from './api.js';
 import type { Chat, ChatState } from './chat.js';
 import { Composer } from './composer.js';
 import { Attachments, UploadRow } from './files.js';
 import { post } from './host.js';
 import { EmailForm, isAway } from './away.js';
 import { CallbackRequest } from './callback.js';
+import { ArticleView, HelpSearch } from './help.js';
 import { awayText, replyTime, type Strings } from './i18n.js';
 import { seenKey } from './live.js';
 import type { ChatMessage } from './messages.js';
@@ -116,10 +117,12 @@ const Icon = {
   ),
 };
 
-function Bubble({ m, showAuthor, agentName, locale, t, chat, seen }: { m: ChatMessage; showAuthor: boolean; agentName: string; locale: string; t: Strings; chat: Chat; seen?: boolean }) {
+function Bubble({ m, showAuthor, agentName, locale, t, chat, seen, last }: { m: ChatMessage; showAuthor: boolean; agentName: string; locale: string; t: Strings; chat: Chat; seen?: boolean; last?: boolean }) {
   const mine = m.direction === 'incoming';
   const author: Author | null = m.author;
-  const name = author?.name || agentName;
+  const name = author?.name || m.bot?.name || agentName;
+  // The answer bot's buttons, under its latest message only; pressing one sends its words.
+  const quick = !mine && last && m.bot?.quick_replies.length ? m.bot.quick_replies : null;
   const time = formatTime(m.created_at, locale);
   return (
     <div class={`rp-row ${mine ? 'rp-mine' : 'rp-theirs'}${showAuthor ? ' rp-first' : ''}`}>
@@ -133,6 +136,15 @@ function Bubble({ m, showAuthor, agentName, locale, t, chat, seen }: { m: ChatMe
           </div>
         )}
         {m.attachments.length > 0 && <Attachments list={m.attachments} locale={locale} label={m.content ? undefined : mine ? t.you : name} />}
+        {quick && (
+          <div class="rp-quick" role="group" aria-label={t.quickReplies}>
+            {quick.map((label) => (
+              <button key={label} type="button" class="rp-chip" onClick={() => chat.send(label)}>
+                {label}
+              </button>
+            ))}
+          </div>
+        )}
         <div class="rp-meta">
           {time && <time dateTime={m.created_at}>{time}</time>}
           {mine && m.state === 'sending' && <span class="rp-state">{t.sending}</span>}
@@ -155,6 +167,10 @@ export function App({ chat, t, locale }: { chat: Chat; t: Strings; locale: strin
   const s = useChat(chat);
   const online = useOnline();
   const [draft, setDraft] = useState('');
+  const [reading, setReading] = useState<{ article: ArticleSuggestion; question: string } | null>(null);
+  // "No, chat with us": the visitor chose a person; suggestions would only get in the way now.
+  const [wantsPerson, setWantsPerson] = useState(false);
+  const search = useRef<HTMLInputElement>(null);
   const launcher = useRef<HTMLButtonElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   const log = useRef<HTMLDivElement>(null);
@@ -200,6 +216,8 @@ export function App({ chat, t, locale }: { chat: Chat; t: Strings; locale: strin
   else if (s.link === 'offline') status = t.reconnecting;
   status = useSettled(status, status === t.offline ? 0 : 2000) && status;
   const seen = seenKey(s.messages, s.readUpTo);
+  // Before the first message the visitor may find an answer themselves.
+  const selfService = s.phase === 'ready' && s.messages.length === 0 && s.uploads.length === 0;
 
   return (
     <div
@@ -246,7 +264,26 @@ export function App({ chat, t, locale }: { chat: Chat; t: Strings; locale: strin
               {status}
             </div>
           )}
-          <div ref={log} class="rp-log" role="log" aria-live="polite" aria-label={t.conversation} tabIndex={0} onScroll={onScroll}>
+          {reading && selfService && (
+            <ArticleView
+              chat={chat}
+              t={t}
+              suggestion={reading.article}
+              question={reading.question}
+              onBack={() => {
+                setReading(null);
+                requestAnimationFrame(() => search.current?.focus());
+              }}
+              onNo={(question) => {
+                // Straight to a person, with the question already written.
+                setReading(null);
+                setWantsPerson(true);
+                setDraft(question);
+                requestAnimationFrame(() => input.current?.focus());
+              }}
+            />
+          )}
+          <div ref={log} class="rp-log" role="log" aria-live="polite" aria-label={t.conversation} tabIndex={0} onScroll={onScroll} hidden={Boolean(reading && selfService)}>
             {greetingMessage ? (
               <Bubble m={greetingMessage} showAuthor agentName={title} locale={locale} t={t} chat={chat} />
             ) : (
@@ -256,7 +293,7 @@ export function App({ chat, t, locale }: { chat: Chat; t: Strings; locale: strin
               // An agent's name and avatar head each run of their messages.
               const prev = i ? s.messages[i - 1] : greetingMessage;
               const showAuthor = m.direction === 'outgoing' && (!prev || prev.direction !== 'outgoing' || (prev.author?.name || title) !== (m.author?.name || title));
-              return <Bubble key={m.key} m={m} showAuthor={showAuthor} agentName={title} locale={locale} t={t} chat={chat} seen={m.key === seen} />;
+              return <Bubble key={m.key} m={m} showAuthor={showAuthor} agentName={title} locale={locale} t={t} chat={chat} seen={m.key === seen} last={i === s.messages.length - 1} />;
             })}
             {s.uploads.map((u) => (
               <UploadRow key={u.id} u={u} t={t} chat={chat} locale={locale} maxBytes={s.limits?.max_bytes ?? null} />
@@ -277,6 +314,7 @@ export function App({ chat, t, locale }: { chat: Chat; t: Strings; locale: strin
               </div>
             )}
           </div>
+          {selfService && !reading && !wantsPerson && <HelpSearch chat={chat} t={t} draft={draft} search={search} onOpen={(article, question) => setReading({ article, question })} />}
           {s.notice && (
             <div class="rp-notice" role="alert">
               {t[s.notice]}

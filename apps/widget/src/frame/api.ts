@@ -20,6 +20,30 @@ export interface Attachment {
   url: string;
 }
 
+/** What the answer bot adds to its messages: its name, the buttons it offers, the article it cites. */
+export interface BotInfo {
+  name: string;
+  quick_replies: string[];
+  citation: { article_id: string; title: string; url: string } | null;
+}
+
+/** A help article that may answer the visitor's question. */
+export interface ArticleSuggestion {
+  id: string;
+  locale: string;
+  title: string;
+  description: string;
+}
+
+/** A help article as the widget shows it: `html` is sanitised by the server. */
+export interface HelpArticle {
+  id: string;
+  locale: string;
+  title: string;
+  html: string;
+  url: string;
+}
+
 export interface ServerMessage {
   id: string;
   seq: number;
@@ -31,6 +55,7 @@ export interface ServerMessage {
   author: Author | null;
   created_at: string;
   attachments?: Attachment[];
+  bot?: BotInfo | null;
 }
 
 export interface InboxInfo {
@@ -125,6 +150,9 @@ export const api = {
     call<ServerMessage>('POST', 'messages', token, { content, client_message_id: clientMessageId, ...(attachmentIds?.length ? { attachment_ids: attachmentIds } : {}) }),
   upload,
   leaveEmail: (token: string, email: string) => call<{ email: string }>('PATCH', 'visitor', token, { email }),
+  articles: (token: string, q: string, locale: string) => call<{ data: ArticleSuggestion[]; available: boolean }>('GET', `articles?q=${encodeURIComponent(q)}&locale=${encodeURIComponent(locale)}`, token),
+  article: (token: string, id: string, locale: string) => call<HelpArticle>('GET', `articles/${encodeURIComponent(id)}?locale=${encodeURIComponent(locale)}`, token),
+  answered: (token: string, id: string, body: { helped: boolean; question: string; locale: string }) => call<null>('POST', `articles/${encodeURIComponent(id)}/answered`, token, body),
   requestCallback: (token: string, body: CallbackRequest) => call<{ phone: string; preferred_time: string }>('POST', 'callback-requests', token, body),
 };
 

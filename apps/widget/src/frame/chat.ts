@@ -14,7 +14,7 @@
  *   attachment id rides in the queue with the client id, so the message itself survives drops.
  */
 import type { PageContext, WidgetUser } from '../protocol.js';
-import { ApiError, api, realtimeUrl, type Attachment, type Author, type CallbackRequest, type InboxInfo, type ServerMessage } from './api.js';
+import { ApiError, api, realtimeUrl, type ArticleSuggestion, type Attachment, type Author, type CallbackRequest, type HelpArticle, type InboxInfo, type ServerMessage } from './api.js';
 import { Expiring, TYPING_SHOWN_MS, TypingSignal, newestAgentSeq } from './live.js';
 import { Uploads, type Upload } from './uploads.js';
 import { fromQueue, fromServer, merge, without, type ChatMessage, type QueuedMessage } from './messages.js';
@@ -182,6 +182,30 @@ export class Chat {
   async requestCallback(request: CallbackRequest): Promise<{ phone: string; preferred_time: string }> {
     if (!this.token) throw new ApiError(0, 'network', 'no session yet');
     return api.requestCallback(this.token, request);
+  }
+
+  /** Help articles for what the visitor typed; the search is counted for the team. Throws ApiError. */
+  async searchArticles(q: string): Promise<ArticleSuggestion[]> {
+    if (!this.token) throw new ApiError(0, 'network', 'no session yet');
+    return (await api.articles(this.token, q, this.language)).data;
+  }
+
+  /** Whether the workspace has help articles to search at all. */
+  async hasArticles(): Promise<boolean> {
+    if (!this.token) return false;
+    return (await api.articles(this.token, '', this.language)).available;
+  }
+
+  /** One help article, rendered (and sanitised) by the server. Throws ApiError. */
+  async article(id: string): Promise<HelpArticle> {
+    if (!this.token) throw new ApiError(0, 'network', 'no session yet');
+    return api.article(this.token, id, this.language);
+  }
+
+  /** "Did this answer your question?" Throws ApiError. */
+  async answered(id: string, helped: boolean, question: string): Promise<void> {
+    if (!this.token) throw new ApiError(0, 'network', 'no session yet');
+    await api.answered(this.token, id, { helped, question, locale: this.language });
   }
 
   // ---- session ----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * visitor's messages the server has not acknowledged yet. Everything arrives here through
  * merge(), whatever the path (history, realtime, the answer to a send), so nothing shows twice.
  */
-import type { Attachment, Author, ServerMessage } from './api.js';
+import type { Attachment, Author, BotInfo, ServerMessage } from './api.js';
 
 export type DeliveryState = 'sending' | 'sent' | 'failed';
 
@@ -23,6 +23,8 @@ export interface ChatMessage {
   status: string | null;
   /** Why the last attempt failed, when the server said so (e.g. a validation message). */
   error?: string;
+  /** Set on the answer bot's messages. */
+  bot?: BotInfo | null;
 }
 
 /** A message typed by the visitor and not yet acknowledged; persisted until it is. */
@@ -47,6 +49,7 @@ export function fromServer(m: ServerMessage): ChatMessage {
     created_at: m.created_at,
     state: 'sent',
     status: m.status,
+    bot: m.bot ?? null,
   };
 }
 

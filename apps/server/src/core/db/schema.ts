@@ -600,6 +600,10 @@ export const tenantTables = [
   'kb_synonyms',
   'kb_learned_answers',
   'kb_searches',
+  'answer_bot_settings',
+  'answer_bot_conversations',
+  'answer_bot_turns',
+  'ai_settings',
 ] as const satisfies ReadonlyArray<keyof DB>;
 
 export type TenantTable = (typeof tenantTables)[number];
@@ -831,4 +835,81 @@ export interface KbSearchesTable {
   searches: Generated<number>;
   without_results: Generated<number>;
   last_searched_at: UpdatedAt;
+}
+
+// —— Knowledge base authoring (migration 0024) ——
+
+export interface KbArticlesTable {
+  /** The `id` an imported Markdown file gave (unique per workspace); null for articles written in the app. */
+  import_key: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+// —— Mood (features/mood, migration 0022) ——
+// Filled in by the mood reactor after a customer's message is written; null until then, and on
+// agent replies, notes and system lines.
+export type MoodName = 'angry' | 'frustrated' | 'neutral' | 'happy';
+export type MoodTrend = 'worsening' | 'improving' | 'steady';
+
+export interface MessagesTable {
+  mood: ColumnType<MoodName | null, MoodName | null | undefined, MoodName | null>;
+  sentiment: ColumnType<number | null, number | null | undefined, number | null>;
+  language: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface ConversationsTable {
+  mood: ColumnType<MoodName | null, MoodName | null | undefined, MoodName | null>;
+  sentiment: ColumnType<number | null, number | null | undefined, number | null>;
+  mood_trend: ColumnType<MoodTrend | null, MoodTrend | null | undefined, MoodTrend | null>;
+  language: ColumnType<string | null, string | null | undefined, string | null>;
+  mood_updated_at: NullableTimestamp;
+}
+
+// —— answer bot and AI assist (migration 0023) ——
+export interface DB {
+  answer_bot_settings: AnswerBotSettingsTable;
+  answer_bot_conversations: AnswerBotConversationsTable;
+  answer_bot_turns: AnswerBotTurnsTable;
+  ai_settings: AiSettingsTable;
+}
+
+export interface AnswerBotSettingsTable {
+  account_id: string;
+  inbox_id: string;
+  enabled: Generated<boolean>;
+  threshold: Generated<number>;
+  bot_name: Generated<string>;
+  handover_message: Generated<string>;
+  generative: Generated<boolean>;
+  updated_at: UpdatedAt;
+}
+
+export type AnswerBotState = 'answering' | 'handed_over' | 'resolved';
+
+export interface AnswerBotConversationsTable {
+  account_id: string;
+  conversation_id: string;
+  state: AnswerBotState;
+  awaiting_article_id: string | null;
+  awaiting_locale: string | null;
+  question: Generated<string>;
+  answers: Generated<number>;
+  handover_reason: string | null;
+  updated_at: UpdatedAt;
+}
+
+export interface AnswerBotTurnsTable {
+  account_id: string;
+  message_id: string;
+  conversation_id: string;
+  outcome: string;
+  created_at: CreatedAt;
+}
+
+export interface AiSettingsTable {
+  account_id: string;
+  enabled: Generated<boolean>;
+  base_url: Generated<string>;
+  model: Generated<string>;
+  api_key_sealed: string | null;
+  updated_at: UpdatedAt;
 }

@@ -32,6 +32,7 @@ export const TRIGGER_VARIANTS = {
   tags_changed: Obj({ type: Type.Literal('tags_changed') }),
   sla_warning: Obj({ type: Type.Literal('sla_warning') }, { description: 'An SLA target is about to be missed' }),
   sla_breached: Obj({ type: Type.Literal('sla_breached') }, { description: 'An SLA target was missed' }),
+  mood_changed: Obj({ type: Type.Literal('mood_changed') }, { description: "The conversation's mood or its trend changed with a customer's message" }),
   time_in_state: Obj(
     {
       type: Type.Literal('time_in_state'),
@@ -45,6 +46,9 @@ export type TriggerType = keyof typeof TRIGGER_VARIANTS;
 export type Trigger = { [K in TriggerType]: Static<(typeof TRIGGER_VARIANTS)[K]> }[TriggerType];
 
 // —— conditions ——
+export const MOOD_OPERATORS = ['in', 'not_in', 'worse_than'] as const;
+/** The four moods, and negative/positive as rules saved before the model had four moods named them. */
+export const MOOD_VALUES = ['angry', 'frustrated', 'neutral', 'happy', 'negative', 'positive'] as const;
 const inOut = lit(['in', 'not_in'] as const);
 export const CONDITION_VARIANTS = {
   channel: Obj({ field: Type.Literal('channel'), operator: inOut, values: Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: 20 }) }),
@@ -64,7 +68,11 @@ export const CONDITION_VARIANTS = {
     { description: 'A contact attribute; equals and contains need a value' },
   ),
   business_hours: Obj({ field: Type.Literal('business_hours'), operator: lit(['within', 'outside'] as const) }, { description: "The conversation's inbox is within (or outside) its business hours" }),
-  mood: Obj({ field: Type.Literal('mood'), operator: Type.Literal('in'), values: Type.Array(lit(['negative', 'neutral', 'positive'] as const), { minItems: 1, maxItems: 3 }) }, { description: "The customer's mood, when the message carries one; never matches otherwise" }),
+  mood: Obj(
+    { field: Type.Literal('mood'), operator: lit(MOOD_OPERATORS), values: Type.Array(lit(MOOD_VALUES), { minItems: 1, maxItems: 6 }) },
+    { description: "The conversation's mood (features/mood): in or not in the moods given, or worse than the mood given (worse than all of them, given several). negative means angry or frustrated, positive happy. Never matches before the customer's first message is read" },
+  ),
+  mood_trend: Obj({ field: Type.Literal('mood_trend'), operator: inOut, values: Type.Array(lit(['worsening', 'improving', 'steady'] as const), { minItems: 1, maxItems: 3 }) }, { description: "Where the conversation's mood is heading with the customer's latest message" }),
 } as const;
 export type ConditionField = keyof typeof CONDITION_VARIANTS;
 export type Condition = { [K in ConditionField]: Static<(typeof CONDITION_VARIANTS)[K]> }[ConditionField];

@@ -16,6 +16,7 @@ const facts = (over: Partial<Facts> = {}): Facts => ({
   contact: { name: 'Ana López', email: 'ana@example.com', phone: null, company: null, attributes: { language: 'es', plan: 'pro' } },
   withinBusinessHours: true,
   mood: null,
+  moodTrend: null,
   ...over,
 });
 
@@ -56,7 +57,7 @@ describe('conditions', () => {
 
   it('never matches words or a mood it does not know', () => {
     expect(evaluateConditions([{ field: 'message', operator: 'contains_none', values: ['refund'] }], facts({ message: null })).matched).toBe(false);
-    expect(evaluateConditions([{ field: 'mood', operator: 'in', values: ['negative'] }], facts({ mood: 'negative' })).matched).toBe(true);
+    expect(evaluateConditions([{ field: 'mood', operator: 'in', values: ['negative'] }], facts({ mood: 'angry' })).matched).toBe(true);
   });
 
   it('needs all conditions, or any with match: any, and says which did not hold', () => {

@@ -16,9 +16,15 @@ export interface Facts {
   assigneeId: string | null;
   contact: { name: string | null; email: string | null; phone: string | null; company: string | null; attributes: Record<string, unknown> };
   withinBusinessHours: boolean;
-  /** The customer's mood when something measured it (negative, neutral, positive); null otherwise. */
+  /** The conversation's mood (angry, frustrated, neutral, happy); null before a customer message was read. */
   mood: string | null;
+  /** Where that mood is heading (worsening, improving, steady); null likewise. */
+  moodTrend: string | null;
 }
+
+const SEVERITY: Record<string, number> = { happy: 0, neutral: 1, frustrated: 2, angry: 3 };
+/** A rule's mood values as moods: negative and positive are what rules saved before four moods said. */
+const moodsOf = (values: string[]) => values.flatMap((v) => (v === 'negative' ? ['angry', 'frustrated'] : v === 'positive' ? ['happy'] : [v]));
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -77,8 +83,14 @@ function holds(c: Condition, facts: Facts): boolean {
     }
     case 'business_hours':
       return facts.withinBusinessHours === (c.operator === 'within');
-    case 'mood':
-      return facts.mood !== null && (c.values as string[]).includes(facts.mood);
+    case 'mood': {
+      if (facts.mood === null || !(facts.mood in SEVERITY)) return false;
+      const moods = moodsOf(c.values);
+      if (c.operator === 'worse_than') return moods.every((m) => SEVERITY[facts.mood!] > (SEVERITY[m] ?? Infinity));
+      return moods.includes(facts.mood) === (c.operator === 'in');
+    }
+    case 'mood_trend':
+      return facts.moodTrend !== null && (c.values as string[]).includes(facts.moodTrend) === (c.operator === 'in');
   }
 }
 

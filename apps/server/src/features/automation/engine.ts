@@ -63,6 +63,10 @@ export function triggersOf(e: ReactionEvent): Array<{ type: TriggerType; label: 
       if (changed.includes('assignee') || changed.includes('assignee_id')) out.push({ type: 'assignee_changed', label: 'assignee changed' });
       if (changed.includes('priority')) out.push({ type: 'priority_changed', label: 'priority changed' });
       if (changed.includes('tags')) out.push({ type: 'tags_changed', label: 'tags changed' });
+      if (changed.includes('mood') || changed.includes('mood_trend')) {
+        const c = p.conversation as { mood?: string | null; mood_trend?: string | null } | undefined;
+        out.push({ type: 'mood_changed', label: `mood changed to ${c?.mood ?? 'unknown'}${c?.mood_trend === 'worsening' ? ', getting worse' : ''}` });
+      }
       return out;
     }
     case 'sla.warning':
@@ -103,7 +107,10 @@ async function gatherFacts(trx: Transaction<DB>, accountId: string, conversation
     assigneeId: c.assignee_id,
     contact: { name: contact?.name ?? null, email: contact?.email ?? null, phone: contact?.phone ?? null, company: contact?.company ?? null, attributes: contact?.attributes ?? {} },
     withinBusinessHours: availabilityAt(inbox?.business_hours ?? null, new Date()).open,
-    mood: firing.mood,
+    // The conversation's mood as the mood reactor (which runs first) left it; a mood the event
+    // itself carries is the fallback.
+    mood: c.mood ?? firing.mood,
+    moodTrend: c.mood_trend ?? null,
   };
 }
 

@@ -1,5 +1,5 @@
 /** The JSON shapes of conversations and messages: one presenter for the API, realtime and webhooks. */
-import type { ConversationPriority, ConversationStatus } from '../../core/db/schema.js';
+import type { ConversationPriority, ConversationStatus, MoodName, MoodTrend } from '../../core/db/schema.js';
 import { agentUrl, attachmentsOf, presentAttachment } from '../attachments/attachments.js';
 import { replyWindowOf } from '../channels/messaging/window.js';
 import { presentCall } from '../channels/phone/call.js';
@@ -37,6 +37,11 @@ export interface ConversationRow {
   sla_warn_at: Date | null;
   sla_breached_at: Date | null;
   sla_paused_since: Date | null;
+  /** Mood (features/mood): null until the customer's first message has been read. */
+  mood?: MoodName | null;
+  sentiment?: number | null;
+  mood_trend?: MoodTrend | null;
+  language?: string | null;
 }
 
 /** The email part of a message as stored by the email channel (content_attributes.email). */
@@ -101,6 +106,10 @@ export function presentConversation(r: ConversationRow) {
     split_from_id: r.split_from_id,
     created_at: r.created_at.toISOString(),
     sla: presentSlaSummary(r),
+    mood: r.mood ?? null,
+    sentiment: r.sentiment ?? null,
+    mood_trend: r.mood_trend ?? null,
+    language: r.language ?? null,
   };
 }
 
@@ -127,6 +136,10 @@ export interface MessageRow {
   user_avatar: string | null;
   contact_id: string | null;
   contact_name: string | null;
+  /** Mood (features/mood): read a moment after a customer's message is written; null on others. */
+  mood?: MoodName | null;
+  sentiment?: number | null;
+  language?: string | null;
 }
 
 export function presentMessage(m: MessageRow) {
@@ -149,6 +162,22 @@ export function presentMessage(m: MessageRow) {
       : m.contact_id
         ? { type: 'contact' as const, id: m.contact_id, name: m.contact_name ?? '', avatar_url: null }
         : null,
+    bot: botOf(m.content_attributes),
     created_at: m.created_at.toISOString(),
+    mood: m.mood ?? null,
+    sentiment: m.sentiment ?? null,
+    language: m.language ?? null,
+  };
+}
+
+/** What the answer bot stored on its message (content_attributes.bot), or null for anyone else's. */
+export function botOf(attributes: Record<string, unknown>): { name: string; quick_replies: string[]; citation: { article_id: string; title: string; url: string } | null } | null {
+  const b = attributes.bot as { name?: unknown; quick_replies?: unknown; citation?: { article_id?: unknown; title?: unknown; url?: unknown } | null } | undefined;
+  if (!b || typeof b !== 'object') return null;
+  const c = b.citation;
+  return {
+    name: typeof b.name === 'string' ? b.name : '',
+    quick_replies: Array.isArray(b.quick_replies) ? b.quick_replies.filter((q): q is string => typeof q === 'string') : [],
+    citation: c && typeof c.article_id === 'string' && typeof c.title === 'string' && typeof c.url === 'string' ? { article_id: c.article_id, title: c.title, url: c.url } : null,
   };
 }

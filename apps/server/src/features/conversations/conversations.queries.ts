@@ -51,6 +51,10 @@ export function conversations(db: Db, viewer: Viewer) {
       'sla.next_warn_at as sla_warn_at',
       'sla.next_breached_at as sla_breached_at',
       'sla.paused_since as sla_paused_since',
+      'conversations.mood',
+      'conversations.sentiment',
+      'conversations.mood_trend',
+      'conversations.language',
       eb
         .selectFrom('messages as m')
         .select('m.content')
@@ -89,6 +93,9 @@ export function messages(db: Db, accountId: string) {
       'messages.client_message_id',
       'messages.content_attributes',
       'messages.created_at',
+      'messages.mood',
+      'messages.sentiment',
+      'messages.language',
       'u.id as user_id',
       'u.name as user_name',
       'u.avatar_url as user_avatar',

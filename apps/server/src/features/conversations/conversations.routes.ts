@@ -21,6 +21,7 @@ import { updateConversation } from './commands/update-conversation.js';
 import { moveConversation } from './commands/move-conversation.js';
 import { follow } from './commands/follow-conversation.js';
 import { notify as notifyTeammates } from '../notifications/notify.js';
+import { moodCondition, moodSortKey } from '../mood/mood.queries.js';
 
 export function conversationsRoutes(app: Api, ctx: AppContext): void {
   const { db } = ctx;
@@ -43,8 +44,10 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
           ? sql<Date>`coalesce(conversations.waiting_since, conversations.last_message_at)`
           : sort === 'sla'
             ? sql<Date>`coalesce(sla.next_due_at, timestamptz '9999-12-31')`
-            : sql<Date>`conversations.last_message_at`;
-      const dir = sort === 'newest' ? 'desc' : 'asc';
+            : sort === 'mood'
+              ? moodSortKey
+              : sql<Date>`conversations.last_message_at`;
+      const dir = sort === 'newest' || sort === 'mood' ? 'desc' : 'asc';
       let q = conversations(db, auth).select(key.as('sort_at')).orderBy(key, dir).orderBy('conversations.id', dir).limit(limit + 1);
       // A merged conversation lives on in the one it was merged into.
       q = q.where('conversations.merged_into_id', 'is', null);
@@ -55,6 +58,7 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
       if (f.inbox_id) q = q.where('conversations.inbox_id', '=', f.inbox_id);
       if (f.team_id) q = q.where('conversations.team_id', '=', f.team_id);
       if (f.tag) q = q.where(sql<boolean>`${f.tag.toLowerCase()} = any(conversations.tags)`);
+      if (f.mood) q = q.where(moodCondition(f.mood));
       if (cursor) q = q.where(sql<boolean>`(${key}, conversations.id) ${sql.raw(dir === 'desc' ? '<' : '>')} (${cursor.createdAt}, ${cursor.id})`);
       const rows = (await q.execute()) as Array<ConversationRow & { sort_at: Date }>;
       const result = page(rows, limit, (r) => r.sort_at);

@@ -1,6 +1,7 @@
 /** Request and response schemas of conversations and messages. */
 import { Type } from '@sinclair/typebox';
 import { Nullable, Obj, Timestamp, Uuid } from '../../core/http/schema.js';
+import { ConversationMoodFields, MessageMoodFields, MoodName } from '../mood/mood.schema.js';
 
 export const MESSAGE_MAX = 10_000;
 
@@ -53,6 +54,7 @@ export const Conversation = Type.Object({
       { description: 'The SLA target due next (a breached one stays until met); null without an SLA policy' },
     ),
   ),
+  ...ConversationMoodFields,
 });
 
 export const Attachment = Type.Object({
@@ -104,6 +106,13 @@ export const CallDetails = Type.Object({
   preferred_time: Nullable(Type.String({ description: 'A callback request: asap, a time, or the customer’s words' })),
 });
 
+/** An answer bot's message (features/answer-bot): who wrote it, the article it cites, the quick replies it offers. */
+export const BotDetails = Type.Object({
+  name: Type.String(),
+  quick_replies: Type.Array(Type.String(), { description: 'Buttons the widget shows; sending one is the same as typing it' }),
+  citation: Nullable(Type.Object({ article_id: Uuid, title: Type.String(), url: Type.String() })),
+});
+
 export const Message = Type.Object({
   id: Uuid,
   conversation_id: Uuid,
@@ -119,7 +128,9 @@ export const Message = Type.Object({
   call: Nullable(CallDetails),
   delivery_error: Nullable(Type.String({ description: 'Why a reply could not be sent (status failed)' })),
   author: Nullable(Type.Object({ type: Type.Union([Type.Literal('contact'), Type.Literal('user')]), id: Uuid, name: Type.String(), avatar_url: Nullable(Type.String()) })),
+  bot: Nullable(BotDetails),
   created_at: Timestamp,
+  ...MessageMoodFields,
 });
 
 export const ConversationFilters = Obj({
@@ -128,7 +139,12 @@ export const ConversationFilters = Obj({
   inbox_id: Type.Optional(Uuid),
   team_id: Type.Optional(Uuid),
   tag: Type.Optional(Tag),
-  sort: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('waiting'), Type.Literal('sla')], { description: 'newest/oldest activity first, waiting longest for a reply first, or SLA due soonest (those without an SLA last)' })),
+  sort: Type.Optional(
+    Type.Union([Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('waiting'), Type.Literal('sla'), Type.Literal('mood')], {
+      description: 'newest/oldest activity first, waiting longest for a reply first, SLA due soonest (those without an SLA last), or mood: angriest and worsening first, then newest activity',
+    }),
+  ),
+  mood: Type.Optional(Type.Union([MoodName, Type.Literal('upset')], { description: 'Only conversations in this mood; upset: angry, frustrated or getting worse' })),
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
 });

@@ -9,6 +9,7 @@ import { scoped } from '../../core/db/tenant.js';
 import { hashPassword } from '../../core/auth/secrets.js';
 import { createWorkspace } from '../accounts/commands/create-workspace.js';
 import type { SecretBox } from '../../core/crypto-box.js';
+import { seedKnowledgeBase } from '../kb/kb.demo.js';
 
 type Line = [from: 'customer' | 'agent' | 'note', text: string, minutesAgo: number];
 
@@ -183,5 +184,6 @@ export async function seedDemo(db: Kysely<DB>, options: { box: SecretBox; public
         .execute();
     }
   });
+  await seedKnowledgeBase(db, accountId, ownerId);
   return { email, password, accountId };
 }

@@ -2,7 +2,7 @@
  * The events a webhook can subscribe to, and how each is made from what the outbox recorded: the
  * same JSON the agents' app gets (one presenter for the API, realtime and webhooks).
  */
-export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.updated', 'message.created', 'message.updated'] as const;
+export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.updated', 'message.created', 'message.updated', 'sla.warning', 'sla.breached'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const EVENT_HELP: Record<WebhookEvent, string> = {
@@ -10,6 +10,8 @@ export const EVENT_HELP: Record<WebhookEvent, string> = {
   'conversation.updated': 'Status, assignee, team, priority, tags or inbox changed',
   'message.created': 'A message or private note was added (private notes say private: true)',
   'message.updated': 'A message changed: a reply was sent, delivered, read or failed',
+  'sla.warning': 'An SLA target of a conversation is due soon (once per target)',
+  'sla.breached': 'An SLA target of a conversation was missed (once per target)',
 };
 
 interface OutboxEvent {
@@ -29,6 +31,9 @@ export function publicEventsOf(e: OutboxEvent): WebhookEvent[] {
       return ['message.updated'];
     case 'conversation.updated':
       return ['conversation.updated'];
+    case 'sla.warning':
+    case 'sla.breached':
+      return [e.event];
     default:
       return [];
   }

@@ -15,7 +15,7 @@ import { AppError } from '../../core/errors.js';
 import { Nullable, Obj, Page, Timestamp, Uuid, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
 import { scoped } from '../../core/db/tenant.js';
-import { Attachment, AttachmentIds, MESSAGE_MAX } from '../conversations/conversations.schema.js';
+import { Attachment, AttachmentIds, BotDetails, MESSAGE_MAX } from '../conversations/conversations.schema.js';
 import { presentAttachment, visitorUrl, type AttachmentSummary } from '../attachments/attachments.js';
 import { recordEvent } from '../../core/outbox.js';
 import { uploadLimits, widgetAttachmentsRoutes } from '../attachments/attachments.routes.js';
@@ -27,6 +27,7 @@ import { messages } from '../conversations/conversations.queries.js';
 import { inboxByKey, startSession, visitorByToken, type Visitor } from './visitors.js';
 import { leaveEmail } from './leave-email.js';
 import { widgetCallbackRoutes } from '../channels/phone/callback-requests.js';
+import { widgetArticlesRoutes } from '../answer-bot/widget-articles.routes.js';
 
 const VisitorMessage = Type.Object({
   id: Uuid,
@@ -37,6 +38,7 @@ const VisitorMessage = Type.Object({
   client_message_id: Nullable(Type.String()),
   attachments: Type.Array(Attachment),
   author: Nullable(Type.Object({ type: Type.String(), name: Type.String(), avatar_url: Nullable(Type.String()) })),
+  bot: Nullable(BotDetails),
   created_at: Timestamp,
 });
 
@@ -87,6 +89,7 @@ interface EventMessage {
   client_message_id: string | null;
   attachments: AttachmentSummary[];
   author: { type: 'user' | 'contact'; name: string; avatar_url?: string | null } | null;
+  bot?: { name: string; quick_replies: string[]; citation: { article_id: string; title: string; url: string } | null } | null;
   created_at: string;
 }
 
@@ -102,6 +105,7 @@ function toVisitorMessage(m: EventMessage, box: SecretBox) {
     // Rebuilt field by field: an agent's link to a file becomes the visitor's signed one.
     attachments: (m.attachments ?? []).map((a) => presentAttachment({ id: a.id, file_name: a.file_name, content_type: a.content_type, byte_size: a.byte_size, width: a.width, height: a.height, inline: a.inline }, visitorUrl(box, a.id))),
     author: m.author ? { type: m.author.type, name: m.author.name, avatar_url: m.author.type === 'user' ? (m.author.avatar_url ?? null) : null } : null,
+    bot: m.bot ?? null,
     created_at: m.created_at,
   };
 }
@@ -197,6 +201,7 @@ export function widgetRoutes(app: Api, ctx: AppContext): void {
 
   widgetAttachmentsRoutes(app, ctx, visitor);
   widgetCallbackRoutes(app, ctx, visitor);
+  widgetArticlesRoutes(app, ctx, visitor);
 
   app.post(
     '/api/v1/widget/sessions',

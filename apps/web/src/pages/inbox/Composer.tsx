@@ -5,10 +5,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { errorMessage, isApiError } from '../../api/client';
 import { keys } from '../../api/queries';
 import { AttachmentChips } from './composer/AttachmentChips';
+import { ArticlePicker } from './composer/ArticlePicker';
 import { EmojiPicker } from './composer/EmojiPicker';
 import { ReplyWindowNote } from './composer/ReplyWindowNote';
 import { MentionList, mentionedIds, useMentionables, useMentions } from './composer/mentions';
 import { CannedList, useCannedPicker } from './composer/cannedResponses';
+import { DraftReplyButton } from './composer/DraftReplyButton';
 import { useAttachments } from './composer/useAttachments';
 import { useTypingSignal } from './collision';
 import classes from './Inbox.module.css';
@@ -216,6 +218,16 @@ export function Composer({ conversationId, inboxId, contactName, emailTo, defaul
             )}
           </FileButton>
           <EmojiPicker disabled={send.isPending} onPick={(emoji) => splice(input.current?.selectionStart ?? caret, input.current?.selectionEnd ?? caret, emoji)} />
+          <ArticlePicker conversationId={conversationId} disabled={send.isPending} onInsert={(article) => splice(caret, caret, article)} />
+          {!note && (
+            <DraftReplyButton
+              conversationId={conversationId}
+              disabled={send.isPending}
+              // The draft goes after what the agent already wrote, never over it.
+              onDraft={(draft) => splice(text.length, text.length, text.trim() ? `\n\n${draft}` : draft)}
+              onError={setError}
+            />
+          )}
           {note && (
             <Text size="xs" c="var(--mantine-color-yellow-light-color)" fw={500} style={{ display: 'flex', alignItems: 'center', gap: 4 }}>
               <IconLock size={12} />

@@ -3,7 +3,8 @@ import { IconFilter, IconKeyboard } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useInboxes, useTeams } from '../../api/queries';
 import { SavedViews } from './SavedViews';
-import { defaultFilters, normaliseTag, tagPattern, type AssigneeFilter, type Filters, type SortOrder, type StatusFilter } from './filters';
+import { defaultFilters, normaliseTag, tagPattern, type AssigneeFilter, type Filters, type MoodFilter, type SortOrder, type StatusFilter } from './filters';
+import { moodFilterOptions } from './mood/moodFilter';
 import classes from './Inbox.module.css';
 
 interface Props {
@@ -17,7 +18,7 @@ export function ConversationFilters({ filters, onChange, onShowShortcuts }: Prop
   const inboxes = useInboxes();
   const teams = useTeams();
   const set = (changes: Partial<Filters>) => onChange({ ...filters, ...changes });
-  const extra = [filters.inbox_id, filters.team_id, filters.tag].filter(Boolean).length;
+  const extra = [filters.inbox_id, filters.team_id, filters.tag, filters.mood].filter(Boolean).length;
   const inboxName = inboxes.data?.find((i) => i.id === filters.inbox_id)?.name ?? 'Inbox';
   const teamName = teams.data?.find((t) => t.id === filters.team_id)?.name ?? 'Team';
 
@@ -76,6 +77,7 @@ export function ConversationFilters({ filters, onChange, onShowShortcuts }: Prop
               { value: 'oldest', label: 'Oldest first' },
               { value: 'waiting', label: 'Waiting longest' },
               { value: 'sla', label: 'SLA due soonest' },
+              { value: 'mood', label: 'Upset customers first' },
             ]}
           />
         </Group>
@@ -94,6 +96,11 @@ export function ConversationFilters({ filters, onChange, onShowShortcuts }: Prop
             {filters.tag && (
               <Pill withRemoveButton onRemove={() => set({ tag: null })} removeButtonProps={{ 'aria-label': 'Remove the tag filter', 'aria-hidden': false, tabIndex: 0 }}>
                 #{filters.tag}
+              </Pill>
+            )}
+            {filters.mood && (
+              <Pill withRemoveButton onRemove={() => set({ mood: null })} removeButtonProps={{ 'aria-label': 'Remove the mood filter', 'aria-hidden': false, tabIndex: 0 }}>
+                Mood: {moodFilterOptions.find((o) => o.value === filters.mood)?.label.toLowerCase()}
               </Pill>
             )}
           </Group>
@@ -178,6 +185,16 @@ function MoreFilters({ filters, onChange, count }: { filters: Filters; onChange:
             onBlur={applyTag}
             error={tagError}
           />
+          <Select
+            label="Mood"
+            description="Upset: angry, frustrated or getting worse"
+            placeholder="Any mood"
+            data={moodFilterOptions}
+            value={filters.mood}
+            onChange={(v) => onChange({ mood: v as MoodFilter | null })}
+            clearable
+            comboboxProps={{ withinPortal: false }}
+          />
           <Group justify={count ? 'space-between' : 'flex-end'}>
             {count > 0 && (
               <Button
@@ -186,7 +203,7 @@ function MoreFilters({ filters, onChange, count }: { filters: Filters; onChange:
                 color="gray"
                 onClick={() => {
                   setTag('');
-                  onChange({ inbox_id: defaultFilters.inbox_id, team_id: defaultFilters.team_id, tag: defaultFilters.tag });
+                  onChange({ inbox_id: defaultFilters.inbox_id, team_id: defaultFilters.team_id, tag: defaultFilters.tag, mood: defaultFilters.mood });
                 }}
               >
                 Clear these filters

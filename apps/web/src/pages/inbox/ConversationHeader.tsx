@@ -13,6 +13,7 @@ import { ConversationProperties } from './ConversationProperties';
 import { CustomerSidebar } from './CustomerSidebar';
 import classes from './Inbox.module.css';
 import { SlaBadge } from './SlaBadge';
+import { MoodBadge } from './mood/MoodBadge';
 import { channelIcon, channelLabel, contactName, isProviderChannel, priorityLabels, statusColors, statusLabels } from './inbox';
 import { StatusControl } from './StatusControl';
 
@@ -64,6 +65,7 @@ export function ConversationHeader({ conversation, onChange, saving }: Props) {
               {isProviderChannel(conversation.channel) ? `${channelLabel(conversation.channel)} · ${conversation.inbox.name}` : conversation.inbox.name}
             </Badge>
           </Tooltip>
+          <MoodBadge conversation={conversation} size="sm" />
           <SlaBadge sla={conversation.sla} size="sm" />
           {conversation.status === 'snoozed' && (
             <Badge size="sm" variant="light" color={statusColors.snoozed}>

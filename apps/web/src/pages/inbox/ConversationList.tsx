@@ -6,6 +6,7 @@ import type { Conversation } from '../../api/types';
 import { useFormat } from '../../lib/format';
 import classes from './Inbox.module.css';
 import { SlaBadge } from './SlaBadge';
+import { MoodBadge } from './mood/MoodBadge';
 import { channelIcon, channelLabel, contactName, isProviderChannel, priorityColors, priorityLabels, statusColors, statusLabels } from './inbox';
 
 interface Props {
@@ -65,6 +66,7 @@ export function ConversationList({ conversations, loading, selectedId, onLoadMor
                         {c.last_message_preview || 'No messages yet'}
                       </Text>
                       <Group gap={6} wrap="nowrap" style={{ flexShrink: 0 }}>
+                        <MoodBadge conversation={c} />
                         <SlaBadge sla={c.sla} />
                         {urgent && (
                           <Tooltip label={`${priorityLabels[c.priority]} priority`}>

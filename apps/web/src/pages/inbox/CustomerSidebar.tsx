@@ -10,7 +10,9 @@ import { useFormat } from '../../lib/format';
 import { browserLabel } from '../../lib/userAgent';
 import { DuplicateContacts } from './DuplicateContacts';
 import { SidebarSection } from './SidebarSection';
+import { ConversationSummary } from './ConversationSummary';
 import { WhyThisAgent } from './WhyThisAgent';
+import { ContactMoodChart } from './mood/ContactMoodChart';
 import classes from './Inbox.module.css';
 import { statusColors, statusLabels, titleCase } from './inbox';
 
@@ -38,6 +40,8 @@ export function CustomerSidebar({ contactId, conversationId }: Props) {
   return (
     <Stack gap="lg">
       <ContactCard contact={c} />
+      <ContactMoodChart contactId={contactId} conversationId={conversationId} />
+      <ConversationSummary conversationId={conversationId} />
       <WhyThisAgent conversationId={conversationId} />
       {c.unverified_claim && <UnverifiedClaim claim={c.unverified_claim} />}
       {c.left_email && <LeftEmail left={c.left_email} />}

@@ -30,7 +30,7 @@ export function MessageItem({ message, conversationId, subject, first, fmt }: Pr
   if (message.kind === 'call' && message.call) return <CallEntry message={message} fmt={fmt} />;
   if (message.email) return <EmailMessage message={{ ...message, email: message.email }} conversationId={conversationId} subject={subject} first={first} fmt={fmt} />;
   const outgoing = message.direction === 'outgoing';
-  const name = message.author?.name || (outgoing ? 'Agent' : 'Visitor');
+  const name = message.author?.name || message.bot?.name || (outgoing ? 'Agent' : 'Visitor');
   const attachments = message.attachments ?? [];
   const seen = outgoing && !message.private && message.status === 'read' && !(channel && isProviderChannel(channel));
   return (
@@ -45,6 +45,11 @@ export function MessageItem({ message, conversationId, subject, first, fmt }: Pr
             {message.private && (
               <Badge size="xs" color="yellow" variant="light" leftSection={<IconLock size={10} />}>
                 Private note
+              </Badge>
+            )}
+            {message.bot && (
+              <Badge size="xs" color="grape" variant="light">
+                Answer bot
               </Badge>
             )}
             <Text size="xs" c="dimmed" component="time" dateTime={message.created_at} title={fmt.dateTime(message.created_at)}>

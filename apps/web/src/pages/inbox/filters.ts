@@ -4,7 +4,10 @@ import type { ConversationStatus } from '../../api/types';
 
 export type AssigneeFilter = 'me' | 'unassigned' | 'any';
 export type StatusFilter = ConversationStatus | 'all';
-export type SortOrder = 'newest' | 'oldest' | 'waiting' | 'sla';
+export type SortOrder = 'newest' | 'oldest' | 'waiting' | 'sla' | 'mood';
+/** A mood, or upset: angry, frustrated or getting worse (api/mood.ts). */
+export type MoodFilter = 'upset' | 'angry' | 'frustrated' | 'neutral' | 'happy';
+export const moodFilters: readonly MoodFilter[] = ['upset', 'angry', 'frustrated', 'neutral', 'happy'];
 
 export interface Filters {
   assignee: AssigneeFilter;
@@ -12,10 +15,11 @@ export interface Filters {
   inbox_id: string | null;
   team_id: string | null;
   tag: string | null;
+  mood: MoodFilter | null;
   sort: SortOrder;
 }
 
-export const defaultFilters: Filters = { assignee: 'any', status: 'all', inbox_id: null, team_id: null, tag: null, sort: 'newest' };
+export const defaultFilters: Filters = { assignee: 'any', status: 'all', inbox_id: null, team_id: null, tag: null, mood: null, sort: 'newest' };
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The server's tag rule: one word, no spaces, commas, quotes or angle brackets, at most 40 characters. */
@@ -37,7 +41,8 @@ export function readFilters(params: URLSearchParams): Filters {
     inbox_id: id('inbox_id'),
     team_id: id('team_id'),
     tag: tag && tagPattern.test(tag) ? tag : null,
-    sort: oneOf(params.get('sort'), ['newest', 'oldest', 'waiting', 'sla'], 'newest'),
+    mood: moodFilters.includes(params.get('mood') as MoodFilter) ? (params.get('mood') as MoodFilter) : null,
+    sort: oneOf(params.get('sort'), ['newest', 'oldest', 'waiting', 'sla', 'mood'], 'newest'),
   };
 }
 
@@ -53,7 +58,7 @@ export function filterParams(filters: Filters): URLSearchParams {
 
 /** How many filters differ from the defaults, not counting the sort order. */
 export function activeFilterCount(filters: Filters): number {
-  return (['assignee', 'status', 'inbox_id', 'team_id', 'tag'] as const).filter((k) => filters[k] !== defaultFilters[k]).length;
+  return (['assignee', 'status', 'inbox_id', 'team_id', 'tag', 'mood'] as const).filter((k) => filters[k] !== defaultFilters[k]).length;
 }
 
 /** "#Billing " → "billing": tags are stored lower-case, without a leading #. */

@@ -15,6 +15,7 @@ import {
   IconWebhook,
   IconClock,
   IconClockExclamation,
+  IconSparkles,
   type Icon,
   IconLifebuoy,
 } from '@tabler/icons-react';
@@ -47,6 +48,7 @@ export const settingsSections: Section[] = [
   { path: 'business-hours', label: 'Business hours', icon: IconClock, adminOnly: true, group: 'Workspace' },
   { path: 'sla-policies', label: 'SLA policies', icon: IconClockExclamation, adminOnly: true, group: 'Workspace' },
   { path: 'help-center', label: 'Help center', icon: IconLifebuoy, adminOnly: true, group: 'Workspace' },
+  { path: 'ai-assist', label: 'AI assist', icon: IconSparkles, adminOnly: true, group: 'Workspace' },
 ];
 
 export function SettingsLayout() {

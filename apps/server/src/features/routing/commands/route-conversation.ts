@@ -12,6 +12,7 @@ import { scoped } from '../../../core/db/tenant.js';
 import { channelKind, choose, conversationWants } from '../chooser.js';
 import { candidatesFor, conversationForRouting, loadRules, unitOf, type Rules } from '../routing.queries.js';
 import { applyAssignment } from './assign.js';
+import { botHolds } from '../../answer-bot/answer-bot.store.js';
 
 export type RouteResult = { assigneeId: string; name: string; reason: string } | { assigneeId: null; reason: string; blockedBy: string } | null;
 
@@ -24,6 +25,8 @@ export async function routeConversation(trx: Transaction<DB>, accountId: string,
   if (!options.locked) await lockRouting(trx, accountId);
   const conversation = await conversationForRouting(trx, accountId, conversationId);
   if (!conversation || conversation.status !== 'open' || conversation.assignee_id) return null;
+  // The answer bot is handling it: routing waits until the bot hands it over.
+  if (await botHolds(trx, accountId, conversationId)) return null;
   const rules = options.rules ?? (await loadRules(trx, accountId));
   const unit = unitOf(rules, conversation);
   if (!unit || unit.rule.mode === 'manual') return null;

@@ -2,7 +2,7 @@ import { ActionIcon, Button, Group, MultiSelect, Paper, Select, Stack, TagsInput
 import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { useInboxes } from '../../../api/queries';
 import type { Condition } from '../../../api/automation';
-import { blankCondition, channelOptions, conditionFields, moodOptions, operatorOptions, priorityOptions, statusOptions } from './labels';
+import { blankCondition, channelOptions, conditionFields, moodOptions, moodTrendOptions, operatorOptions, priorityOptions, statusOptions } from './labels';
 
 interface Props {
   value: Condition[];
@@ -49,7 +49,7 @@ export function ConditionRows({ value, onChange, errors }: Props) {
                 data={operatorOptions[condition.field]}
                 value={condition.operator}
                 allowDeselect={false}
-                onChange={(v) => v && set(i, { ...condition, operator: v } as Condition)}
+                onChange={(v) => v && set(i, withOperator(condition, v))}
                 error={error('operator')}
                 w={170}
               />
@@ -70,6 +70,15 @@ export function ConditionRows({ value, onChange, errors }: Props) {
       </Group>
     </Stack>
   );
+}
+
+/** A new operator for a condition; "worse than" keeps one mood (the first, when it is one it can compare with). */
+function withOperator(condition: Condition, operator: string): Condition {
+  if (condition.field === 'mood' && operator === 'worse_than') {
+    const first = condition.values.find((v) => v === 'frustrated' || v === 'neutral' || v === 'happy');
+    return { ...condition, operator, values: [first ?? 'neutral'] };
+  }
+  return { ...condition, operator } as Condition;
 }
 
 function ConditionValue({ condition, onChange, error }: { condition: Condition; onChange: (c: Condition) => void; error: (key: string) => string | undefined }) {
@@ -107,7 +116,14 @@ function ConditionValue({ condition, onChange, error }: { condition: Condition; 
     case 'status':
       return <MultiSelect label="Statuses" data={statusOptions} value={condition.values} onChange={(values) => onChange({ ...condition, values: values as typeof condition.values })} error={valuesError} style={style} />;
     case 'mood':
-      return <MultiSelect label="Moods" data={moodOptions} value={condition.values} onChange={(values) => onChange({ ...condition, values: values as typeof condition.values })} error={valuesError} style={style} />;
+      // "Worse than" compares with one mood; the others take several.
+      return condition.operator === 'worse_than' ? (
+        <Select label="Mood" data={moodOptions.slice(1, 4)} value={condition.values[0] ?? null} allowDeselect={false} onChange={(v) => v && onChange({ ...condition, values: [v as (typeof condition.values)[number]] })} error={valuesError} style={style} />
+      ) : (
+        <MultiSelect label="Moods" data={moodOptions} value={condition.values} onChange={(values) => onChange({ ...condition, values: values as typeof condition.values })} error={valuesError} style={style} />
+      );
+    case 'mood_trend':
+      return <MultiSelect label="Trends" data={moodTrendOptions} value={condition.values} onChange={(values) => onChange({ ...condition, values: values as typeof condition.values })} error={valuesError} style={style} />;
     case 'contact':
       return condition.operator === 'equals' || condition.operator === 'contains' ? (
         <TextInput label="Value" value={condition.value ?? ''} onChange={(e) => onChange({ ...condition, value: e.currentTarget.value })} error={error('value')} style={style} />

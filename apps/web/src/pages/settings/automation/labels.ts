@@ -10,6 +10,7 @@ export const triggerOptions: Array<{ value: Trigger['type']; label: string }> = 
   { value: 'tags_changed', label: 'The tags change' },
   { value: 'sla_warning', label: 'An SLA target is about to be missed' },
   { value: 'sla_breached', label: 'An SLA target is missed' },
+  { value: 'mood_changed', label: 'The customer’s mood changes' },
   { value: 'time_in_state', label: 'A conversation stays in a state for a while' },
 ];
 
@@ -45,6 +46,7 @@ export const conditionFields: Array<{ value: Condition['field']; label: string }
   { value: 'contact', label: 'Contact attribute' },
   { value: 'business_hours', label: 'Business hours' },
   { value: 'mood', label: 'Customer mood' },
+  { value: 'mood_trend', label: 'Mood trend' },
 ];
 
 export const operatorOptions: Record<Condition['field'], Array<{ value: string; label: string }>> = {
@@ -87,14 +89,31 @@ export const operatorOptions: Record<Condition['field'], Array<{ value: string; 
     { value: 'within', label: 'within' },
     { value: 'outside', label: 'outside' },
   ],
-  mood: [{ value: 'in', label: 'is one of' }],
+  mood: [
+    { value: 'in', label: 'is one of' },
+    { value: 'not_in', label: 'is none of' },
+    { value: 'worse_than', label: 'is worse than' },
+  ],
+  mood_trend: [
+    { value: 'in', label: 'is one of' },
+    { value: 'not_in', label: 'is none of' },
+  ],
 };
 
 export const channelOptions = ['webchat', 'email', 'api', 'sms', 'whatsapp', 'messenger', 'instagram', 'telegram', 'phone'];
+/** Worst first, as "is worse than" reads them; negative and positive keep rules saved before four moods readable. */
 export const moodOptions = [
-  { value: 'negative', label: 'Negative' },
+  { value: 'angry', label: 'Angry' },
+  { value: 'frustrated', label: 'Frustrated' },
   { value: 'neutral', label: 'Neutral' },
-  { value: 'positive', label: 'Positive' },
+  { value: 'happy', label: 'Happy' },
+  { value: 'negative', label: 'Negative (angry or frustrated)' },
+  { value: 'positive', label: 'Positive (happy)' },
+];
+export const moodTrendOptions = [
+  { value: 'worsening', label: 'Getting worse' },
+  { value: 'improving', label: 'Getting better' },
+  { value: 'steady', label: 'Steady' },
 ];
 
 export const actionOptions: Array<{ value: Action['type']; label: string }> = [
@@ -157,7 +176,9 @@ export function blankCondition(field: Condition['field']): Condition {
     case 'contact':
       return { field, attribute: 'email', operator: 'contains', value: '' };
     case 'mood':
-      return { field, operator: 'in', values: ['negative'] };
+      return { field, operator: 'worse_than', values: ['neutral'] };
+    case 'mood_trend':
+      return { field, operator: 'in', values: ['worsening'] };
     case 'message':
       return { field, operator: 'contains_any', values: [] };
     case 'tags':

@@ -25,6 +25,7 @@ import { ChannelAlert } from './messaging/ChannelAlert';
 import { ChannelSettingsCard } from './messaging/ChannelSettingsCard';
 import { WebChatSettingsCard } from './WebChatSettingsCard';
 import { AssignmentCard } from '../routing/AssignmentCard';
+import { AnswerBotCard } from './AnswerBotCard';
 
 function BackLink() {
   return (
@@ -126,6 +127,7 @@ export function InboxDetailSettings() {
       )}
 
       {isAdmin && <AssignmentCard inboxId={data.id} />}
+      {isAdmin && data.channel !== 'phone' && <AnswerBotCard inboxId={data.id} />}
 
       {isAdmin && (
         <>
