@@ -17,7 +17,7 @@ create table answer_bot_settings (
   account_id uuid not null references accounts(id) on delete cascade,
   inbox_id uuid not null references inboxes(id) on delete cascade,
   enabled boolean not null default false,
-  threshold real not null default 0.35 check (threshold >= 0 and threshold <= 1),
+  threshold real not null default 0.3 check (threshold >= 0 and threshold <= 1),
   bot_name text not null default 'Answer bot',
   handover_message text not null default '',
   generative boolean not null default false,

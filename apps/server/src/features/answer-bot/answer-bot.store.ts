@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AnswerBotState, DB } from '../../core/db/schema.js';
 import { scoped } from '../../core/db/tenant.js';
 import type { BotWords } from './replies.js';
+import { ANSWER_THRESHOLD } from '../kb/retrieval.js';
 
 type Executor = Kysely<DB> | Transaction<DB>;
 
@@ -15,7 +16,7 @@ export interface BotSettings {
   generative: boolean;
 }
 
-export const DEFAULT_THRESHOLD = 0.35;
+export const DEFAULT_THRESHOLD = ANSWER_THRESHOLD;
 
 /** An inbox's bot settings, or the defaults (off) when none were saved. */
 export async function botSettingsOf(db: Executor, accountId: string, inboxId: string): Promise<BotSettings> {
