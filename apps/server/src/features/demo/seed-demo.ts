@@ -10,6 +10,8 @@ import { hashPassword } from '../../core/auth/secrets.js';
 import { createWorkspace } from '../accounts/commands/create-workspace.js';
 import type { SecretBox } from '../../core/crypto-box.js';
 import { seedKnowledgeBase } from '../kb/kb.demo.js';
+import { conversationMood, MOOD_WINDOW } from '../mood/aggregate.js';
+import { readMood } from '../mood/model.js';
 
 type Line = [from: 'customer' | 'agent' | 'note', text: string, minutesAgo: number];
 
@@ -166,6 +168,17 @@ export async function seedDemo(db: Kysely<DB>, options: { box: SecretBox; public
         .executeTakeFirstOrThrow();
       const agent = c.assignee ? people[c.assignee] : ownerId;
       if (c.inbox === 'email') await ws.insertInto('contact_identities', { contact_id: contact.id, kind: 'email', value: c.email, inbox_id: null, verified: false }).execute();
+      // The mood a live message gets from the mood reactor, read here as the demo is written.
+      const readings = c.lines.map(([from, text]) => (from === 'customer' ? readMood(text) : null));
+      const newestFirst = readings.filter((r) => r !== null).reverse().slice(0, MOOD_WINDOW);
+      if (newestFirst.length) {
+        const mood = conversationMood(newestFirst.map((r) => ({ mood: r.mood, sentiment: r.sentiment })));
+        await ws
+          .updateTable('conversations')
+          .set({ mood: mood.mood, sentiment: mood.sentiment, mood_trend: mood.trend, language: newestFirst[0]!.language, mood_updated_at: new Date() })
+          .where('id', '=', conversation.id)
+          .execute();
+      }
       await ws
         .insertInto(
           'messages',
@@ -175,6 +188,9 @@ export async function seedDemo(db: Kysely<DB>, options: { box: SecretBox; public
             direction: from === 'customer' ? ('incoming' as const) : ('outgoing' as const),
             private: from === 'note',
             content: text,
+            mood: readings[seq]?.mood ?? null,
+            sentiment: readings[seq]?.sentiment ?? null,
+            language: readings[seq]?.language ?? null,
             sender_contact_id: from === 'customer' ? contact.id : null,
             sender_user_id: from === 'customer' ? null : agent,
             content_attributes: JSON.stringify(c.inbox === 'email' && from === 'customer' ? { email: demoEmail(c, text) } : {}),
