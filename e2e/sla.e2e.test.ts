@@ -88,7 +88,7 @@ describe('SLAs in the agent app', () => {
     const list = page.getByRole('navigation', { name: 'Conversations' });
     const countdown = page.getByLabel(/^First response due in (1 minute|0 minutes)$/).first();
     await countdown.waitFor({ timeout: 30_000 });
-    expect(await list.getByLabel(/^First response due in/).count()).toBe(1);
+    await expect.poll(() => list.getByLabel(/^First response due in/).count(), { timeout: 10_000 }).toBe(1);
     await shot('04-countdown');
 
     const overdue = page.locator('[data-sla="breached"]').first();
