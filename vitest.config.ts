@@ -7,7 +7,9 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['apps/server/src/**/*.test.ts', 'apps/widget/src/**/*.test.ts', 'apps/web/src/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'api', include: ['apps/server/test/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000, fileParallelism: false } },
-      { test: { name: 'e2e', include: ['e2e/**/*.e2e.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 90_000, fileParallelism: false } },
+      // Browser files run two at a time: each has its own server, port, data folder and database
+      // (harness.ts), and most of their time is spent waiting on the page.
+      { test: { name: 'e2e', include: ['e2e/**/*.e2e.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 90_000, fileParallelism: true } },
     ],
   },
 });

@@ -96,6 +96,9 @@ describe('chat widget', () => {
     expect(await input.inputValue()).toBe('\n');
     await input.fill('');
 
+    // The frame opens its socket once the conversation exists (after the first message); a reply
+    // sent before the socket is subscribed is fetched on connect instead, so wait for it first.
+    await expect.poll(() => pushed.some((p) => p.includes('"type":"ready"')), { timeout: 10_000 }).toBe(true);
     // The agent answers over the API; the reply arrives live, with the agent's name.
     await agentReply(api, inbox.id, 'It ships today. <b>Not bold</b>');
     await log.getByText('It ships today. <b>Not bold</b>').waitFor();
