@@ -46,6 +46,14 @@ export function applyServerErrors(
   return errorMessage(error);
 }
 
+/**
+ * A form kept in component state rather than in Mantine's form, for applyServerErrors: the values
+ * of the fields that show errors, and where the errors go.
+ */
+export function stateForm(values: Record<string, unknown>, setErrors: (errors: Record<string, string>) => void): FormLike {
+  return { getValues: () => values, setErrors };
+}
+
 const fieldForCode: Record<string, string> = {
   email_taken: 'email',
   wrong_password: 'current_password',

@@ -19,7 +19,7 @@ import { checkTextReply } from '../channels/messaging/providers.js';
 import { recordSearch } from '../kb/feedback.js';
 import { findArticles } from '../kb/retrieval.js';
 import { aiEndpointOf } from '../ai/ai.store.js';
-import { botSettingsOf, botStateOf, setBotState } from './answer-bot.store.js';
+import { botSettingsOf, botStateOf, savedBotSettings, setBotState, type BotSettings } from './answer-bot.store.js';
 import { intentOf } from './replies.js';
 import { answerWith, handOver, helped, notHelped, type BotConversation } from './respond.js';
 
@@ -34,9 +34,17 @@ function languageOf(attributes: unknown): string | undefined {
   return typeof language === 'string' && language ? language.split('-')[0].toLowerCase() : undefined;
 }
 
-export async function answerMessage(trx: Transaction<DB>, ctx: AppContext, accountId: string, inboxId: string, conversationId: string, message: { id: string; content: string }): Promise<JobName[]> {
+export async function answerMessage(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  accountId: string,
+  inboxId: string,
+  conversationId: string,
+  message: { id: string; content: string },
+  known?: BotSettings,
+): Promise<JobName[]> {
   const ws = scoped(trx, accountId);
-  const settings = await botSettingsOf(trx, accountId, inboxId);
+  const settings = known ?? (await botSettingsOf(trx, accountId, inboxId));
   if (!settings.enabled) {
     // Switched off while it held conversations: they go back to routing as the customer writes.
     await ws.updateTable('answer_bot_conversations').set({ state: 'handed_over', handover_reason: 'off', updated_at: new Date() }).where('conversation_id', '=', conversationId).where('state', '=', 'answering').execute();
@@ -120,10 +128,10 @@ export const answerBotReactor: Reactor = {
   async react(trx, ctx, event) {
     const m = event.payload.message as EventMessage | undefined;
     if (!m?.id || m.direction !== 'incoming' || m.private || m.kind !== 'text' || !event.conversationId || !event.inboxId) return;
-    // Most inboxes never had a bot: one key lookup and done.
-    const configured = await scoped(trx, event.accountId).selectFrom('answer_bot_settings').select('inbox_id').where('inbox_id', '=', event.inboxId).executeTakeFirst();
-    if (!configured) return;
-    const queues = await answerMessage(trx, ctx, event.accountId, event.inboxId, event.conversationId, { id: m.id, content: m.content ?? '' });
+    // Most inboxes never had a bot: one key lookup and done (and it is the settings the bot then uses).
+    const settings = await savedBotSettings(trx, event.accountId, event.inboxId);
+    if (!settings) return;
+    const queues = await answerMessage(trx, ctx, event.accountId, event.inboxId, event.conversationId, { id: m.id, content: m.content ?? '' }, settings);
     for (const q of new Set(queues)) ctx.jobs.notify(q);
   },
 };

@@ -18,10 +18,14 @@ export interface BotSettings {
 
 export const DEFAULT_THRESHOLD = ANSWER_THRESHOLD;
 
+/** An inbox's saved bot settings; undefined when the inbox never had a bot. */
+export function savedBotSettings(db: Executor, accountId: string, inboxId: string): Promise<BotSettings | undefined> {
+  return scoped(db, accountId).selectFrom('answer_bot_settings').select(['inbox_id', 'enabled', 'threshold', 'bot_name', 'handover_message', 'generative']).where('inbox_id', '=', inboxId).executeTakeFirst();
+}
+
 /** An inbox's bot settings, or the defaults (off) when none were saved. */
 export async function botSettingsOf(db: Executor, accountId: string, inboxId: string): Promise<BotSettings> {
-  const row = await scoped(db, accountId).selectFrom('answer_bot_settings').select(['inbox_id', 'enabled', 'threshold', 'bot_name', 'handover_message', 'generative']).where('inbox_id', '=', inboxId).executeTakeFirst();
-  return row ?? { inbox_id: inboxId, enabled: false, threshold: DEFAULT_THRESHOLD, bot_name: 'Answer bot', handover_message: '', generative: false };
+  return (await savedBotSettings(db, accountId, inboxId)) ?? { inbox_id: inboxId, enabled: false, threshold: DEFAULT_THRESHOLD, bot_name: 'Answer bot', handover_message: '', generative: false };
 }
 
 /** The admin's handover message, else the bot's own in the customer's language. */

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../core/db/index.js';
 import { scoped, unscoped } from '../../core/db/tenant.js';
 import type { Localized } from '../../core/db/schema.js';
-import type { HelpCenter } from '../kb/help-center-address.js';
+import { helpCenterLocales, type HelpCenter } from '../kb/help-center-address.js';
 
 export interface Named {
   id: string;
@@ -152,7 +152,7 @@ export async function sitemapEntries(db: Database, hc: HelpCenter): Promise<Arra
     .innerJoin('kb_articles', (j) => j.onRef('kb_articles.id', '=', 'kb_article_translations.article_id').onRef('kb_articles.account_id', '=', 'kb_article_translations.account_id'))
     .where('kb_article_translations.status', '=', 'published')
     .where('kb_articles.visibility', '=', 'public')
-    .where('kb_article_translations.locale', 'in', hc.locales.length ? hc.locales : [hc.default_locale])
+    .where('kb_article_translations.locale', 'in', helpCenterLocales(hc))
     .select(['kb_article_translations.article_id as id', 'kb_article_translations.slug', 'kb_article_translations.locale', 'kb_article_translations.updated_at'])
     .orderBy('kb_article_translations.locale')
     .orderBy(sql`kb_article_translations.updated_at`, 'desc')

@@ -15,7 +15,7 @@ import { AppError } from '../../core/errors.js';
 import { createLimiter, type Limiter } from '../../core/rate-limit.js';
 import type { Api } from '../../core/http/types.js';
 import { recordSearch, recordVote, voterKey } from '../kb/feedback.js';
-import { articlePath, helpCenterBase, type HelpCenter } from '../kb/help-center-address.js';
+import { articlePath, helpCenterBase, helpCenterLocales, type HelpCenter } from '../kb/help-center-address.js';
 import { findArticles, questionWords } from '../kb/retrieval.js';
 import { HELP_CENTER_CSS, HELP_CENTER_JS } from './assets.js';
 import { articlePage, categoryOf, categoryTree, helpCenterBySlug, popularArticles, sectionOf, sitemapEntries } from './content.js';
@@ -74,15 +74,18 @@ export function helpCenterPagesRoutes(app: Api, ctx: AppContext, hosts: HelpCent
   };
   // Help centers by slug, for a second at a time (and dropped on any change): a cached page then
   // costs no query at all.
-  const sites = new Map<string, { hc: HelpCenter | undefined; at: number }>();
-  const helpCenterAt = async (slug: string): Promise<HelpCenter | undefined> => {
+  // The theme's version (for the stylesheet's address) is worked out once per read, not per page.
+  type Found = { hc: HelpCenter; themeVersion: string } | undefined;
+  const sites = new Map<string, { found: Found; at: number }>();
+  const helpCenterAt = async (slug: string): Promise<Found> => {
     const key = slug.toLowerCase();
     const known = sites.get(key);
-    if (known && Date.now() - known.at < 1000) return known.hc;
+    if (known && Date.now() - known.at < 1000) return known.found;
     const hc = await helpCenterBySlug(ctx.db, key);
+    const found = hc && { hc, themeVersion: createHash('sha1').update(JSON.stringify(hc.theme)).digest('hex').slice(0, 8) };
     if (sites.size > 10_000) sites.clear();
-    sites.set(key, { hc, at: Date.now() });
-    return hc;
+    sites.set(key, { found, at: Date.now() });
+    return found;
   };
   const unsubscribe = onHelpCenterChanged(ctx, (accountId, domains) => {
     sites.clear();
@@ -96,20 +99,14 @@ export function helpCenterPagesRoutes(app: Api, ctx: AppContext, hosts: HelpCent
 
   /** The help center this request is for (enabled), and how its links are written. */
   async function siteOf(request: FastifyRequest, slug: string, locale?: string): Promise<Site | null> {
-    const hc = await helpCenterAt(slug);
-    if (!hc) return null;
-    const locales = hc.locales.length ? hc.locales : [hc.default_locale];
-    const chosen = locale && locales.includes(locale) ? locale : hc.default_locale;
+    const found = await helpCenterAt(slug);
+    if (!found) return null;
+    const { hc, themeVersion } = found;
+    const chosen = locale && helpCenterLocales(hc).includes(locale) ? locale : hc.default_locale;
     const viaDomain = hosts.viaDomain(request.raw);
-    return {
-      hc,
-      prefix: viaDomain ? '' : `/help/${encodeURIComponent(hc.slug)}`,
-      origin: helpCenterBase(ctx.config.publicUrl, hc),
-      locale: chosen,
-      themeVersion: createHash('sha1').update(JSON.stringify(hc.theme)).digest('hex').slice(0, 8),
-    };
+    return { hc, prefix: viaDomain ? '' : `/help/${encodeURIComponent(hc.slug)}`, origin: helpCenterBase(ctx.config.publicUrl, hc), locale: chosen, themeVersion };
   }
-  const known = (site: Site, locale: string | undefined) => !!locale && (site.hc.locales.length ? site.hc.locales : [site.hc.default_locale]).includes(locale);
+  const known = (site: Site, locale: string | undefined) => !!locale && helpCenterLocales(site.hc).includes(locale);
 
   function send(request: FastifyRequest, reply: FastifyReply, page: CachedPage, cacheable: boolean): FastifyReply {
     reply.header('content-security-policy', CSP).header('x-frame-options', 'DENY').type(page.type).code(page.status);
@@ -177,30 +174,26 @@ export function helpCenterPagesRoutes(app: Api, ctx: AppContext, hosts: HelpCent
     r.get('/help/:hc/:locale', { config, schema }, home);
     r.get('/help/:hc/:locale/', { config, schema }, home);
 
-    r.get('/help/:hc/:locale/categories/:ref', { config, schema }, async (request, reply) => {
-      const p = request.params as HcParams;
-      const site = await siteOf(request, p.hc, p.locale);
-      if (!site) return noSuchHelpCenter(reply);
-      const ref = parseRef(p.ref ?? '');
-      if (!known(site, p.locale) || !ref) return notFound(request, reply, site);
-      return cachedPage(request, reply, site, async () => {
-        const category = await categoryOf(ctx.db, site.hc, site.locale, ref.id);
-        if (!category) return { status: 404, body: notFoundPage(site) };
-        return { status: 200, body: categoryPage(site, category) };
+    // A category or a section page: the same steps, a different read and template.
+    const listing = (kind: 'categories' | 'sections', render: (site: Site, id: string) => Promise<string | null>) =>
+      r.get(`/help/:hc/:locale/${kind}/:ref`, { config, schema }, async (request, reply) => {
+        const p = request.params as HcParams;
+        const site = await siteOf(request, p.hc, p.locale);
+        if (!site) return noSuchHelpCenter(reply);
+        const ref = parseRef(p.ref ?? '');
+        if (!known(site, p.locale) || !ref) return notFound(request, reply, site);
+        return cachedPage(request, reply, site, async () => {
+          const body = await render(site, ref.id);
+          return body === null ? { status: 404, body: notFoundPage(site) } : { status: 200, body };
+        });
       });
+    listing('categories', async (site, id) => {
+      const category = await categoryOf(ctx.db, site.hc, site.locale, id);
+      return category ? categoryPage(site, category) : null;
     });
-
-    r.get('/help/:hc/:locale/sections/:ref', { config, schema }, async (request, reply) => {
-      const p = request.params as HcParams;
-      const site = await siteOf(request, p.hc, p.locale);
-      if (!site) return noSuchHelpCenter(reply);
-      const ref = parseRef(p.ref ?? '');
-      if (!known(site, p.locale) || !ref) return notFound(request, reply, site);
-      return cachedPage(request, reply, site, async () => {
-        const found = await sectionOf(ctx.db, site.hc, site.locale, ref.id);
-        if (!found) return { status: 404, body: notFoundPage(site) };
-        return { status: 200, body: sectionPage(site, found.category, found.section) };
-      });
+    listing('sections', async (site, id) => {
+      const found = await sectionOf(ctx.db, site.hc, site.locale, id);
+      return found ? sectionPage(site, found.category, found.section) : null;
     });
 
     r.get('/help/:hc/:locale/articles/:ref', { config, schema: { ...schema, querystring: Type.Object({ feedback: Type.Optional(Type.String({ maxLength: 10 })) }) } }, async (request, reply) => {
@@ -299,10 +292,9 @@ export function helpCenterPagesRoutes(app: Api, ctx: AppContext, hosts: HelpCent
       if (!site) return noSuchHelpCenter(reply);
       return cachedPage(request, reply, site, async () => {
         const entries = await sitemapEntries(ctx.db, site.hc);
-        const locales = site.hc.locales.length ? site.hc.locales : [site.hc.default_locale];
         const x = (s: string) => escapeHtml(s);
         const urls = [
-          ...locales.map((l) => `<url><loc>${x(site.origin + homePath(l))}</loc></url>`),
+          ...helpCenterLocales(site.hc).map((l) => `<url><loc>${x(site.origin + homePath(l))}</loc></url>`),
           ...entries.map((e) => `<url><loc>${x(site.origin + articlePath(e.locale, e))}</loc><lastmod>${e.updated_at.toISOString()}</lastmod></url>`),
         ];
         return { status: 200, type: 'application/xml; charset=utf-8', body: `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join('\n')}\n</urlset>\n` };

@@ -7,7 +7,7 @@
 import { renderMarkdown } from '../kb/markdown.js';
 import type { ArticleHit } from '../kb/retrieval.js';
 import type { HelpCenter } from '../kb/help-center-address.js';
-import { articlePath } from '../kb/help-center-address.js';
+import { articlePath, helpCenterLocales } from '../kb/help-center-address.js';
 import type { ArticleLink, ArticlePage, CategoryTree, Named } from './content.js';
 import { html, jsonForScript, raw, type SafeHtml } from './html.js';
 import { themeOf } from './theme.js';
@@ -99,7 +99,7 @@ function searchForm(site: Site, q: string, big: boolean): SafeHtml {
 export function layout(site: Site, p: Layout): string {
   const t = ui(site.locale);
   const theme = themeOf(site.hc.theme);
-  const locales = site.hc.locales.length ? site.hc.locales : [site.hc.default_locale];
+  const locales = helpCenterLocales(site.hc);
   const alternates = p.alternates ?? [];
   const switcher = alternates.length > 1
     ? html`<nav class="languages" aria-label="${t.language}"><ul>${alternates.map((a) =>
@@ -170,7 +170,7 @@ function breadcrumbs(site: Site, trail: Array<{ name: string; path?: string }>):
   };
 }
 
-const homeAlternates = (site: Site) => (site.hc.locales.length ? site.hc.locales : [site.hc.default_locale]).map((l) => ({ locale: l, path: homePath(l) }));
+const homeAlternates = (site: Site) => helpCenterLocales(site.hc).map((l) => ({ locale: l, path: homePath(l) }));
 
 export function homePage(site: Site, categories: CategoryTree[], popular: ArticleLink[]): string {
   const t = ui(site.locale);

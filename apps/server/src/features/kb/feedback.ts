@@ -73,15 +73,18 @@ export async function recordVote(db: Executor, accountId: string, v: VoteInput):
   return 'isTransaction' in db && db.isTransaction ? run(db as Transaction<DB>) : (db as Kysely<DB>).transaction().execute(run);
 }
 
-/** Adds `n` views to each article (callers batch views in memory and flush them now and then). */
+/**
+ * Adds `n` views to each article (callers batch views in memory and flush them now and then), in
+ * one statement for the whole batch. Raw SQL for the join with the batch; account_id is in the
+ * condition, so an id of another workspace's article counts nothing.
+ */
 export async function recordViews(db: Executor, accountId: string, views: ReadonlyMap<string, number>): Promise<void> {
-  for (const [articleId, n] of views) {
-    await scoped(db, accountId)
-      .updateTable('kb_articles')
-      .set((eb) => ({ view_count: eb(eb.ref('view_count'), '+', n) }))
-      .where('id', '=', articleId)
-      .execute();
-  }
+  if (!views.size) return;
+  const batch = JSON.stringify([...views].map(([id, n]) => ({ id, n })));
+  await sql`
+    update kb_articles a set view_count = a.view_count + v.n
+    from jsonb_to_recordset(${batch}::jsonb) as v(id uuid, n integer)
+    where a.id = v.id and a.account_id = ${accountId}`.execute(db);
 }
 
 /**

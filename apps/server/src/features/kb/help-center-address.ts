@@ -36,6 +36,11 @@ export async function helpCenterOf(db: Executor, accountId: string): Promise<Hel
   }
 }
 
+/** The languages a help center is published in (its default alone when none are listed). */
+export function helpCenterLocales(hc: Pick<HelpCenter, 'locales' | 'default_locale'>): string[] {
+  return hc.locales.length ? hc.locales : [hc.default_locale];
+}
+
 /** The help center's base URL, without a trailing slash. */
 export function helpCenterBase(publicUrl: string, hc: Pick<HelpCenter, 'slug' | 'custom_domain'>): string {
   if (hc.custom_domain) return `${new URL(publicUrl).protocol}//${hc.custom_domain}`;

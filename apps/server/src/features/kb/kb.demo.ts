@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../core/db/schema.js';
+import { helpCenterOf } from './help-center-address.js';
 import { scoped } from '../../core/db/tenant.js';
 import { createArticle, saveTranslation } from './articles.store.js';
 
@@ -182,5 +183,8 @@ export async function seedKnowledgeBase(db: Kysely<DB>, accountId: string, autho
       });
       if (a.de) await saveTranslation(trx, accountId, authorId, id, 'de', { ...a.de, status: 'published' });
     }
+    // The help center offers the languages the demo articles are published in.
+    await helpCenterOf(trx, accountId);
+    await ws.updateTable('help_centers').set({ locales: ['en', 'de'], updated_at: new Date() }).execute();
   });
 }

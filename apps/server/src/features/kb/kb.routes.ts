@@ -10,18 +10,19 @@ import { importExportRoutes } from './import-export.routes.js';
 const READ_ONLY = /^\/api\/v1\/kb\/(preview|articles\/[^/]+\/insert)$/;
 
 export function kbRoutes(app: Api, ctx: AppContext): void {
-  categoriesRoutes(app, ctx);
-  articlesRoutes(app, ctx);
-  importExportRoutes(app, ctx);
-
-  // A successful write drops the workspace's cached help center pages on this node before the
-  // writer hears back, and on other nodes through the bus.
-  app.addHook('onSend', async (request, reply, payload) => {
-    const route = request.routeOptions.url ?? '';
-    if (request.method === 'GET' || reply.statusCode >= 300 || !route.startsWith('/api/v1/kb/') || READ_ONLY.test(route)) return payload;
-    if (route.startsWith('/api/v1/kb/suggest') || route.startsWith('/api/v1/kb/synonyms') || route.startsWith('/api/v1/kb/search-gaps')) return payload;
-    const accountId = request.auth?.accountId;
-    if (accountId) await helpCenterChanged(ctx, accountId);
-    return payload;
+  // In a scope of their own, so the hook below runs for these routes only.
+  app.register(async (scope) => {
+    const kb = scope as unknown as Api;
+    // A successful write drops the workspace's cached help center pages on this node before the
+    // writer hears back, and on other nodes through the bus.
+    kb.addHook('onSend', async (request, reply, payload) => {
+      if (request.method === 'GET' || reply.statusCode >= 300 || READ_ONLY.test(request.routeOptions.url ?? '')) return payload;
+      const accountId = request.auth?.accountId;
+      if (accountId) await helpCenterChanged(ctx, accountId);
+      return payload;
+    });
+    categoriesRoutes(kb, ctx);
+    articlesRoutes(kb, ctx);
+    importExportRoutes(kb, ctx);
   });
 }

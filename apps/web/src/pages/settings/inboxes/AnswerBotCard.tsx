@@ -3,7 +3,8 @@ import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import { ApiError, api, errorMessage } from '../../../api/client';
+import { api } from '../../../api/client';
+import { applyServerErrors, stateForm } from '../../../lib/forms';
 import { assistKeys, useAiSettings, useAnswerBot, type AnswerBotSettings } from '../../../api/assist';
 import { ErrorState } from '../../../components/QueryStates';
 import { SettingsCard } from '../SettingsCard';
@@ -48,8 +49,7 @@ function AnswerBotForm({ initial }: { initial: AnswerBotSettings }) {
       queryClient.setQueryData(assistKeys.answerBot(initial.inbox_id), saved);
       notifications.show({ color: 'teal', message: 'Answer bot saved' });
     } catch (err) {
-      if (err instanceof ApiError && err.fieldErrors.length) setErrors(Object.fromEntries(err.fieldErrors.map((f) => [f.field.replace(/^\//, ''), f.message])));
-      else setFormError(errorMessage(err));
+      setFormError(applyServerErrors(stateForm({ bot_name: name, handover_message: handover }, setErrors), err));
     } finally {
       setSaving(false);
     }

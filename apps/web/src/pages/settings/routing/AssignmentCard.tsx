@@ -2,7 +2,8 @@ import { Alert, Button, Group, Select, Skeleton, Stack } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, api, errorMessage } from '../../../api/client';
+import { api } from '../../../api/client';
+import { applyServerErrors, stateForm } from '../../../lib/forms';
 import { useTeams } from '../../../api/queries';
 import { routingKeys, useInboxRouting, type InboxRouting, type RoutingMode } from '../../../api/routing';
 import { ErrorState } from '../../../components/QueryStates';
@@ -44,8 +45,7 @@ function AssignmentForm({ initial }: { initial: InboxRouting }) {
       notifications.show({ color: 'teal', message: 'Assignment saved' });
     } catch (err) {
       // Field errors show at their fields; anything else above the form.
-      if (err instanceof ApiError && err.fieldErrors.length) setErrors(Object.fromEntries(err.fieldErrors.map((f) => [f.field, f.message])));
-      else setFormError(errorMessage(err));
+      setFormError(applyServerErrors(stateForm({ mode, team_id: teamId }, setErrors), err));
     } finally {
       setSaving(false);
     }

@@ -2,7 +2,8 @@ import { Alert, Button, Group, Modal, NumberInput, SimpleGrid, Skeleton, Stack, 
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ApiError, api, errorMessage } from '../../../api/client';
+import { api } from '../../../api/client';
+import { applyServerErrors, stateForm } from '../../../lib/forms';
 import { channelKinds, routingKeys, useUserRouting, type ChannelKind, type UserRouting } from '../../../api/routing';
 import type { Member } from '../../../api/types';
 import { ErrorState } from '../../../components/QueryStates';
@@ -42,8 +43,8 @@ function UserRoutingForm({ initial, onClose }: { initial: UserRouting; onClose: 
       onClose();
     } catch (err) {
       // Field errors show at their fields; anything else above the form.
-      if (err instanceof ApiError && err.fieldErrors.length) setErrors(Object.fromEntries(err.fieldErrors.map((f) => [f.field, f.message])));
-      else setFormError(errorMessage(err));
+      const shown = Object.fromEntries(channelKinds.map(({ kind }) => [`capacity.${kind}`, capacity[kind]]));
+      setFormError(applyServerErrors(stateForm({ ...shown, skills }, setErrors), err));
     } finally {
       setSaving(false);
     }
