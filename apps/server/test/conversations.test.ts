@@ -146,6 +146,16 @@ describe('GET /api/v1/conversations filters', () => {
     }
   });
 
+  it('documents the filters and the 422 answer in the OpenAPI document', async () => {
+    const doc = json<{ paths: Record<string, { get: { parameters: Array<{ name: string; description?: string }>; responses: Record<string, unknown> } }> }>(await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' }));
+    const list = doc.paths['/api/v1/conversations'].get;
+    const names = list.parameters.map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['status', 'assignee', 'inbox_id', 'team_id', 'tag', 'channel', 'from', 'to', 'sort', 'cursor', 'limit']));
+    expect(list.parameters.find((p) => p.name === 'from')?.description).toMatch(/time zone/);
+    expect(Object.keys(list.responses)).toEqual(expect.arrayContaining(['200', '422']));
+    expect(Object.keys(list.responses)).not.toContain('400');
+  });
+
   it('matches SQL wildcards and metacharacters the pattern lets through as text', async () => {
     expect(await ids(q({ tag: '%' }))).toEqual([]);
     expect(await ids(q({ tag: '_;--' }))).toEqual([]);
