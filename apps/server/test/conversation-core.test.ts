@@ -170,7 +170,8 @@ describe('changing a conversation', () => {
     expect(await ids(`inbox_id=${inboxId}&limit=100`)).toEqual(expect.arrayContaining([mine, waiting]));
     expect((await ids('sort=waiting'))[0]).toBe(waiting);
     const bad = await get("/api/v1/conversations?tag=' or 1=1--");
-    expect(bad.statusCode).toBe(400);
+    expect(bad.statusCode).toBe(422);
+    expect(json<{ error: { code: string; details: Array<{ field: string }> } }>(bad).error).toMatchObject({ code: 'invalid_filter', details: [{ field: 'tag' }] });
   });
 });
 

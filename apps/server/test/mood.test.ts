@@ -137,7 +137,7 @@ describe('mood', () => {
     const onlyHappy = json<{ data: Conversation[] }>(await call('GET', '/api/v1/conversations?mood=happy&limit=100')).data.map((c) => c.id);
     expect(onlyHappy).toContain(happy);
     expect(onlyHappy).not.toContain(angry);
-    expect((await call('GET', '/api/v1/conversations?mood=furious')).statusCode).toBe(400);
+    expect((await call('GET', '/api/v1/conversations?mood=furious')).statusCode).toBe(422);
   });
 
   it('fires automation rules on the mood a message brings, and on a change of mood, without looping', async () => {

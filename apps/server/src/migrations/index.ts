@@ -19,6 +19,7 @@ import m0018 from './0018_routing.js';
 import m0021 from './0021_knowledge_base.js';
 import m0024 from './0024_kb_authoring.js';
 import m0025 from './0025_help_center.js';
+import m0027 from './0027_inbox_list_indexes.js';
 import m0020 from './0020_automation.js';
 import m0019 from './0019_sla.js';
 import m0022 from './0022_mood.js';
@@ -49,4 +50,5 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0022_mood', sql: m0022 },
   { id: '0023_answer_bot', sql: m0023 },
   { id: '0025_help_center', sql: m0025 },
+  { id: '0027_inbox_list_indexes', sql: m0027 },
 ];

@@ -1,5 +1,5 @@
 /** Reads of conversations and messages, always scoped to the workspace and to what the caller may see. */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../core/db/schema.js';
 import { scoped } from '../../core/db/tenant.js';
 import { atLeast } from '../../core/auth/roles.js';
@@ -9,17 +9,19 @@ import type { ConversationRow, MessageRow } from './conversations.presenter.js';
 type Db = Kysely<DB> | Transaction<DB>;
 export type Viewer = Pick<Auth, 'userId' | 'role'> & { accountId: string };
 
-/** Conversations with everything the presenter needs; agents see only the inboxes they work in. */
+/**
+ * Conversations with everything the presenter needs; agents see only the inboxes they work in.
+ * The inbox, contact, assignee, team, SLA and preview are looked up per row by key (scalar
+ * subqueries), not joined: a page of 50 costs 50 small index probes each, and the planner has one
+ * table to plan instead of seven, which was most of a list request's database time.
+ */
 export function conversations(db: Db, viewer: Viewer) {
   const ws = scoped(db, viewer.accountId);
-  let q = ws
-    .selectFrom('conversations')
-    .innerJoin('inboxes as i', (j) => j.onRef('i.id', '=', 'conversations.inbox_id').onRef('i.account_id', '=', 'conversations.account_id'))
-    .innerJoin('contacts as c', (j) => j.onRef('c.id', '=', 'conversations.contact_id').onRef('c.account_id', '=', 'conversations.account_id'))
-    .leftJoin('users as u', 'u.id', 'conversations.assignee_id')
-    .leftJoin('teams as t', (j) => j.onRef('t.id', '=', 'conversations.team_id').onRef('t.account_id', '=', 'conversations.account_id'))
-    .leftJoin('conversation_slas as sla', (j) => j.onRef('sla.conversation_id', '=', 'conversations.id').onRef('sla.account_id', '=', 'conversations.account_id'))
-    .select((eb) => [
+  let q = ws.selectFrom('conversations').select((eb) => {
+    const inbox = () => eb.selectFrom('inboxes as i').whereRef('i.id', '=', 'conversations.inbox_id').whereRef('i.account_id', '=', 'conversations.account_id');
+    const contact = () => eb.selectFrom('contacts as c').whereRef('c.id', '=', 'conversations.contact_id').whereRef('c.account_id', '=', 'conversations.account_id');
+    const sla = () => eb.selectFrom('conversation_slas as sla').whereRef('sla.conversation_id', '=', 'conversations.id').whereRef('sla.account_id', '=', 'conversations.account_id');
+    return [
       'conversations.id',
       'conversations.subject',
       'conversations.status',
@@ -36,21 +38,21 @@ export function conversations(db: Db, viewer: Viewer) {
       'conversations.created_at',
       'conversations.merged_into_id',
       'conversations.split_from_id',
-      'i.id as inbox_id',
-      'i.name as inbox_name',
-      'i.channel',
-      'c.id as contact_id',
-      'c.name as contact_name',
-      'c.email as contact_email',
-      'u.id as assignee_id',
-      'u.name as assignee_name',
-      't.id as team_id',
-      't.name as team_name',
-      'sla.next_target as sla_target',
-      'sla.next_due_at as sla_due_at',
-      'sla.next_warn_at as sla_warn_at',
-      'sla.next_breached_at as sla_breached_at',
-      'sla.paused_since as sla_paused_since',
+      'conversations.inbox_id',
+      inbox().select('i.name').as('inbox_name'),
+      inbox().select('i.channel').as('channel'),
+      'conversations.contact_id',
+      contact().select('c.name').as('contact_name'),
+      contact().select('c.email').as('contact_email'),
+      'conversations.assignee_id',
+      eb.selectFrom('users as u').select('u.name').whereRef('u.id', '=', 'conversations.assignee_id').as('assignee_name'),
+      'conversations.team_id',
+      eb.selectFrom('teams as t').select('t.name').whereRef('t.id', '=', 'conversations.team_id').whereRef('t.account_id', '=', 'conversations.account_id').as('team_name'),
+      sla().select('sla.next_target').as('sla_target'),
+      sla().select('sla.next_due_at').as('sla_due_at'),
+      sla().select('sla.next_warn_at').as('sla_warn_at'),
+      sla().select('sla.next_breached_at').as('sla_breached_at'),
+      sla().select('sla.paused_since').as('sla_paused_since'),
       'conversations.mood',
       'conversations.sentiment',
       'conversations.mood_trend',
@@ -65,9 +67,12 @@ export function conversations(db: Db, viewer: Viewer) {
         .orderBy('m.seq', 'desc')
         .limit(1)
         .as('preview'),
-    ]);
+    ];
+  });
   if (!atLeast(viewer.role ?? undefined, 'admin')) {
-    q = q.where('conversations.inbox_id', 'in', ws.selectFrom('inbox_members').select('inbox_members.inbox_id').where('inbox_members.user_id', '=', viewer.userId));
+    // The agent's inboxes as one array, read once: a cheap test on each row, before costlier ones.
+    const inboxes = ws.selectFrom('inbox_members').select('inbox_members.inbox_id').where('inbox_members.user_id', '=', viewer.userId);
+    q = q.where(sql<boolean>`conversations.inbox_id = any(array(${inboxes}))`);
   }
   return q;
 }

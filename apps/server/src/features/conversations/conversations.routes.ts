@@ -7,7 +7,7 @@ import { recordEvent } from '../../core/outbox.js';
 import type { AppContext } from '../../core/context.js';
 import { AppError, notFound } from '../../core/errors.js';
 import { member } from '../../core/http/auth.js';
-import { decodeCursor, page } from '../../core/http/pagination.js';
+import { page } from '../../core/http/pagination.js';
 import { IdParams, Obj, Page, Uuid, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
 import { Conversation, ConversationFilters, ConversationUpdate, Message, MessagesQuery, NewMessage } from './conversations.schema.js';
@@ -22,6 +22,7 @@ import { moveConversation } from './commands/move-conversation.js';
 import { follow } from './commands/follow-conversation.js';
 import { notify as notifyTeammates } from '../notifications/notify.js';
 import { moodCondition, moodSortKey } from '../mood/mood.queries.js';
+import { dateConditions, filterConditions, readCursor, readFilters, refuseInvalid } from '../search/filters.js';
 
 export function conversationsRoutes(app: Api, ctx: AppContext): void {
   const { db } = ctx;
@@ -30,13 +31,16 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
     '/api/v1/conversations',
     {
       config: { access: 'agent' },
-      schema: { tags: ['conversations'], summary: 'Conversations I may see, filtered and sorted (newest activity first by default)', querystring: ConversationFilters, response: { 200: Page(Conversation), ...errors(400, 401, 403) } },
+      attachValidation: true,
+      schema: { tags: ['conversations'], summary: 'Conversations I may see, filtered and sorted (newest activity first by default)', querystring: ConversationFilters, response: { 200: Page(Conversation), ...errors(401, 403, 422) } },
     },
     async (request) => {
+      refuseInvalid(request);
       const auth = member(request);
       const f = request.query;
+      const filters = await readFilters(db, f, auth);
+      const cursor = readCursor(f.cursor);
       const limit = f.limit ?? 50;
-      const cursor = decodeCursor(f.cursor);
       const sort = f.sort ?? 'newest';
       // The sort key is never null, so one keyset cursor serves every order.
       const key =
@@ -49,15 +53,11 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
               : sql<Date>`conversations.last_message_at`;
       const dir = sort === 'newest' || sort === 'mood' ? 'desc' : 'asc';
       let q = conversations(db, auth).select(key.as('sort_at')).orderBy(key, dir).orderBy('conversations.id', dir).limit(limit + 1);
+      // Sorting by SLA reads every clock, so it is joined rather than looked up per row.
+      if (sort === 'sla') q = q.leftJoin('conversation_slas as sla', (j) => j.onRef('sla.conversation_id', '=', 'conversations.id').onRef('sla.account_id', '=', 'conversations.account_id'));
       // A merged conversation lives on in the one it was merged into.
       q = q.where('conversations.merged_into_id', 'is', null);
-      if (f.status && f.status !== 'all') q = q.where('conversations.status', '=', f.status);
-      if (f.assignee === 'me') q = q.where('conversations.assignee_id', '=', auth.userId);
-      else if (f.assignee === 'unassigned') q = q.where('conversations.assignee_id', 'is', null);
-      else if (f.assignee && f.assignee !== 'any') q = q.where('conversations.assignee_id', '=', f.assignee);
-      if (f.inbox_id) q = q.where('conversations.inbox_id', '=', f.inbox_id);
-      if (f.team_id) q = q.where('conversations.team_id', '=', f.team_id);
-      if (f.tag) q = q.where(sql<boolean>`${f.tag.toLowerCase()} = any(conversations.tags)`);
+      for (const c of [...filterConditions(filters, auth.accountId), ...dateConditions(filters, sql`conversations.last_message_at`)]) q = q.where(c);
       if (f.mood) q = q.where(moodCondition(f.mood));
       if (cursor) q = q.where(sql<boolean>`(${key}, conversations.id) ${sql.raw(dir === 'desc' ? '<' : '>')} (${cursor.createdAt}, ${cursor.id})`);
       const rows = (await q.execute()) as Array<ConversationRow & { sort_at: Date }>;

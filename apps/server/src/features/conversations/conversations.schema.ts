@@ -9,6 +9,11 @@ const Ref = Type.Object({ id: Uuid, name: Type.String() });
 export const Status = Type.Union([Type.Literal('open'), Type.Literal('pending'), Type.Literal('snoozed'), Type.Literal('resolved')]);
 export const Priority = Type.Union([Type.Literal('low'), Type.Literal('normal'), Type.Literal('high'), Type.Literal('urgent')]);
 export const Tag = Type.String({ minLength: 1, maxLength: 40, pattern: '^[^\\s<>"\'`,]+$', description: 'A label without spaces, commas, quotes or angle brackets' });
+export const ChannelFilter = Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z_]+$', description: 'The inbox channel: web_chat, email, api, whatsapp…' });
+const DateBound = (description: string) =>
+  Type.String({ maxLength: 40, description: `${description}: a date-time with its offset (2026-03-01T09:00:00Z), or a date (2026-03-01), a day in your time zone (your profile's)` });
+export const FromBound = DateBound('Only activity on or after this');
+export const ToBound = DateBound('Only activity before this (a date means up to the end of that day)');
 
 export const Conversation = Type.Object({
   id: Uuid,
@@ -139,6 +144,9 @@ export const ConversationFilters = Obj({
   inbox_id: Type.Optional(Uuid),
   team_id: Type.Optional(Uuid),
   tag: Type.Optional(Tag),
+  channel: Type.Optional(ChannelFilter),
+  from: Type.Optional(FromBound),
+  to: Type.Optional(ToBound),
   sort: Type.Optional(
     Type.Union([Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('waiting'), Type.Literal('sla'), Type.Literal('mood')], {
       description: 'newest/oldest activity first, waiting longest for a reply first, SLA due soonest (those without an SLA last), or mood: angriest and worsening first, then newest activity',

@@ -9,7 +9,7 @@ import type { DB } from '../../core/db/schema.js';
 import { conversations } from '../conversations/conversations.queries.js';
 import type { ConversationRow } from '../conversations/conversations.presenter.js';
 import { csvRow } from './csv.js';
-import { conversationConditions, dateConditions, type Filters, type Viewer } from './filters.js';
+import { dateConditions, filterConditions, type Filters, type Viewer } from './filters.js';
 import { conversationMatch, tsQueries } from './search.queries.js';
 
 const PAGE = 500;
@@ -34,8 +34,8 @@ export async function* exportConversations(db: Kysely<DB>, viewer: Viewer, input
   const match = input.words.length ? await conversationMatch(db, viewer.accountId, query, plain) : undefined;
   for (let sent = 0; sent < EXPORT_MAX_ROWS; ) {
     let q = conversations(db, viewer).select(key.as('sort_at')).orderBy(key, dir).orderBy('conversations.id', dir).limit(PAGE);
-    // The viewer's visibility is already in conversations(); the conditions repeat it harmlessly.
-    for (const c of [...conversationConditions(input.filters, viewer), ...dateConditions(input.filters, sql`conversations.last_message_at`)]) q = q.where(c);
+    // The viewer's visibility is already in conversations().
+    for (const c of [...filterConditions(input.filters, viewer.accountId), ...dateConditions(input.filters, sql`conversations.last_message_at`)]) q = q.where(c);
     if (match) q = q.where(match);
     if (after) q = q.where(sql<boolean>`(${key}, conversations.id) ${sql.raw(dir === 'desc' ? '<' : '>')} (${after.at}, ${after.id})`);
     const rows = (await q.execute()) as Array<ConversationRow & { sort_at: Date }>;

@@ -34,7 +34,7 @@ export function searchRoutes(app: Api, ctx: AppContext): void {
       const auth = member(request);
       const words = queryWords(request.query.q);
       if (!words.length) throw invalidFilter('q', 'must contain a letter or a digit');
-      const input = { words, filters: readFilters(request.query, auth), cursor: readCursor(request.query.cursor), limit: request.query.limit ?? 20 };
+      const input = { words, filters: await readFilters(db, request.query, auth), cursor: readCursor(request.query.cursor), limit: request.query.limit ?? 20 };
       const type = request.query.type ?? 'conversations';
       const config = await searchConfig(db, auth.accountId);
       const lexemes = await queryLexemes(db, config, words);
@@ -106,7 +106,7 @@ export function searchRoutes(app: Api, ctx: AppContext): void {
       const q = request.query;
       const words = q.q ? queryWords(q.q) : [];
       if (q.q && !words.length) throw invalidFilter('q', 'must contain a letter or a digit');
-      const filters = readFilters(q, auth);
+      const filters = await readFilters(db, q, auth);
       const config = words.length ? await searchConfig(db, auth.accountId) : 'simple';
       const stream = Readable.from(exportConversations(db, auth, { filters, words, config, sort: q.sort ?? 'newest' }), { objectMode: false });
       const day = new Date().toISOString().slice(0, 10);

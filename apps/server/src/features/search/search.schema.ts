@@ -1,9 +1,7 @@
 /** Request and response schemas of search, the conversation export and the search language. */
 import { Type } from '@sinclair/typebox';
 import { Nullable, Obj, Timestamp, Uuid } from '../../core/http/schema.js';
-import { Conversation, Status, Tag } from '../conversations/conversations.schema.js';
-
-const DateBound = (description: string) => Type.String({ maxLength: 40, description: `${description}: a date (2026-03-01) or a date-time with its offset` });
+import { ChannelFilter, Conversation, FromBound, Status, Tag, ToBound } from '../conversations/conversations.schema.js';
 
 /** The filters search and the export share with the conversation list, and a few more. */
 export const filterFields = {
@@ -13,9 +11,9 @@ export const filterFields = {
   assignee: Type.Optional(Type.Union([Type.Literal('me'), Type.Literal('unassigned'), Type.Literal('any'), Uuid], { description: 'me, unassigned, any, or a user id (as in the conversation list)' })),
   assignee_id: Type.Optional(Type.Union([Type.Literal('me'), Type.Literal('unassigned'), Uuid], { description: 'The same as assignee' })),
   tag: Type.Optional(Tag),
-  channel: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z_]+$', description: 'The inbox channel: web_chat, email, api, whatsapp…' })),
-  from: Type.Optional(DateBound('Only activity on or after this')),
-  to: Type.Optional(DateBound('Only activity before this (a date means up to the end of that day)')),
+  channel: Type.Optional(ChannelFilter),
+  from: Type.Optional(FromBound),
+  to: Type.Optional(ToBound),
 };
 
 export const SearchType = Type.Union([Type.Literal('conversations'), Type.Literal('messages'), Type.Literal('contacts')]);
