@@ -7,9 +7,9 @@
  * question, with the set's articles and with 2,000 articles in the workspace.
  *
  * Report figures on the test questions (the default); tune only on the dev questions
- * (`--set dev`, which also prints a threshold sweep).
+ * (`--set dev`, `--set dev2` or both, `--set dev,dev2`, which also print a threshold sweep).
  *
- * Run: npm run bench:kb-answers [-- --set dev|test] [--correction edit|trigram] [--large 2000].
+ * Run: npm run bench:kb-answers [-- --set dev|dev2|dev,dev2|test] [--correction edit|trigram] [--large 2000].
  * Embedded database (PGlite) by default; BENCH_DATABASE_URL runs it on a PostgreSQL server.
  */
 import { freshDatabaseUrl } from '../apps/server/test/databases.js';
@@ -34,7 +34,12 @@ for (const pair of argv.tune ?? []) {
   for (const p of parts.slice(0, -1)) target = target[p] as Record<string, unknown>;
   target[parts.at(-1)!] = Number(value);
 }
-const SET = argv.set === 'dev' ? 'dev' : 'test';
+// Dev sets may be combined (`--set dev,dev2`); the test set is only ever run alone.
+const DEV_SETS = ['dev', 'dev2'];
+const requested = (argv.set ?? 'test').split(',').filter(Boolean);
+const SET = requested.length && requested.every((s) => DEV_SETS.includes(s)) ? 'dev' : 'test';
+if (SET === 'test' && requested.join() !== 'test') throw new Error(`--set takes test, or dev sets (${DEV_SETS.join(', ')}) separated by commas; got ${argv.set}`);
+const SETS = SET === 'dev' ? requested : ['test'];
 if (argv.correction === 'trigram' || argv.correction === 'edit') TUNING.correction = argv.correction;
 const LARGE = Number(argv.large ?? 2000);
 const pgServer = process.env.BENCH_DATABASE_URL || undefined;
@@ -114,7 +119,7 @@ async function main() {
   try {
     await migrate(db);
     const articles = readArticles();
-    const questions = readQuestions(SET);
+    const questions = SETS.flatMap((s) => readQuestions(s));
     const account = await db.insertInto('accounts').values({ name: 'Velora' }).returning('id').executeTakeFirstOrThrow();
     const ids = await load(db, account.id, articles);
     const byId = new Map([...ids].map(([data, db]) => [db, data]));
@@ -134,7 +139,7 @@ async function main() {
     const ours = await run(account.id, retrieval(account.id));
     const baseline = await run(account.id, (q) => ilikeSearch(db, account.id, q.q).then((hs) => hs.map((h) => ({ id: h.article_id, score: h.matches }))));
 
-    console.log(`\nKnowledge base answers — ${SET === 'test' ? 'TEST questions (figures to report; never tuned on)' : 'DEV questions (the set tuning uses)'}, ${engine}`);
+    console.log(`\nKnowledge base answers — ${SET === 'test' ? 'TEST questions (figures to report; never tuned on)' : `DEV questions (${SETS.join(' + ')}; the sets tuning uses)`}, ${engine}`);
     console.log(`${english} articles (${articles.length - english} German translations), ${questions.length} questions (${questions.filter((q) => !q.article).length} that no article answers, ${questions.filter((q) => q.locale === 'de').length} in German); typo correction: ${TUNING.correction}; threshold ${ANSWER_THRESHOLD}\n`);
     console.table([
       summarise('findArticles (ranked retrieval)', ours, (o) => o.top >= ANSWER_THRESHOLD),

@@ -16,6 +16,7 @@ import { REACTORS } from '../src/features/reactors.js';
 import { answerMessage } from '../src/features/answer-bot/answer-bot.reactor.js';
 import { startAnswerBotWorker } from '../src/features/answer-bot/answer-bot.jobs.js';
 import { QUICK_REPLIES } from '../src/features/answer-bot/replies.js';
+import { ANSWER_THRESHOLD } from '../src/features/kb/retrieval.js';
 import { widgetArticleLimits } from '../src/features/answer-bot/widget-articles.routes.js';
 import { llmLimits } from '../src/features/ai/llm-client.js';
 import { drainReactions, json, makeMember, makeWorkspace, sessionFor, startTestApp, type Person, type TestApp, until } from './helpers.js';
@@ -114,7 +115,7 @@ describe('answer bot', () => {
 
   it('needs an admin for its settings, is off by default and refuses a threshold outside 0…1', async () => {
     const fresh = json<{ id: string }>(await call('POST', '/api/v1/inboxes', { channel: 'webchat', name: 'Second site' }));
-    expect(json(await call('GET', `/api/v1/inboxes/${fresh.id}/answer-bot`))).toMatchObject({ enabled: false, threshold: 0.3 });
+    expect(json(await call('GET', `/api/v1/inboxes/${fresh.id}/answer-bot`))).toMatchObject({ enabled: false, threshold: ANSWER_THRESHOLD });
     expect((await t.app.inject({ method: 'GET', url: `/api/v1/inboxes/${inboxId}/answer-bot` })).statusCode).toBe(401);
     expect((await call('PUT', `/api/v1/inboxes/${inboxId}/answer-bot`, { enabled: false }, await sessionFor(t, agent.id, accountId))).statusCode).toBe(403);
     for (const bad of [{ threshold: 1.5 }, { threshold: -0.1 }, { bot_name: '' }, { bot_name: '   ' }, { enabled: 'yes' }, { account_id: otherAccountId }]) {

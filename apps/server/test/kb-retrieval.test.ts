@@ -89,6 +89,28 @@ describe('findArticles', () => {
     expect((await top('refnud'))[0]?.article_id).toBe(ids.refunds);
   });
 
+  it('leaves a real word alone when the articles use another form of it, instead of correcting it to a look-alike', async () => {
+    const w = (await makeWorkspace(t)).accountId;
+    const parking = await makeArticle(t.ctx.db, w, { title: 'Visiting our store', body: 'Parking is free in the yard behind the store for two hours.' });
+    await makeArticle(t.ctx.db, w, { title: 'How orders leave the warehouse', body: 'Orders are packed within a day and handed to the carrier.' });
+    // "parked" is one edit from "packed", but it is a form of "parking".
+    const [hit] = await findArticles(t.ctx.db, w, { q: 'where can my car be parked', audience: 'public' });
+    expect(hit?.article_id).toBe(parking);
+  });
+
+  it('knows the words customers use for common topics without any synonym group of the workspace', async () => {
+    // "erase" is in no article and one edit from "ease"; the built-in groups know it means closing.
+    const w = (await makeWorkspace(t)).accountId;
+    const close = await makeArticle(t.ctx.db, w, { title: 'Close your account', body: 'Go to Account > Privacy and choose Close account.' });
+    for (const [title, body] of [
+      ['Account security', 'Protect your account with two-step verification. Ease of use matters.'],
+      ['Orders in your account', 'Every order you place is listed in your account.'],
+      ['Account addresses', 'Saved addresses in your account are suggested at checkout.'],
+    ]) await makeArticle(t.ctx.db, w, { title: title!, body: body! });
+    const [hit] = await findArticles(t.ctx.db, w, { q: 'please erase my account', audience: 'public' });
+    expect(hit?.article_id).toBe(close);
+  });
+
   it('scores a question no article answers below the hand-over threshold', async () => {
     for (const q of ['do you sell bicycles in Japan', 'can I pay with bitcoin', 'what is your CEO\'s name']) {
       const [hit] = await top(q);
@@ -99,10 +121,12 @@ describe('findArticles', () => {
   });
 
   it('uses the synonym groups an admin added', async () => {
-    const before = await top('it is kaput');
+    // Slang no built-in group knows ("kaput" is built in: it already finds the warranty).
+    expect((await top('it is kaput'))[0]?.article_id).toBe(ids.warranty);
+    const before = await top('it is knackered');
     expect(before[0]?.article_id === ids.warranty && before[0].score >= ANSWER_THRESHOLD).toBe(false);
-    await scoped(t.ctx.db, acme).insertInto('kb_synonyms', { terms: ['kaput', 'stops working', 'broke'] }).execute();
-    const after = await top('it is kaput');
+    await scoped(t.ctx.db, acme).insertInto('kb_synonyms', { terms: ['knackered', 'stops working', 'broke'] }).execute();
+    const after = await top('it is knackered');
     expect(after[0]?.article_id).toBe(ids.warranty);
     expect(after[0]!.score).toBeGreaterThanOrEqual(ANSWER_THRESHOLD);
   });
