@@ -26,6 +26,17 @@ export async function recordEvent(
     .execute();
 }
 
+/**
+ * What of an event's payload may leave the server (agents' sockets, webhooks): all but the chain
+ * of automation rules that caused it (`automation`, written by a trigger, migration 0020), which
+ * only the rules' loop protection reads, from the stored event.
+ */
+export function publicPayload(payload: Record<string, unknown>): Record<string, unknown> {
+  if (!('automation' in payload)) return payload;
+  const { automation: _internal, ...rest } = payload;
+  return rest;
+}
+
 /** An outbox row as read back for publishing. */
 export interface OutboxRow {
   id: number;

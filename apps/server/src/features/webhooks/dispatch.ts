@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../core/context.js';
+import { publicPayload } from '../../core/outbox.js';
 import { startSweeper, type Sweeper } from '../../core/sweeper.js';
 import { scoped, unscoped } from '../../core/db/tenant.js';
 import { presentConversation } from '../conversations/conversations.presenter.js';
@@ -58,7 +59,7 @@ export async function dispatchWebhooks(ctx: AppContext): Promise<number> {
         const key = `${e.account_id}:${name}:${e.conversation_id}:${JSON.stringify((e.payload as { conversation?: unknown }).conversation ?? (e.payload as { message?: unknown }).message ?? null)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const { moved_from_inbox_id: movedFrom, ...rest } = e.payload as Record<string, unknown>;
+        const { moved_from_inbox_id: movedFrom, ...rest } = publicPayload(e.payload as Record<string, unknown>);
         const data: Record<string, unknown> =
           name === 'conversation.updated'
             ? { ...rest, ...(movedFrom ? { moved_from_inbox_id: movedFrom } : {}) }
