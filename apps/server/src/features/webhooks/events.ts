@@ -19,7 +19,7 @@ interface OutboxEvent {
   payload: Record<string, unknown>;
 }
 
-/** The public events an outbox event is; none for internal ones (typing, read markers, mentions). */
+/** The public events an outbox event is; none for internal ones (typing, read markers, notifications). */
 export function publicEventsOf(e: OutboxEvent): WebhookEvent[] {
   switch (e.event) {
     case 'message.created': {
