@@ -12,7 +12,9 @@ export type EventName = 'message.created' | 'message.updated' | 'conversation.up
   // SLA (features/sla): a target's warning and breach, and a changed SLA clock for the list.
   | 'sla.warning'
   | 'sla.breached'
-  | 'sla.updated';
+  | 'sla.updated'
+  // Contacts (features/contacts): a contact's fields or identities changed, or another was merged into it.
+  | 'contact.updated';
 
 export async function recordEvent(
   trx: Transaction<DB>,

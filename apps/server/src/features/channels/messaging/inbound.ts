@@ -14,6 +14,7 @@ import type { AppContext } from '../../../core/context.js';
 import { scoped } from '../../../core/db/tenant.js';
 import { AppError } from '../../../core/errors.js';
 import { insertMessage } from '../../conversations/commands/post-message.js';
+import { recordContactUpdated } from '../../contacts/contacts.events.js';
 import { storeUpload } from '../../attachments/attachments.js';
 import { markReceipt } from '../deliveries.js';
 import { headerText } from '../email/addresses.js';
@@ -53,6 +54,7 @@ export async function contactForAddress(ctx: AppContext, inbox: ProviderInbox, k
       const contact = listed ?? (await tws.insertInto('contacts', { name: shownName, phone: kind === 'phone' ? address : null }).returning('id').executeTakeFirstOrThrow());
       // The provider vouches for the number or id (it delivered from it), not for a name.
       await tws.insertInto('contact_identities', { contact_id: contact.id, kind, value: address, inbox_id: scope, verified: true }).execute();
+      if (listed) await recordContactUpdated(trx, inbox.account_id, contact.id, ['identities']);
       return contact.id;
     });
   } catch (err) {
