@@ -185,6 +185,19 @@ describe('automation', () => {
     expect(after.body).toMatchObject({ priority: 'urgent', tags: expect.arrayContaining(['refund', 'escalated']) });
     await phoneShot('conversation');
   });
+
+  it('the audit log says who created the rule, the canned response and the macro', async () => {
+    await page.goto('/settings/audit-log');
+    const log = page.getByRole('table', { name: 'Audit log' });
+    for (const [action, target] of [
+      ['Created an automation rule', 'Refunds to billing'],
+      ['Created a canned response', 'Thank you'],
+      ['Created a macro', 'Escalate'],
+    ])
+      await log.getByRole('row').filter({ hasText: action }).filter({ hasText: target }).first().waitFor();
+    await shot('audit-log');
+    await phoneShot('audit-log');
+  });
 });
 
 async function ownerName(): Promise<string> {

@@ -120,7 +120,7 @@ function AuditTable() {
   if (rows.length === 0) {
     return (
       <Paper withBorder p="xl">
-        <EmptyState variant="light" icon={<IconHistory size={24} />} title="No activity yet" description="Sign-ins and changes to members, tokens and invitations are recorded here." />
+        <EmptyState variant="light" icon={<IconHistory size={24} />} title="No activity yet" description="Sign-ins, and changes to members, tokens, invitations, webhooks, automation rules, macros and canned responses are recorded here." />
       </Paper>
     );
   }
@@ -128,7 +128,7 @@ function AuditTable() {
     <Stack gap="md">
       <Paper withBorder p={0} style={{ overflow: 'hidden' }}>
         <Table.ScrollContainer minWidth={760}>
-          <Table verticalSpacing="xs" horizontalSpacing="md" striped>
+          <Table verticalSpacing="xs" horizontalSpacing="md" striped aria-label="Audit log">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Time</Table.Th>
