@@ -127,7 +127,8 @@ describe('automation', () => {
     const log = page.getByRole('table', { name: 'Run log' });
     await log.getByText('Done').waitFor();
     await log.getByText(/Add tags: added refund/).waitFor();
-    await log.getByText(/Conditions not met/).waitFor();
+    // The first message, which the conditions passed over, left no run.
+    expect(await log.getByText(/Conditions not met/).count()).toBe(0);
     await shot('rule-detail');
     await phoneShot('rule-detail');
     expect(conversationUrl).toContain('/inbox/');
@@ -183,6 +184,19 @@ describe('automation', () => {
     const after = await owner.call<{ priority: string; tags: string[] }>('GET', `/conversations/${conversation.id}`);
     expect(after.body).toMatchObject({ priority: 'urgent', tags: expect.arrayContaining(['refund', 'escalated']) });
     await phoneShot('conversation');
+  });
+
+  it('the audit log says who created the rule, the canned response and the macro', async () => {
+    await page.goto('/settings/audit-log');
+    const log = page.getByRole('table', { name: 'Audit log' });
+    for (const [action, target] of [
+      ['Created an automation rule', 'Refunds to billing'],
+      ['Created a canned response', 'Thank you'],
+      ['Created a macro', 'Escalate'],
+    ])
+      await log.getByRole('row').filter({ hasText: action }).filter({ hasText: target }).first().waitFor();
+    await shot('audit-log');
+    await phoneShot('audit-log');
   });
 });
 

@@ -115,6 +115,21 @@ describe('one customer across channels', () => {
     await context.close();
   });
 
+  it('shows a contact corrected elsewhere in the open sidebar at once', async () => {
+    const chat = await conversationWith(owner, 'Natalie Brooks');
+    const { body } = await owner.call<{ contact: { id: string } }>('GET', `/conversations/${chat}`);
+    const { context, page } = await ownerPage();
+    await page.goto(`/inbox/${chat}`);
+    const sidebar = page.getByRole('complementary', { name: 'Customer' });
+    await sidebar.getByText('Natalie Brooks').first().waitFor();
+    // A teammate (or an integration) corrects the company; nobody reloads this page.
+    const patched = await owner.call('PATCH', `/contacts/${body.contact.id}`, { company: 'Trailhead Outfitters' });
+    expect(patched.status).toBe(200);
+    await sidebar.getByText('Trailhead Outfitters').waitFor();
+    await shot(page, 'contact-updated-live');
+    await context.close();
+  });
+
   it('“Continue by email” says why not when the customer has no email address', async () => {
     const anonymous = await chatVisitor('Hello? Is anyone there?');
     const { context, page } = await ownerPage();

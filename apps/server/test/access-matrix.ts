@@ -148,6 +148,7 @@ export const accessMatrix: Record<string, RouteCase> = {
   // —— contacts and conversations ——
   'GET /api/v1/contacts': { expect: e(401, 200, 200, 200, 200, 200, 200) },
   'GET /api/v1/contacts/:id': { expect: e(401, 404, 200, 200, 200, 200, 200), params: (f) => ({ id: f.a.contactId }) },
+  'PATCH /api/v1/contacts/:id': { expect: e(401, 404, 200, 200, 200, 200, 200), params: (f) => ({ id: f.a.contactId }), body: () => ({ company: 'Acme' }) },
   'GET /api/v1/contacts/:id/duplicates': { expect: e(401, 404, 200, 200, 200, 200, 200), params: (f) => ({ id: f.a.contactId }) },
   // Into itself: refused for everyone who may see the contact, so the matrix merges nothing away.
   'POST /api/v1/contacts/:id/merge': { expect: e(401, 404, 400, 400, 400, 400, 400), params: (f) => ({ id: f.a.contactId }), body: (f) => ({ contact_id: f.a.contactId }) },

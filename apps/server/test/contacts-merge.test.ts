@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoped } from '../src/core/db/tenant.js';
 import { ingestEmail } from '../src/features/channels/email/ingest.js';
+import { contactForAddress } from '../src/features/channels/messaging/inbound.js';
+import type { ProviderInbox } from '../src/features/channels/messaging/provider.js';
 import { json, makeWorkspace, sessionFor, startTestApp, type TestApp } from './helpers.js';
 
 describe('duplicate contacts', () => {
@@ -50,6 +52,27 @@ describe('duplicate contacts', () => {
     expect(message.sender_contact_id).toBe(emailContact);
     const audit = await ws.selectFrom('audit_events').select(['action', 'target_id']).where('action', '=', 'contact.merged').execute();
     expect(audit).toEqual([{ action: 'contact.merged', target_id: emailContact }]);
+  });
+
+  it('a contact an agent gave an address is updated (contact.updated) when that address first writes in, by email or text; a new customer is not', async () => {
+    const ws = scoped(t.ctx.db, accountId);
+    const contactEvents = async (contactId: string) =>
+      (await ws.selectFrom('outbox_events').select('payload').where('event', '=', 'contact.updated').execute()).map((e) => e.payload as { contact: { id: string }; changes: string[] }).filter((p) => p.contact.id === contactId);
+    const mail = await ws.insertInto('inboxes', { name: 'Help', channel: 'email', email_address: 'help@shop.example' }).returning(['id', 'account_id', 'email_address']).executeTakeFirstOrThrow();
+    const sms = await ws.insertInto('inboxes', { name: 'Texts', channel: 'sms', inbound_key: 'contacts-sms-key' }).returning(['id', 'account_id', 'name', 'channel', 'inbound_key']).executeTakeFirstOrThrow();
+    const known = await ws.insertInto('contacts', { name: 'Rosa Diaz', email: 'rosa@example.com', phone: '+15550009999' }).returning('id').executeTakeFirstOrThrow();
+
+    const wrote = await ingestEmail(t.ctx, mail, Buffer.from('From: rosa@example.com\r\nSubject: Hello\r\nMessage-ID: <r1@example.com>\r\n\r\nHi\r\n'));
+    expect((await ws.selectFrom('conversations').select('contact_id').where('id', '=', wrote.conversationId!).executeTakeFirstOrThrow()).contact_id).toBe(known.id);
+    expect(await contactForAddress(t.ctx, { ...sms, settings: {} } as unknown as ProviderInbox, 'phone', '+15550009999', 'Rosa')).toBe(known.id);
+    expect((await contactEvents(known.id)).map((p) => p.changes)).toEqual([['identities'], ['identities']]);
+    // Writing again changes nothing more.
+    await ingestEmail(t.ctx, mail, Buffer.from('From: rosa@example.com\r\nSubject: Again\r\nMessage-ID: <r2@example.com>\r\n\r\nHi again\r\n'));
+    expect(await contactEvents(known.id)).toHaveLength(2);
+
+    const stranger = await ingestEmail(t.ctx, mail, Buffer.from('From: new@example.com\r\nSubject: Hi\r\nMessage-ID: <s1@example.com>\r\n\r\nNew here\r\n'));
+    const strangerId = (await ws.selectFrom('conversations').select('contact_id').where('id', '=', stranger.conversationId!).executeTakeFirstOrThrow()).contact_id;
+    expect(await contactEvents(strangerId)).toEqual([]);
   });
 
   it('refuses to merge a contact of another workspace, and into itself (SECURITY 1, 4)', async () => {

@@ -235,10 +235,13 @@ describe('mentions', () => {
     const avaSocket = await agentSocket(ava);
     const note = await t.app.inject({ method: 'POST', url: `/api/v1/conversations/${chat.conversationId}/messages`, headers: samHeaders, payload: { content: `@${ava.name} can you check the refund?`, private: true, mentions: [ava.id] } });
     expect(note.statusCode, note.body).toBe(201);
-    expect(await until(() => avaSocket.events('mention.created').length > 0)).toBe(true);
-    expect(avaSocket.events('mention.created')[0].data).toMatchObject({ conversation: { id: chat.conversationId }, by: { id: sam.id, name: sam.name }, message: { content: expect.stringContaining('refund') } });
+    const mentionOf = (s: Socket) => s.events('notification.created').filter((f) => (f.data?.notification as { kind?: string } | undefined)?.kind === 'mention');
+    expect(await until(() => mentionOf(avaSocket).length > 0)).toBe(true);
+    expect(mentionOf(avaSocket)[0].data).toMatchObject({ target_user_id: ava.id, notification: { kind: 'mention', conversation_id: chat.conversationId, title: expect.stringContaining(sam.name), body: expect.stringContaining('refund') } });
     await settle();
-    expect(samSocket.events('mention.created')).toEqual([]);
+    expect(mentionOf(samSocket)).toEqual([]);
+    // The notification is the one event of a mention: the old mention.created is gone.
+    expect([...avaSocket.events('mention.created'), ...samSocket.events('mention.created')]).toEqual([]);
 
     const refused = await t.app.inject({ method: 'POST', url: `/api/v1/conversations/${chat.conversationId}/messages`, headers: samHeaders, payload: { content: `@someone look`, private: true, mentions: [outsider.id, ava.id] } });
     expect(refused.statusCode).toBe(422);

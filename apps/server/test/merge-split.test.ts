@@ -13,7 +13,7 @@ import { conversationForAddress } from '../src/features/channels/messaging/inbou
 import type { ProviderInbox } from '../src/features/channels/messaging/provider.js';
 import { json, makeMember, makeWorkspace, sessionFor, startTestApp, type TestApp, until } from './helpers.js';
 
-type Conversation = { id: string; status: string; tags: string[]; merged_into_id: string | null; split_from_id: string | null; contact: { id: string }; inbox: { id: string }; last_seq: number };
+type Conversation = { id: string; status: string; tags: string[]; merged_into_id: string | null; split_from_id: string | null; contact: { id: string }; inbox: { id: string }; last_seq: number; last_message_at: string; last_message_preview: string; unread_count: number; waiting_since: string | null };
 type Message = { id: string; seq: number; kind: string; content: string; created_at: string };
 type ErrorBody = { error: { code: string; message: string; details: Array<{ field: string; id?: string; message: string }> } };
 
@@ -163,6 +163,85 @@ describe('merging and splitting conversations', () => {
     expect((await call('POST', `/api/v1/conversations/${older}/merge`, { source_id: newer })).statusCode).toBe(200);
     const found = await t.ctx.db.transaction().execute((trx) => conversationForAddress(trx, { ...sms, settings: {} } as unknown as ProviderInbox, '+15550001', contact, 'Hi'));
     expect(found).toEqual({ id: older, created: false });
+  });
+
+  it('follows a merge on a messaging channel only to an open conversation on the same number of the same inbox', async () => {
+    const sms = await ws().insertInto('inboxes', { name: 'SMS 2', channel: 'sms', inbound_key: 'sms-merge-key-2' }).returning(['id', 'account_id', 'name', 'channel', 'inbound_key']).executeTakeFirstOrThrow();
+    await ws().insertInto('inbox_members', { inbox_id: sms.id, user_id: samId }).execute();
+    const smsInbox = { ...sms, settings: {} } as unknown as ProviderInbox;
+    const contact = (await ws().insertInto('contacts', { name: 'Flo', phone: '+15550002' }).returning('id').executeTakeFirstOrThrow()).id;
+    const textFrom = (address: string) => t.ctx.db.transaction().execute((trx) => conversationForAddress(trx, smsInbox, address, contact, 'Hi again'));
+    const smsConversation = async (address: string | null) =>
+      (await ws().insertInto('conversations', { inbox_id: sms.id, contact_id: contact, subject: `SMS ${address}`, channel_address: address }).returning('id').executeTakeFirstOrThrow()).id;
+    const merge = async (target: string, source: string) => expect((await call('POST', `/api/v1/conversations/${target}/merge`, { source_id: source, confirm_different_contacts: true })).statusCode).toBe(200);
+
+    // Into the same inbox's conversation that had no number yet: it takes this one, and the next text goes there.
+    const plain = await smsConversation(null);
+    await merge(plain, await smsConversation('+15550002'));
+    expect(await textFrom('+15550002')).toEqual({ id: plain, created: false });
+    expect((await ws().selectFrom('conversations').select('channel_address').where('id', '=', plain).executeTakeFirstOrThrow()).channel_address).toBe('+15550002');
+
+    // Merged on again (a merge of a merge): followed to the end.
+    const last = await smsConversation('+15550002');
+    await ws().updateTable('conversations').set({ last_message_at: new Date(Date.now() - 3_600_000) }).where('id', '=', last).execute();
+    await merge(last, plain);
+    expect(await textFrom('+15550002')).toEqual({ id: last, created: false });
+
+    // The conversation merged into was resolved since: a new conversation starts, in this inbox.
+    expect((await call('PATCH', `/api/v1/conversations/${last}`, { status: 'resolved' })).statusCode).toBe(200);
+    const fresh = await textFrom('+15550002');
+    expect(fresh.created).toBe(true);
+    expect(await ws().selectFrom('conversations').select(['inbox_id', 'channel_address', 'merged_into_id']).where('id', '=', fresh.id).executeTakeFirstOrThrow()).toEqual({ inbox_id: sms.id, channel_address: '+15550002', merged_into_id: null });
+
+    // Merged into another number's conversation: replies would go to that number, so the text starts its own.
+    const otherNumber = await smsConversation('+15550003');
+    const second = await smsConversation('+15550004');
+    await merge(otherNumber, second);
+    expect((await textFrom('+15550004')).created).toBe(true);
+
+    // Merged into an email conversation: its replies go out by email, so the text stays on SMS, in a new conversation.
+    const email = await emailConversation('flo@example.com', 'fl-1@example.com', 'By email');
+    const texted = await smsConversation('+15550005');
+    await merge(email, texted);
+    const next = await textFrom('+15550005');
+    expect(next.created).toBe(true);
+    expect((await conversation(email)).status).toBe('open');
+    expect((await ws().selectFrom('conversations').select('inbox_id').where('id', '=', next.id).executeTakeFirstOrThrow()).inbox_id).toBe(sms.id);
+  });
+
+  it('counts both threads again after a split: the last activity, the preview, since when the customer waits and what is unread', async () => {
+    const contact = (await ws().insertInto('contacts', { name: 'Ida', email: 'ida@example.com' }).returning('id').executeTakeFirstOrThrow()).id;
+    const now = Date.now();
+    const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
+    const id = (
+      await ws()
+        .insertInto('conversations', { inbox_id: inbox.id, contact_id: contact, subject: 'Two questions', last_seq: 4, last_message_at: at(30), unread_count: 1, waiting_since: at(40), agent_last_read_seq: 3 })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
+    // The customer asks, an agent answers, the customer asks something else in two messages; the agent has read the first of them.
+    await ws()
+      .insertInto('messages', [
+        { conversation_id: id, seq: 1, direction: 'incoming', content: 'Where is my order?', sender_contact_id: contact, created_at: at(60) },
+        { conversation_id: id, seq: 2, direction: 'outgoing', content: 'It ships today.', sender_user_id: samId, created_at: at(50) },
+        { conversation_id: id, seq: 3, direction: 'incoming', content: 'Also: can I change my address?', sender_contact_id: contact, created_at: at(40) },
+        { conversation_id: id, seq: 4, direction: 'incoming', content: 'It is Main Street 5 now.', sender_contact_id: contact, created_at: at(30) },
+      ])
+      .execute();
+    const third = (await messagesOf(id)).find((m) => m.seq === 3)!;
+    const res = await call('POST', `/api/v1/conversations/${id}/split`, { message_id: third.id, following: true });
+    expect(res.statusCode, res.body).toBe(201);
+    const made = json<Conversation>(res);
+
+    // The original holds the first question and its answer: nobody waits, nothing unread, its last news is the answer.
+    const original = await conversation(id);
+    expect(original).toMatchObject({ last_message_at: at(50).toISOString(), last_message_preview: 'It ships today.', unread_count: 0, waiting_since: null });
+    // The new one holds the second question: waiting since its first message, the one the agent had not read is unread.
+    expect(made).toMatchObject({ last_message_at: at(30).toISOString(), last_message_preview: 'It is Main Street 5 now.', unread_count: 1, waiting_since: at(40).toISOString() });
+    // Open apps get the counted conversation.
+    await until('the original’s update', () =>
+      events.some((e) => e.event === 'conversation.updated' && e.conversationId === id && (e.payload.conversation as Conversation).last_message_at === at(50).toISOString()),
+    );
   });
 
   it('splits a message and those after it into a new conversation of the same customer, once', async () => {

@@ -64,7 +64,7 @@ describe('outgoing webhooks', () => {
 
   it('is created with events to receive and a public URL; says what is wrong otherwise (SECURITY 19)', async () => {
     const listed = json<{ data: Array<{ event: string }> }>(await call('GET', '/api/v1/webhooks/events')).data.map((e) => e.event);
-    expect(listed).toEqual(['conversation.created', 'conversation.updated', 'message.created', 'message.updated', 'sla.warning', 'sla.breached']);
+    expect(listed).toEqual(['conversation.created', 'conversation.updated', 'message.created', 'message.updated', 'sla.warning', 'sla.breached', 'contact.updated']);
 
     const inward = await call('POST', '/api/v1/webhooks', { url: 'https://169.254.169.254/latest/meta-data', events: ['message.created'] });
     expect(inward.statusCode).toBe(422);
@@ -192,6 +192,58 @@ describe('outgoing webhooks', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(events().filter((r) => receiverPath(r) === 'other')).toHaveLength(0);
     expect(json<{ data: Delivery[] }>(await call('GET', `/api/v1/webhooks/${theirs.id}/deliveries`, undefined, outsider)).data).toEqual([]);
+  });
+
+  it('sends contact.updated, signed like the rest, when an agent corrects a contact, when contacts merge and when a contact gains an address', async () => {
+    type ContactBody = { id: string; event: string; data: { contact: { id: string; name: string; email: string | null; phone: string | null; company: string | null }; changes: string[]; merged_contact_id?: string } };
+    const hook = json<Hook>(await call('POST', '/api/v1/webhooks', { url: `${receiver.url}?contacts`, events: ['contact.updated'] }));
+    const received = (contactId: string) => events().filter((r) => receiverPath(r) === 'contacts' && (bodyOf(r) as unknown as ContactBody).data.contact.id === contactId);
+    const conversationId = await startConversation('Who am I to you?');
+    const contactId = json<{ contact: { id: string } }>(await call('GET', `/api/v1/conversations/${conversationId}`)).contact.id;
+    const patch = (body: Record<string, unknown>, headers = admin) => call('PATCH', `/api/v1/contacts/${contactId}`, body, headers);
+
+    // Bad input names each field, and changes nothing.
+    const bad = await patch({ email: 'not an address', phone: '12' });
+    expect(bad.statusCode).toBe(400);
+    expect(json<{ error: { code: string; details: Array<{ field: string }> } }>(bad).error).toMatchObject({ code: 'validation_failed', details: [{ field: 'email' }, { field: 'phone' }] });
+    expect(json<{ error: { details: Array<{ field: string }> } }>(await patch({})).error.details[0].field).toBe('body');
+    expect((await patch({ account_id: randomUUID() })).statusCode).toBe(400);
+    expect((await patch({ name: { $ne: '' } })).statusCode).toBe(400);
+
+    const res = await patch({ name: 'Ana López', company: 'Acme', phone: '+49 151 2345 6789' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(json(res)).toMatchObject({ id: contactId, name: 'Ana López', company: 'Acme', phone: '+4915123456789' });
+    // The same values again change nothing, and say nothing.
+    expect((await patch({ company: 'Acme' })).statusCode).toBe(200);
+    const first = await until('contact.updated', () => received(contactId)[0]);
+    expect(verifySignature(first, hook.secret!)).toBe(true);
+    expect(first.headers['x-rapport-event']).toBe('contact.updated');
+    expect((bodyOf(first) as unknown as ContactBody).data).toEqual({
+      contact: { id: contactId, name: 'Ana López', email: expect.stringContaining('@customer.example'), phone: '+4915123456789', company: 'Acme', created_at: expect.any(String) },
+      changes: ['name', 'phone', 'company'],
+    });
+
+    // Another contact merged into this one: their address is now this contact's too.
+    const otherConversation = await startConversation('Also me, from my other address');
+    const otherId = json<{ contact: { id: string } }>(await call('GET', `/api/v1/conversations/${otherConversation}`)).contact.id;
+    expect((await call('POST', `/api/v1/contacts/${contactId}/merge`, { contact_id: otherId })).statusCode).toBe(200);
+    const merged = await until('the merge', () => received(contactId).map((r) => bodyOf(r) as unknown as ContactBody).find((b) => b.data.merged_contact_id));
+    expect(merged.data).toMatchObject({ merged_contact_id: otherId, changes: expect.arrayContaining(['merged', 'identities']) });
+
+    // The API names this customer with a number nobody has: it becomes theirs.
+    const email = (bodyOf(first) as unknown as ContactBody).data.contact.email!;
+    expect((await call('POST', '/api/v1/conversations', { inbox_id: inboxId, contact: { email, phone: '+4915199999999' }, message: { content: 'From the app' }, idempotency_key: randomUUID() }, source)).statusCode).toBe(201);
+    const gained = await until('the new address', () => received(contactId).map((r) => bodyOf(r) as unknown as ContactBody).find((b) => b.data.changes.includes('identities') && !b.data.merged_contact_id));
+    expect(gained.data.changes).toEqual(['identities']);
+
+    await new Promise((r) => setTimeout(r, 1000)); // time for a duplicate, which must not come
+    expect(received(contactId)).toHaveLength(3);
+    expect(new Set(received(contactId).map((r) => r.headers['x-rapport-delivery'])).size).toBe(3);
+
+    // Another workspace cannot change it, nor learn it exists.
+    const other = await makeWorkspace(t, 'Contacts elsewhere');
+    expect((await patch({ name: 'Taken over' }, await sessionFor(t, other.owner.id, other.accountId))).statusCode).toBe(404);
+    expect(json<{ name: string }>(await call('GET', `/api/v1/contacts/${contactId}`)).name).toBe('Ana López');
   });
 
   it('keeps an event that waits for the dispatcher past the outbox’s hour', async () => {

@@ -8,11 +8,13 @@ import type { Bus } from './bus.js';
 import type { DB } from './db/schema.js';
 import { scoped, unscoped } from './db/tenant.js';
 
-export type EventName = 'message.created' | 'message.updated' | 'conversation.updated' | 'messages.read' | 'mention.created' | 'notification.created'
+export type EventName = 'message.created' | 'message.updated' | 'conversation.updated' | 'messages.read' | 'notification.created'
   // SLA (features/sla): a target's warning and breach, and a changed SLA clock for the list.
   | 'sla.warning'
   | 'sla.breached'
-  | 'sla.updated';
+  | 'sla.updated'
+  // Contacts (features/contacts): a contact's fields or identities changed, or another was merged into it.
+  | 'contact.updated';
 
 export async function recordEvent(
   trx: Transaction<DB>,
@@ -24,6 +26,17 @@ export async function recordEvent(
   await scoped(trx, accountId)
     .insertInto('outbox_events', { event, payload: JSON.stringify(payload), conversation_id: where.conversationId ?? null, inbox_id: where.inboxId ?? null })
     .execute();
+}
+
+/**
+ * What of an event's payload may leave the server (agents' sockets, webhooks): all but the chain
+ * of automation rules that caused it (`automation`, written by a trigger, migration 0020), which
+ * only the rules' loop protection reads, from the stored event.
+ */
+export function publicPayload(payload: Record<string, unknown>): Record<string, unknown> {
+  if (!('automation' in payload)) return payload;
+  const { automation: _internal, ...rest } = payload;
+  return rest;
 }
 
 /** An outbox row as read back for publishing. */

@@ -224,6 +224,14 @@ function applyToCache(queryClient: QueryClient, event: RealtimeEvent): void {
       }
       return;
     }
+    case 'contact.updated': {
+      // A contact was corrected, gained an address, or had another merged into it: its screens read it again.
+      const contact = data.contact as { id?: string } | undefined;
+      if (!contact?.id) return;
+      void queryClient.invalidateQueries({ queryKey: keys.contact(contact.id) });
+      void queryClient.invalidateQueries({ queryKey: keys.contacts, exact: true });
+      return;
+    }
     case 'presence.updated': {
       const { user_id: userId, status } = data as { user_id?: string; status?: PresenceStatus };
       if (!userId || !status) return;

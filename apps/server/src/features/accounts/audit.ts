@@ -28,7 +28,16 @@ export type AuditAction =
   | 'webhook.created'
   | 'webhook.deleted'
   | 'webhook.secret_rotated'
-  | 'search.language_changed';
+  | 'search.language_changed'
+  | 'automation_rule.created'
+  | 'automation_rule.updated'
+  | 'automation_rule.deleted'
+  | 'macro.created'
+  | 'macro.updated'
+  | 'macro.deleted'
+  | 'canned_response.created'
+  | 'canned_response.updated'
+  | 'canned_response.deleted';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -14,6 +14,7 @@ import { AppError, notFound } from '../../core/errors.js';
 import { member, type Auth } from '../../core/http/auth.js';
 import { IdParams, Obj, Uuid, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
+import { recordAudit } from '../accounts/audit.js';
 import { findConversation } from '../conversations/conversations.queries.js';
 import { Canned, CannedInput, CannedPatch } from './automation.schema.js';
 import { CANNED_COLUMNS, presentCanned } from './automation.presenter.js';
@@ -33,6 +34,9 @@ export function checkTemplate(field: string, text: string): void {
   const unknown = unknownVariables(text);
   if (unknown.length) throw new AppError('invalid_template', `The ${field} ${unknownVariablesMessage(unknown)}.`, [{ field, message: unknownVariablesMessage(unknown) }]);
 }
+
+/** What the audit log says of a canned response: its name and shortcut, not its text. */
+const auditDetails = (r: { shortcut: string; title: string; owner_user_id: string | null }) => ({ name: r.title, shortcut: r.shortcut, shared: r.owner_user_id === null });
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === '23505';
 const shortcutTaken = () => new AppError('conflict', 'Another canned response already uses this shortcut; pick another.', [{ field: 'shortcut', message: 'is already used' }]);
@@ -82,10 +86,14 @@ export function cannedRoutes(app: Api, ctx: AppContext): void {
       if (shared && !atLeast(auth.role, 'admin')) throw new AppError('forbidden', 'Only admins share canned responses with the workspace; save it as your own.', [{ field: 'shared', message: 'needs an admin' }]);
       checkTemplate('body', body);
       try {
-        const row = await scoped(db, auth.accountId)
-          .insertInto('canned_responses', { shortcut, title: title.trim(), body, owner_user_id: shared ? null : auth.userId, created_by: auth.userId })
-          .returning(CANNED_COLUMNS)
-          .executeTakeFirstOrThrow();
+        const row = await db.transaction().execute(async (trx) => {
+          const created = await scoped(trx, auth.accountId)
+            .insertInto('canned_responses', { shortcut, title: title.trim(), body, owner_user_id: shared ? null : auth.userId, created_by: auth.userId })
+            .returning(CANNED_COLUMNS)
+            .executeTakeFirstOrThrow();
+          await recordAudit(trx, auth.accountId, { action: 'canned_response.created', targetType: 'canned_response', targetId: created.id, metadata: auditDetails(created) }, request);
+          return created;
+        });
         return reply.code(201).send(presentCanned(row));
       } catch (err) {
         if (isUniqueViolation(err)) throw shortcutTaken();
@@ -103,12 +111,17 @@ export function cannedRoutes(app: Api, ctx: AppContext): void {
       const { shortcut, title, body } = request.body;
       if (body !== undefined) checkTemplate('body', body);
       try {
-        const row = await scoped(db, auth.accountId)
-          .updateTable('canned_responses')
-          .set({ ...(shortcut !== undefined ? { shortcut } : {}), ...(title !== undefined ? { title: title.trim() } : {}), ...(body !== undefined ? { body } : {}), updated_at: sql<Date>`now()` })
-          .where('id', '=', current.id)
-          .returning(CANNED_COLUMNS)
-          .executeTakeFirstOrThrow();
+        const row = await db.transaction().execute(async (trx) => {
+          const updated = await scoped(trx, auth.accountId)
+            .updateTable('canned_responses')
+            .set({ ...(shortcut !== undefined ? { shortcut } : {}), ...(title !== undefined ? { title: title.trim() } : {}), ...(body !== undefined ? { body } : {}), updated_at: sql<Date>`now()` })
+            .where('id', '=', current.id)
+            .returning(CANNED_COLUMNS)
+            .executeTakeFirstOrThrow();
+          const changed = Object.entries({ shortcut, title, body }).filter(([, v]) => v !== undefined).map(([k]) => k);
+          await recordAudit(trx, auth.accountId, { action: 'canned_response.updated', targetType: 'canned_response', targetId: updated.id, metadata: { ...auditDetails(updated), changed } }, request);
+          return updated;
+        });
         return presentCanned(row);
       } catch (err) {
         if (isUniqueViolation(err)) throw shortcutTaken();
@@ -120,7 +133,10 @@ export function cannedRoutes(app: Api, ctx: AppContext): void {
   app.delete('/api/v1/canned-responses/:id', { config: { access: 'agent' }, schema: { tags: ['automation'], summary: 'Delete a canned response (a shared one: admins)', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } }, async (request, reply) => {
     const auth = member(request);
     const current = await editable(auth, request.params.id);
-    await scoped(db, auth.accountId).deleteFrom('canned_responses').where('id', '=', current.id).execute();
+    await db.transaction().execute(async (trx) => {
+      await scoped(trx, auth.accountId).deleteFrom('canned_responses').where('id', '=', current.id).execute();
+      await recordAudit(trx, auth.accountId, { action: 'canned_response.deleted', targetType: 'canned_response', targetId: current.id, metadata: auditDetails(current) }, request);
+    });
     return reply.code(204).send(null);
   });
 }

@@ -4,7 +4,7 @@
  * triggers come from a sweep (time-triggers.ts). Either way a rule runs through `runRule`:
  *
  * - once per rule, conversation and event (or entry into a state): its run row, written first
- *   under a unique key, settles repeats;
+ *   under a unique key, settles repeats; a run that passed on an event is not kept (see runRule);
  * - never in reaction to its own actions, and never deeper than MAX_DEPTH rules in a chain: while a
  *   rule's actions run, the transaction's setting rapport.automation_cause names the chain, and a
  *   trigger (migration 0020) copies it into every outbox event written meanwhile;
@@ -124,7 +124,15 @@ export interface FactsCache {
   facts?: Facts | null;
 }
 
-/** Runs one rule for one firing, inside `trx`; logs the run. Answers whether its actions ran. */
+/**
+ * Runs one rule for one firing, inside `trx`. Answers whether its actions ran.
+ *
+ * The log keeps runs that did something, failed, or were cut in a chain of reactions. A rule that
+ * passes on an event (its conditions do not hold, the event is its own doing) leaves no row, or
+ * the log would grow with every message; the event is reacted to once anyway (core/reactions.ts).
+ * A time-based firing keeps its row whatever it did: that row is what stops the rule firing again
+ * for the same entry into the state.
+ */
 export async function runRule(trx: Transaction<DB>, ctx: AppContext, rule: RuleRow & { account_id: string }, firing: Firing, shared: FactsCache = {}): Promise<boolean> {
   const ws = scoped(trx, rule.account_id);
   const claimed = await ws
@@ -135,26 +143,23 @@ export async function runRule(trx: Transaction<DB>, ctx: AppContext, rule: RuleR
   if (!claimed) return false;
   const finish = (outcome: 'done' | 'skipped' | 'failed', actions: ActionOutcome[], error: string | null) =>
     ws.updateTable('automation_runs').set({ outcome, actions: JSON.stringify(actions), error }).where('id', '=', claimed.id).execute();
-
-  if (firing.cause.rules.includes(rule.id)) {
-    await finish('skipped', [], 'This event came from this rule’s own actions; a rule never reacts to itself.');
+  const pass = async (reason: string) => {
+    if (firing.eventId === null) await finish('skipped', [], reason);
+    else await ws.deleteFrom('automation_runs').where('id', '=', claimed.id).execute();
     return false;
-  }
+  };
+
+  if (firing.cause.rules.includes(rule.id)) return pass('This event came from this rule’s own actions; a rule never reacts to itself.');
   if (firing.cause.depth >= MAX_DEPTH) {
+    // Kept: a cut chain means rules set each other off, which whoever keeps them should see.
     await finish('skipped', [], `Cut: ${firing.cause.depth} rules already ran in this chain of reactions (at most ${MAX_DEPTH}).`);
     return false;
   }
   if (shared.facts === undefined) shared.facts = await gatherFacts(trx, rule.account_id, firing.conversationId, firing);
   const facts = shared.facts;
-  if (!facts) {
-    await finish('skipped', [], 'The conversation no longer exists.');
-    return false;
-  }
+  if (!facts) return pass('The conversation no longer exists.');
   const evaluation = evaluateConditions(rule.conditions as Condition[], facts, rule.match);
-  if (!evaluation.matched) {
-    await finish('skipped', [], `Conditions not met: ${evaluation.unmet.join('; ')}.`);
-    return false;
-  }
+  if (!evaluation.matched) return pass(`Conditions not met: ${evaluation.unmet.join('; ')}.`);
 
   const cause: Cause = { rules: [...firing.cause.rules, rule.id], depth: firing.cause.depth + 1 };
   await sql`savepoint automation_rule`.execute(trx);

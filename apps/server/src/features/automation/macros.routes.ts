@@ -14,6 +14,7 @@ import { member, type Auth } from '../../core/http/auth.js';
 import { IdParams, Obj, Uuid, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
 import type { FieldError } from '../../core/http/validation.js';
+import { recordAudit } from '../accounts/audit.js';
 import { presentConversation } from '../conversations/conversations.presenter.js';
 import { findConversation } from '../conversations/conversations.queries.js';
 import { Conversation } from '../conversations/conversations.schema.js';
@@ -70,10 +71,14 @@ export function macrosRoutes(app: Api, ctx: AppContext): void {
       await checked(auth, request.body, false);
       const { name, shared, actions } = request.body;
       if (shared && !atLeast(auth.role, 'admin')) throw new AppError('forbidden', 'Only admins share macros with the workspace; save it as your own.', [{ field: 'shared', message: 'needs an admin' }]);
-      const row = await scoped(db, auth.accountId)
-        .insertInto('macros', { name: name.trim(), actions: JSON.stringify(actions), owner_user_id: shared ? null : auth.userId, created_by: auth.userId })
-        .returning(MACRO_COLUMNS)
-        .executeTakeFirstOrThrow();
+      const row = await db.transaction().execute(async (trx) => {
+        const created = await scoped(trx, auth.accountId)
+          .insertInto('macros', { name: name.trim(), actions: JSON.stringify(actions), owner_user_id: shared ? null : auth.userId, created_by: auth.userId })
+          .returning(MACRO_COLUMNS)
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, auth.accountId, { action: 'macro.created', targetType: 'macro', targetId: created.id, metadata: { name: created.name, shared: created.owner_user_id === null } }, request);
+        return created;
+      });
       return reply.code(201).send(presentMacro(row));
     },
   );
@@ -87,12 +92,17 @@ export function macrosRoutes(app: Api, ctx: AppContext): void {
       const current = await editable(auth, request.params.id);
       await checked(auth, request.body, true);
       const { name, actions } = request.body;
-      const row = await scoped(db, auth.accountId)
-        .updateTable('macros')
-        .set({ ...(name !== undefined ? { name: name.trim() } : {}), ...(actions !== undefined ? { actions: JSON.stringify(actions) } : {}), updated_at: sql<Date>`now()` })
-        .where('id', '=', current.id)
-        .returning(MACRO_COLUMNS)
-        .executeTakeFirstOrThrow();
+      const row = await db.transaction().execute(async (trx) => {
+        const updated = await scoped(trx, auth.accountId)
+          .updateTable('macros')
+          .set({ ...(name !== undefined ? { name: name.trim() } : {}), ...(actions !== undefined ? { actions: JSON.stringify(actions) } : {}), updated_at: sql<Date>`now()` })
+          .where('id', '=', current.id)
+          .returning(MACRO_COLUMNS)
+          .executeTakeFirstOrThrow();
+        const changed = [...(name !== undefined ? ['name'] : []), ...(actions !== undefined ? ['actions'] : [])];
+        await recordAudit(trx, auth.accountId, { action: 'macro.updated', targetType: 'macro', targetId: updated.id, metadata: { name: updated.name, shared: updated.owner_user_id === null, changed } }, request);
+        return updated;
+      });
       return presentMacro(row);
     },
   );
@@ -100,7 +110,10 @@ export function macrosRoutes(app: Api, ctx: AppContext): void {
   app.delete('/api/v1/macros/:id', { config: { access: 'agent' }, schema: { tags: ['automation'], summary: 'Delete a macro (a shared one: admins)', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } }, async (request, reply) => {
     const auth = member(request);
     const current = await editable(auth, request.params.id);
-    await scoped(db, auth.accountId).deleteFrom('macros').where('id', '=', current.id).execute();
+    await db.transaction().execute(async (trx) => {
+      await scoped(trx, auth.accountId).deleteFrom('macros').where('id', '=', current.id).execute();
+      await recordAudit(trx, auth.accountId, { action: 'macro.deleted', targetType: 'macro', targetId: current.id, metadata: { name: current.name, shared: current.owner_user_id === null } }, request);
+    });
     return reply.code(204).send(null);
   });
 

@@ -12,6 +12,7 @@ import { member } from '../../core/http/auth.js';
 import { IdParams, Obj, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
 import type { FieldError } from '../../core/http/validation.js';
+import { recordAudit } from '../accounts/audit.js';
 import { ACTION_VARIANTS, CONDITION_VARIANTS, Rule, RuleEnvelope, RuleInput, RulePatch, Run, TRIGGER_VARIANTS, type Action, type Condition, type RuleFields } from './automation.schema.js';
 import { presentRule, presentRun, RULE_COLUMNS, type RuleRow } from './automation.presenter.js';
 import { check, checkList, checkVariant } from './check.js';
@@ -81,22 +82,26 @@ export function rulesRoutes(app: Api, ctx: AppContext): void {
     async (request, reply) => {
       const auth = member(request);
       const body = (await checked(auth.accountId, request.body, false)) as RuleFields;
-      const ws = scoped(db, auth.accountId);
-      const position = body.position ?? Number((await ws.selectFrom('automation_rules').select(sql<number>`coalesce(max(position) + 1, 0)`.as('next')).executeTakeFirstOrThrow()).next);
-      const row = await ws
-        .insertInto('automation_rules', {
-          name: body.name.trim(),
-          description: body.description?.trim() ?? '',
-          enabled: body.enabled ?? true,
-          trigger: JSON.stringify(body.trigger),
-          match: body.match ?? 'all',
-          conditions: JSON.stringify(body.conditions ?? []),
-          actions: JSON.stringify(body.actions),
-          position,
-          created_by: auth.userId,
-        })
-        .returning(RULE_COLUMNS)
-        .executeTakeFirstOrThrow();
+      const row = await db.transaction().execute(async (trx) => {
+        const ws = scoped(trx, auth.accountId);
+        const position = body.position ?? Number((await ws.selectFrom('automation_rules').select(sql<number>`coalesce(max(position) + 1, 0)`.as('next')).executeTakeFirstOrThrow()).next);
+        const created = await ws
+          .insertInto('automation_rules', {
+            name: body.name.trim(),
+            description: body.description?.trim() ?? '',
+            enabled: body.enabled ?? true,
+            trigger: JSON.stringify(body.trigger),
+            match: body.match ?? 'all',
+            conditions: JSON.stringify(body.conditions ?? []),
+            actions: JSON.stringify(body.actions),
+            position,
+            created_by: auth.userId,
+          })
+          .returning(RULE_COLUMNS)
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, auth.accountId, { action: 'automation_rule.created', targetType: 'automation_rule', targetId: created.id, metadata: { name: created.name, trigger: body.trigger.type, enabled: created.enabled } }, request);
+        return created;
+      });
       return reply.code(201).send(presentRule(row as RuleRow, null));
     },
   );
@@ -120,30 +125,37 @@ export function rulesRoutes(app: Api, ctx: AppContext): void {
         actions: p.actions ?? current.actions,
         conditions: p.conditions ?? current.conditions,
       }));
-      const row = await scoped(db, auth.accountId)
-        .updateTable('automation_rules')
-        .set({
-          ...(b.name !== undefined ? { name: b.name.trim() } : {}),
-          ...(b.description !== undefined ? { description: b.description.trim() } : {}),
-          ...(b.enabled !== undefined ? { enabled: b.enabled } : {}),
-          ...(b.trigger !== undefined ? { trigger: JSON.stringify(b.trigger) } : {}),
-          ...(b.match !== undefined ? { match: b.match } : {}),
-          ...(b.conditions !== undefined ? { conditions: JSON.stringify(b.conditions) } : {}),
-          ...(b.actions !== undefined ? { actions: JSON.stringify(b.actions) } : {}),
-          ...(b.position !== undefined ? { position: b.position } : {}),
-          updated_at: sql<Date>`now()`,
-        })
-        .where('id', '=', current.id)
-        .returning(RULE_COLUMNS)
-        .executeTakeFirstOrThrow();
+      const row = await db.transaction().execute(async (trx) => {
+        const updated = await scoped(trx, auth.accountId)
+          .updateTable('automation_rules')
+          .set({
+            ...(b.name !== undefined ? { name: b.name.trim() } : {}),
+            ...(b.description !== undefined ? { description: b.description.trim() } : {}),
+            ...(b.enabled !== undefined ? { enabled: b.enabled } : {}),
+            ...(b.trigger !== undefined ? { trigger: JSON.stringify(b.trigger) } : {}),
+            ...(b.match !== undefined ? { match: b.match } : {}),
+            ...(b.conditions !== undefined ? { conditions: JSON.stringify(b.conditions) } : {}),
+            ...(b.actions !== undefined ? { actions: JSON.stringify(b.actions) } : {}),
+            ...(b.position !== undefined ? { position: b.position } : {}),
+            updated_at: sql<Date>`now()`,
+          })
+          .where('id', '=', current.id)
+          .returning(RULE_COLUMNS)
+          .executeTakeFirstOrThrow();
+        await recordAudit(trx, auth.accountId, { action: 'automation_rule.updated', targetType: 'automation_rule', targetId: updated.id, metadata: { name: updated.name, changed: Object.keys(b).sort(), ...(b.enabled !== undefined ? { enabled: b.enabled } : {}) } }, request);
+        return updated;
+      });
       return respond(auth.accountId, row as RuleRow);
     },
   );
 
   app.delete('/api/v1/automation-rules/:id', { config: { access: 'admin' }, schema: { tags: ['automation'], summary: 'Delete a rule and its run log', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } }, async (request, reply) => {
     const auth = member(request);
-    const row = await scoped(db, auth.accountId).deleteFrom('automation_rules').where('id', '=', request.params.id).returning('id').executeTakeFirst();
-    if (!row) throw notFound('Rule');
+    await db.transaction().execute(async (trx) => {
+      const row = await scoped(trx, auth.accountId).deleteFrom('automation_rules').where('id', '=', request.params.id).returning(['id', 'name']).executeTakeFirst();
+      if (!row) throw notFound('Rule');
+      await recordAudit(trx, auth.accountId, { action: 'automation_rule.deleted', targetType: 'automation_rule', targetId: row.id, metadata: { name: row.name } }, request);
+    });
     return reply.code(204).send(null);
   });
 

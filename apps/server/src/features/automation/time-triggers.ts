@@ -87,20 +87,33 @@ export async function runTimedRules(ctx: AppContext): Promise<number> {
   return runs;
 }
 
+/** How long the run log keeps a run. */
+export const RUN_LOG_DAYS = 30;
+
 /**
- * Runs fired by an event are kept 30 days (to look into), then deleted a batch per sweep: every
- * event where a rule's conditions do not hold is logged as skipped, so the log grows with traffic.
- * Runs of time-based triggers stay, since they are what keeps a rule from firing twice for one
- * entry into a state.
+ * Deletes runs older than RUN_LOG_DAYS, a batch per sweep, across every workspace (housekeeping).
+ * A time-based run stays while it still stops its rule firing twice: until its conversation's
+ * status changed after it (every state's key then starts later), or the conversation is gone.
  */
-export async function purgeOldRuns(ctx: AppContext): Promise<void> {
-  // Every workspace's old runs at once: housekeeping, by design across workspaces.
-  await unscoped(ctx.db)
+export async function purgeOldRuns(ctx: AppContext): Promise<number> {
+  const old = await unscoped(ctx.db)
     .deleteFrom('automation_runs')
     .where('id', 'in', (eb) =>
-      eb.selectFrom('automation_runs').select('id').where('event_id', 'is not', null).where('created_at', '<', sql<Date>`now() - interval '30 days'`).limit(5000),
+      eb
+        .selectFrom('automation_runs as r')
+        .select('r.id')
+        .where('r.created_at', '<', sql<Date>`now() - make_interval(days => ${RUN_LOG_DAYS})`)
+        .where((w) =>
+          w.or([
+            w('r.event_id', 'is not', null),
+            w('r.conversation_id', 'is', null),
+            w.exists(w.selectFrom('conversations as c').select('c.id').whereRef('c.id', '=', 'r.conversation_id').whereRef('c.account_id', '=', 'r.account_id').whereRef('c.status_changed_at', '>', 'r.created_at')),
+          ]),
+        )
+        .limit(5000),
     )
-    .execute();
+    .executeTakeFirst();
+  return Number(old.numDeletedRows);
 }
 
 export type AutomationTimers = Sweeper;

@@ -6,6 +6,8 @@ import { member } from '../../core/http/auth.js';
 import { decodeCursor, page } from '../../core/http/pagination.js';
 import { IdParams, Nullable, Obj, Page, PageQuery, Timestamp, Uuid, errors } from '../../core/http/schema.js';
 import { findDuplicates, mergeContacts } from './commands/merge-contacts.js';
+import { updateContact } from './commands/update-contact.js';
+import { CONTACT_COLUMNS, presentContact } from './contacts.presenter.js';
 import type { Api } from '../../core/http/types.js';
 import { scoped } from '../../core/db/tenant.js';
 import { Conversation } from '../conversations/conversations.schema.js';
@@ -74,11 +76,15 @@ export function coarseLocation(timeZone: string | null, language: string | null)
   return parts.length ? parts.join(' · ') : null;
 }
 
-type ContactRow = { id: string; name: string; email: string | null; phone: string | null; company: string | null; created_at: Date };
-export const presentContact = (c: ContactRow) => ({ ...c, created_at: c.created_at.toISOString() });
+const ContactPatchBody = Obj({
+  name: Type.Optional(Type.String({ maxLength: 120 })),
+  email: Type.Optional(Nullable(Type.String({ maxLength: 254, description: 'An email address; null or empty clears it' }))),
+  phone: Type.Optional(Nullable(Type.String({ maxLength: 40, description: 'An international number such as +4915123456789; null or empty clears it' }))),
+  company: Type.Optional(Nullable(Type.String({ maxLength: 120 }))),
+});
 
 export function contactsRoutes(app: Api, ctx: AppContext): void {
-  const columns = ['id', 'name', 'email', 'phone', 'company', 'created_at'] as const;
+  const columns = CONTACT_COLUMNS;
 
   app.get('/api/v1/contacts', { config: { access: 'agent' }, schema: { tags: ['contacts'], summary: 'Contacts, newest first', querystring: PageQuery, response: { 200: Page(Contact), ...errors(400, 401, 403) } } }, async (request) => {
     const auth = member(request);
@@ -110,6 +116,26 @@ export function contactsRoutes(app: Api, ctx: AppContext): void {
         unverified_claim: attributes.unverified_claim ?? null,
         left_email: attributes.left_email ?? null,
       };
+    },
+  );
+
+  app.patch(
+    '/api/v1/contacts/:id',
+    {
+      config: { access: 'agent' },
+      schema: {
+        tags: ['contacts'],
+        summary: "Correct a contact's name, email, phone or company; webhooks hear contact.updated",
+        params: IdParams,
+        body: ContactPatchBody,
+        response: { 200: Contact, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const auth = member(request);
+      await updateContact(ctx.db, auth.accountId, request.params.id, request.body);
+      ctx.outbox.kick();
+      return presentContact(await scoped(ctx.db, auth.accountId).selectFrom('contacts').select(columns).where('id', '=', request.params.id).executeTakeFirstOrThrow());
     },
   );
 
@@ -157,6 +183,7 @@ export function contactsRoutes(app: Api, ctx: AppContext): void {
     async (request) => {
       const auth = member(request);
       await mergeContacts(ctx.db, auth.accountId, request.params.id, request.body.contact_id, request);
+      ctx.outbox.kick();
       const row = await scoped(ctx.db, auth.accountId).selectFrom('contacts').select(columns).where('id', '=', request.params.id).executeTakeFirstOrThrow();
       return presentContact(row);
     },

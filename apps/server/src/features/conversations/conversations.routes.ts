@@ -218,12 +218,9 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
       // A reply on a channel that sends it (email) is stored pending, with its send queued in the same transaction.
       const outbound = !note && sendsReplies(conversation.channel);
       const notify = async (trx: Transaction<DB>, stored: MessageRow) => {
-        // Each mentioned teammate hears it, and only they do (the event names its one reader).
+        // Mentioned teammates follow the conversation, and hear of the mention as a notification
+        // (its realtime event reaches only them).
         const by = { id: auth.userId, name: stored.user_name ?? '' };
-        for (const userId of mentions.filter((id) => id !== auth.userId)) {
-          await recordEvent(trx, auth.accountId, 'mention.created', { target_user_id: userId, message: presentMessage(stored), conversation: { id: conversation.id, subject: conversation.subject }, by }, { conversationId: conversation.id, inboxId: conversation.inbox_id });
-        }
-        // Mentioned teammates follow the conversation, and find the mention among their notifications.
         const mentioned = mentions.filter((id) => id !== auth.userId);
         if (mentioned.length) {
           await follow(trx, auth.accountId, conversation.id, mentioned);

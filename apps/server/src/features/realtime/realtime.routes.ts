@@ -9,6 +9,7 @@
 import type { WebSocket } from 'ws';
 import type { AppContext } from '../../core/context.js';
 import type { BusEvent } from '../../core/bus.js';
+import { publicPayload } from '../../core/outbox.js';
 import { AppError } from '../../core/errors.js';
 import { member, sameOrigin } from '../../core/http/auth.js';
 import { errors } from '../../core/http/schema.js';
@@ -64,7 +65,7 @@ export function realtimeRoutes(app: Api, ctx: AppContext): void {
     if (event.event === 'presence.recheck') return void recheck(event.accountId, (event.payload as { user_id: string }).user_id);
     // Some events have one reader (a mention notifies the mentioned agent only).
     const target = (event.payload as { target_user_id?: string }).target_user_id;
-    const frame = JSON.stringify({ type: 'event', id: event.transient ? null : event.id, event: event.event, conversation_id: event.conversationId, inbox_id: event.inboxId, data: event.payload });
+    const frame = JSON.stringify({ type: 'event', id: event.transient ? null : event.id, event: event.event, conversation_id: event.conversationId, inbox_id: event.inboxId, data: publicPayload(event.payload) });
     for (const c of connections) {
       if (event.inboxId && c.inboxIds && !c.inboxIds.has(event.inboxId)) continue;
       if (target && c.userId !== target) continue;

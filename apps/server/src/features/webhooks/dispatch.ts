@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../core/context.js';
+import { publicPayload } from '../../core/outbox.js';
 import { startSweeper, type Sweeper } from '../../core/sweeper.js';
 import { scoped, unscoped } from '../../core/db/tenant.js';
 import { presentConversation } from '../conversations/conversations.presenter.js';
@@ -55,14 +56,17 @@ export async function dispatchWebhooks(ctx: AppContext): Promise<number> {
       const subscribers = hooks.filter((h) => h.account_id === e.account_id);
       if (!names.length || !subscribers.length) continue;
       for (const name of names) {
-        const key = `${e.account_id}:${name}:${e.conversation_id}:${JSON.stringify((e.payload as { conversation?: unknown }).conversation ?? (e.payload as { message?: unknown }).message ?? null)}`;
+        // A contact's changes are each their own; only a conversation's change is ever recorded twice.
+        const key = name === 'contact.updated' ? `${e.id}` : `${e.account_id}:${name}:${e.conversation_id}:${JSON.stringify((e.payload as { conversation?: unknown }).conversation ?? (e.payload as { message?: unknown }).message ?? null)}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const { moved_from_inbox_id: movedFrom, ...rest } = e.payload as Record<string, unknown>;
+        const { moved_from_inbox_id: movedFrom, ...rest } = publicPayload(e.payload as Record<string, unknown>);
         const data: Record<string, unknown> =
-          name === 'conversation.updated'
-            ? { ...rest, ...(movedFrom ? { moved_from_inbox_id: movedFrom } : {}) }
-            : { ...rest, conversation: (rest.conversation as unknown) ?? (await conversationOf(e.account_id, e.conversation_id)) };
+          name === 'contact.updated'
+            ? rest
+            : name === 'conversation.updated'
+              ? { ...rest, ...(movedFrom ? { moved_from_inbox_id: movedFrom } : {}) }
+              : { ...rest, conversation: (rest.conversation as unknown) ?? (await conversationOf(e.account_id, e.conversation_id)) };
         delete data.contact_id;
         for (const hook of subscribers.filter((h) => h.events.includes(name))) {
           const id = randomUUID();

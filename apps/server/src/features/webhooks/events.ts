@@ -2,7 +2,7 @@
  * The events a webhook can subscribe to, and how each is made from what the outbox recorded: the
  * same JSON the agents' app gets (one presenter for the API, realtime and webhooks).
  */
-export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.updated', 'message.created', 'message.updated', 'sla.warning', 'sla.breached'] as const;
+export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.updated', 'message.created', 'message.updated', 'sla.warning', 'sla.breached', 'contact.updated'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export const EVENT_HELP: Record<WebhookEvent, string> = {
@@ -12,6 +12,7 @@ export const EVENT_HELP: Record<WebhookEvent, string> = {
   'message.updated': 'A message changed: a reply was sent, delivered, read or failed',
   'sla.warning': 'An SLA target of a conversation is due soon (once per target)',
   'sla.breached': 'An SLA target of a conversation was missed (once per target)',
+  'contact.updated': 'A contact changed: name, email, phone or company, the addresses it is known by, or another contact merged into it',
 };
 
 interface OutboxEvent {
@@ -19,7 +20,7 @@ interface OutboxEvent {
   payload: Record<string, unknown>;
 }
 
-/** The public events an outbox event is; none for internal ones (typing, read markers, mentions). */
+/** The public events an outbox event is; none for internal ones (typing, read markers, notifications). */
 export function publicEventsOf(e: OutboxEvent): WebhookEvent[] {
   switch (e.event) {
     case 'message.created': {
@@ -33,6 +34,7 @@ export function publicEventsOf(e: OutboxEvent): WebhookEvent[] {
       return ['conversation.updated'];
     case 'sla.warning':
     case 'sla.breached':
+    case 'contact.updated':
       return [e.event];
     default:
       return [];

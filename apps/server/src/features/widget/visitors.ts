@@ -10,6 +10,7 @@ import type { DB } from '../../core/db/schema.js';
 import { scoped, unscoped } from '../../core/db/tenant.js';
 import { hashToken, newToken } from '../../core/auth/secrets.js';
 import { AppError } from '../../core/errors.js';
+import { changedFields, recordContactUpdated, type ContactChange } from '../contacts/contacts.events.js';
 import { availabilityAt, describeOpening, type Schedule } from '../business-hours/schedule.js';
 import { effectiveSchedule } from '../business-hours/effective.js';
 
@@ -84,16 +85,24 @@ export async function startSession(ctx: AppContext, inbox: WidgetInbox, input: S
     const tws = scoped(trx, inbox.account_id);
     if (verified && claim) {
       const known = await tws.selectFrom('contact_identities').select('contact_id').where('kind', '=', 'external_id').where('value', '=', claim.id).where('inbox_id', 'is', null).where('verified', '=', true).executeTakeFirst();
+      const changed: ContactChange[] = [];
       if (known) {
         contactId = known.contact_id;
       } else {
         if (!contactId) contactId = (await tws.insertInto('contacts', { name: claim.name ?? '' }).returning('id').executeTakeFirstOrThrow()).id;
+        else changed.push('identities');
         await tws.insertInto('contact_identities', { contact_id: contactId, kind: 'external_id', value: claim.id, inbox_id: null, verified: true }).execute();
       }
       const changes: { name?: string; email?: string } = {};
       if (claim.name) changes.name = claim.name.slice(0, 120);
       if (claim.email) changes.email = claim.email.slice(0, 254).toLowerCase();
-      if (Object.keys(changes).length) await tws.updateTable('contacts').set(changes).where('id', '=', contactId).execute();
+      if (Object.keys(changes).length) {
+        const before = await tws.selectFrom('contacts').select(['name', 'email']).where('id', '=', contactId).executeTakeFirstOrThrow();
+        changed.push(...changedFields(before, changes));
+        await tws.updateTable('contacts').set(changes).where('id', '=', contactId).execute();
+      }
+      // A contact made just now is new, not changed.
+      if (known || changed.includes('identities')) await recordContactUpdated(trx, inbox.account_id, contactId, changed);
     }
     if (!contactId) contactId = (await tws.insertInto('contacts', { name: '' }).returning('id').executeTakeFirstOrThrow()).id;
 

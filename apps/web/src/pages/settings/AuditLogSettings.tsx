@@ -37,6 +37,15 @@ const actionLabels: Record<string, string> = {
   'webhook.created': 'Added a webhook',
   'webhook.deleted': 'Deleted a webhook',
   'webhook.secret_rotated': 'Generated a new secret for a webhook',
+  'automation_rule.created': 'Created an automation rule',
+  'automation_rule.updated': 'Changed an automation rule',
+  'automation_rule.deleted': 'Deleted an automation rule',
+  'macro.created': 'Created a macro',
+  'macro.updated': 'Changed a macro',
+  'macro.deleted': 'Deleted a macro',
+  'canned_response.created': 'Created a canned response',
+  'canned_response.updated': 'Changed a canned response',
+  'canned_response.deleted': 'Deleted a canned response',
 };
 
 function actionColor(action: string): string {
@@ -46,7 +55,16 @@ function actionColor(action: string): string {
   return 'gray';
 }
 
-const typeLabels: Record<string, string> = { user: 'User', api_token: 'API token', invitation: 'Invitation', account: 'Workspace', team: 'Team' };
+const typeLabels: Record<string, string> = {
+  user: 'User',
+  api_token: 'API token',
+  invitation: 'Invitation',
+  account: 'Workspace',
+  team: 'Team',
+  automation_rule: 'Automation rule',
+  macro: 'Macro',
+  canned_response: 'Canned response',
+};
 
 /** The target in words (a name where one is known) and a detail line from the metadata. */
 function describeTarget(e: AuditEvent, names: Map<string, string>): { primary: string; detail: string | null } {
@@ -57,7 +75,8 @@ function describeTarget(e: AuditEvent, names: Map<string, string>): { primary: s
     known ?? str('email') ?? str('name') ?? (e.target_type ? `${typeLabels[e.target_type] ?? e.target_type}${e.target_id ? ` ${e.target_id.slice(0, 8)}` : ''}` : '—');
   const from = str('from');
   const to = str('to');
-  const detail = from && to ? `${from} → ${to}` : str('reason')?.replace(/_/g, ' ') ?? (str('role') ? `as ${str('role')}` : null);
+  const changed = Array.isArray(meta.changed) && meta.changed.length ? `changed ${meta.changed.filter((c) => typeof c === 'string').join(', ')}` : null;
+  const detail = from && to ? `${from} → ${to}` : (str('reason')?.replace(/_/g, ' ') ?? (str('role') ? `as ${str('role')}` : changed));
   return { primary, detail };
 }
 
@@ -101,7 +120,7 @@ function AuditTable() {
   if (rows.length === 0) {
     return (
       <Paper withBorder p="xl">
-        <EmptyState variant="light" icon={<IconHistory size={24} />} title="No activity yet" description="Sign-ins and changes to members, tokens and invitations are recorded here." />
+        <EmptyState variant="light" icon={<IconHistory size={24} />} title="No activity yet" description="Sign-ins, and changes to members, tokens, invitations, webhooks, automation rules, macros and canned responses are recorded here." />
       </Paper>
     );
   }
@@ -109,7 +128,7 @@ function AuditTable() {
     <Stack gap="md">
       <Paper withBorder p={0} style={{ overflow: 'hidden' }}>
         <Table.ScrollContainer minWidth={760}>
-          <Table verticalSpacing="xs" horizontalSpacing="md" striped>
+          <Table verticalSpacing="xs" horizontalSpacing="md" striped aria-label="Audit log">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>Time</Table.Th>

@@ -10,6 +10,7 @@ import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../../core/db/schema.js';
 import { scoped } from '../../../core/db/tenant.js';
 import { checkAddress, headerText } from '../email/addresses.js';
+import { recordContactUpdated, type ContactChange } from '../../contacts/contacts.events.js';
 
 export interface ContactInput {
   name?: string;
@@ -80,14 +81,17 @@ export async function resolveContact(trx: Transaction<DB>, accountId: string, c:
     for (const [kind, value] of identities(c)) await ws.insertInto('contact_identities', { contact_id: created.id, kind, value, inbox_id: null, verified: false }).execute();
     return created.id;
   }
+  const changes: ContactChange[] = [];
   // The request says who the customer is, not that they proved it: the identities stay unverified.
   for (const [kind, value] of identities(c)) {
     if (await holderOf(trx, accountId, kind, value)) continue;
-    await ws.insertInto('contact_identities', { contact_id: known, kind, value, inbox_id: null, verified: false }).onConflict((oc) => oc.doNothing()).execute();
+    const added = await ws.insertInto('contact_identities', { contact_id: known, kind, value, inbox_id: null, verified: false }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    if (Number(added.numInsertedOrUpdatedRows ?? 0) > 0) changes.push('identities');
   }
   // Fill what the contact lacks; never overwrite what an agent or an earlier request set.
-  if (c.email) await ws.updateTable('contacts').set({ email: c.email }).where('id', '=', known).where('email', 'is', null).execute();
-  if (c.phone) await ws.updateTable('contacts').set({ phone: c.phone }).where('id', '=', known).where('phone', 'is', null).execute();
+  if (c.email && Number((await ws.updateTable('contacts').set({ email: c.email }).where('id', '=', known).where('email', 'is', null).executeTakeFirst()).numUpdatedRows) > 0) changes.push('email');
+  if (c.phone && Number((await ws.updateTable('contacts').set({ phone: c.phone }).where('id', '=', known).where('phone', 'is', null).executeTakeFirst()).numUpdatedRows) > 0) changes.push('phone');
+  await recordContactUpdated(trx, accountId, known, changes);
   return known;
 }
 

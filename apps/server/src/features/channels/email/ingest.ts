@@ -15,6 +15,7 @@ import { insertMessage, insertMessages } from '../../conversations/commands/post
 import type { StoredEmail } from '../../conversations/conversations.presenter.js';
 import { agentUrl, checkUpload, MAX_PER_MESSAGE, storeUploads, type AttachmentSummary, type CheckedUpload } from '../../attachments/attachments.js';
 import { markDelivery } from '../deliveries.js';
+import { recordContactUpdated } from '../../contacts/contacts.events.js';
 import { headerText } from './addresses.js';
 import { EmailQuarantined, type ParsedEmail } from './parse.js';
 import { emailParsePool } from './parse-pool.js';
@@ -361,6 +362,7 @@ export async function contactFor(ctx: AppContext, accountId: string, address: st
           .executeTakeFirstOrThrow());
       // The From line can be forged, so the address is not "verified" (a verified id is a widget sign-in).
       await tws.insertInto('contact_identities', { contact_id: contact.id, kind: 'email', value: address, inbox_id: null, verified: false }).execute();
+      if (listed) await recordContactUpdated(trx, accountId, contact.id, ['identities']);
       return contact.id;
     });
   } catch (err) {
@@ -417,6 +419,9 @@ async function writeContacts(trx: Transaction<DB>, accountId: string, contacts: 
   if (contacts.fresh.length) await tws.insertInto('contacts', contacts.fresh).execute();
   // The From line can be forged, so the address is not "verified" (a verified id is a widget sign-in).
   if (contacts.identities.length) await tws.insertInto('contact_identities', contacts.identities.map((i) => ({ ...i, kind: 'email', inbox_id: null, verified: false }))).execute();
+  // A contact an agent gave the address gains an identity; a fresh one is new, not changed.
+  const fresh = new Set(contacts.fresh.map((c) => c.id));
+  for (const listed of new Set(contacts.identities.map((i) => i.contact_id).filter((id) => !fresh.has(id)))) await recordContactUpdated(trx, accountId, listed, ['identities']);
 }
 
 interface StoredFiles {

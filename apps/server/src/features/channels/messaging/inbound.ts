@@ -14,6 +14,7 @@ import type { AppContext } from '../../../core/context.js';
 import { scoped } from '../../../core/db/tenant.js';
 import { AppError } from '../../../core/errors.js';
 import { insertMessage } from '../../conversations/commands/post-message.js';
+import { recordContactUpdated } from '../../contacts/contacts.events.js';
 import { storeUpload } from '../../attachments/attachments.js';
 import { markReceipt } from '../deliveries.js';
 import { headerText } from '../email/addresses.js';
@@ -53,6 +54,7 @@ export async function contactForAddress(ctx: AppContext, inbox: ProviderInbox, k
       const contact = listed ?? (await tws.insertInto('contacts', { name: shownName, phone: kind === 'phone' ? address : null }).returning('id').executeTakeFirstOrThrow());
       // The provider vouches for the number or id (it delivered from it), not for a name.
       await tws.insertInto('contact_identities', { contact_id: contact.id, kind, value: address, inbox_id: scope, verified: true }).execute();
+      if (listed) await recordContactUpdated(trx, inbox.account_id, contact.id, ['identities']);
       return contact.id;
     });
   } catch (err) {
@@ -106,10 +108,40 @@ async function storeMedia(ctx: AppContext, provider: Provider, inbox: ProviderIn
 export async function conversationForAddress(trx: Transaction<DB>, inbox: ProviderInbox, address: string, contactId: string, subject: string): Promise<{ id: string; created: boolean }> {
   const tws = scoped(trx, inbox.account_id);
   await sql`select pg_advisory_xact_lock(hashtext(${`channel-address:${inbox.id}:${address}`}))`.execute(trx);
-  const current = await tws.selectFrom('conversations').select(['id', 'status']).where('inbox_id', '=', inbox.id).where('channel_address', '=', address).orderBy('last_message_at', 'desc').limit(1).executeTakeFirst();
+  const current = await tws.selectFrom('conversations').select(['id', 'status', 'merged_into_id']).where('inbox_id', '=', inbox.id).where('channel_address', '=', address).orderBy('last_message_at', 'desc').limit(1).executeTakeFirst();
   if (current && current.status !== 'resolved') return { id: current.id, created: false };
+  const survivor = current?.merged_into_id ? await mergedConversationFor(trx, inbox, address, current.merged_into_id) : null;
+  if (survivor) return { id: survivor, created: false };
   const made = await tws.insertInto('conversations', { inbox_id: inbox.id, contact_id: contactId, subject: headerText(subject, 80), channel_address: address }).returning('id').executeTakeFirstOrThrow();
   return { id: made.id, created: true };
+}
+
+/** Merges of merges are followed this far (a merge into a merged conversation is refused, so chains stay short). */
+const MERGE_HOPS = 10;
+
+/**
+ * Where the customer's next message goes when their latest conversation here was merged into
+ * another: that one (through merges of merges) while it is open and answers on the same channel
+ * identity, this inbox and this address (one without an address yet takes this one). A
+ * conversation in another inbox does not take it: its replies go out through its own channel, so
+ * a customer who texted would be answered by email, or from another number; their text starts a
+ * conversation here instead, as it does after a resolved one.
+ */
+async function mergedConversationFor(trx: Transaction<DB>, inbox: ProviderInbox, address: string, mergedInto: string): Promise<string | null> {
+  const tws = scoped(trx, inbox.account_id);
+  let next: string | null = mergedInto;
+  for (let hop = 0; next && hop < MERGE_HOPS; hop++) {
+    const c = await tws.selectFrom('conversations').select(['id', 'inbox_id', 'status', 'channel_address', 'merged_into_id']).where('id', '=', next).executeTakeFirst();
+    if (!c) return null;
+    if (c.merged_into_id) {
+      next = c.merged_into_id;
+      continue;
+    }
+    if (c.status === 'resolved' || c.inbox_id !== inbox.id || (c.channel_address !== null && c.channel_address !== address)) return null;
+    if (c.channel_address === null) await tws.updateTable('conversations').set({ channel_address: address }).where('id', '=', c.id).execute();
+    return c.id;
+  }
+  return null;
 }
 
 export async function receiveMessage(ctx: AppContext, provider: Provider, inbox: ProviderInbox, message: InboundMessage): Promise<InboundResult> {

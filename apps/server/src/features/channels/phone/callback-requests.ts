@@ -15,6 +15,7 @@ import { Obj, Timestamp, errors } from '../../../core/http/schema.js';
 import type { Api } from '../../../core/http/types.js';
 import { createLimiter } from '../../../core/rate-limit.js';
 import type { Visitor } from '../../widget/visitors.js';
+import { recordContactUpdated } from '../../contacts/contacts.events.js';
 import { checkPhone } from '../api/api.contacts.js';
 import { emptyCall } from './call.js';
 import { insertCallEntry } from './call-entries.js';
@@ -104,8 +105,9 @@ export function widgetCallbackRoutes(app: Api, ctx: AppContext, visitor: (reques
             .union(tws.selectFrom('contacts').select('id as contact_id').where('phone', '=', checked.phone))
             .execute();
           if (!taken.some((t) => t.contact_id !== v.contactId)) {
-            await tws.insertInto('contact_identities', { contact_id: v.contactId, kind: 'phone', value: checked.phone, inbox_id: null, verified: false }).onConflict((oc) => oc.doNothing()).execute();
-            await tws.updateTable('contacts').set({ phone: checked.phone }).where('id', '=', v.contactId).where('phone', 'is', null).execute();
+            const added = await tws.insertInto('contact_identities', { contact_id: v.contactId, kind: 'phone', value: checked.phone, inbox_id: null, verified: false }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+            const filled = await tws.updateTable('contacts').set({ phone: checked.phone }).where('id', '=', v.contactId).where('phone', 'is', null).executeTakeFirst();
+            await recordContactUpdated(trx, v.accountId, v.contactId, [...(Number(added.numInsertedOrUpdatedRows ?? 0) > 0 ? (['identities'] as const) : []), ...(Number(filled.numUpdatedRows) > 0 ? (['phone'] as const) : [])]);
           }
           const call = emptyCall({ direction: 'outbound', status: 'requested', to: checked.phone, preferred_time: when, notes: note });
           return insertCallEntry(trx, v.accountId, { conversationId, author: { type: 'contact', id: v.contactId }, call, clientMessageId: clientId, tagCallback: true });

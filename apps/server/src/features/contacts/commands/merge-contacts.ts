@@ -2,7 +2,8 @@
  * One customer, one contact: likely duplicates (the same email or phone reached us on two
  * channels, or a chat visitor who later wrote by email) are suggested, and an agent merges them.
  * Merging keeps everything: every conversation, message, file and identity of the merged contact
- * moves to the kept one, empty fields are filled from it, and the audit log says who did it.
+ * moves to the kept one, empty fields are filled from it, the audit log says who did it, and
+ * webhooks hear contact.updated for the kept one (with the merged one's id).
  */
 import { sql, type Kysely } from 'kysely';
 import type { FastifyRequest } from 'fastify';
@@ -10,6 +11,7 @@ import type { DB } from '../../../core/db/schema.js';
 import { scoped } from '../../../core/db/tenant.js';
 import { AppError, notFound } from '../../../core/errors.js';
 import { recordAudit } from '../../accounts/audit.js';
+import { changedFields, recordContactUpdated } from '../contacts.events.js';
 
 export interface DuplicateSuggestion {
   id: string;
@@ -81,24 +83,24 @@ export async function mergeContacts(db: Kysely<DB>, accountId: string, keptId: s
     await ws.updateTable('messages').set({ sender_contact_id: keptId }).where('sender_contact_id', '=', mergedId).execute();
     await ws.updateTable('attachments').set({ uploaded_by_contact_id: keptId }).where('uploaded_by_contact_id', '=', mergedId).execute();
     // Identities move, except one the kept contact already has (the same email twice is one identity).
-    await sql`
+    const identities = await sql`
       update contact_identities m set contact_id = ${keptId}
       where m.account_id = ${accountId} and m.contact_id = ${mergedId}
         and not exists (select 1 from contact_identities k where k.account_id = ${accountId} and k.contact_id = ${keptId}
           and k.kind = m.kind and k.value = m.value and k.inbox_id is not distinct from m.inbox_id)`.execute(trx);
+    const filled = { name: kept.name.trim() ? kept.name : merged.name, email: kept.email ?? merged.email, phone: kept.phone ?? merged.phone, company: kept.company ?? merged.company };
     await ws
       .updateTable('contacts')
       .set({
-        name: kept.name.trim() ? kept.name : merged.name,
-        email: kept.email ?? merged.email,
-        phone: kept.phone ?? merged.phone,
-        company: kept.company ?? merged.company,
+        ...filled,
         attributes: JSON.stringify({ ...merged.attributes, ...kept.attributes }),
         last_seen_at: [kept.last_seen_at, merged.last_seen_at].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0] ?? null,
       })
       .where('id', '=', keptId)
       .execute();
     await ws.deleteFrom('contacts').where('id', '=', mergedId).execute();
+    const moved = Number(identities.numAffectedRows ?? 0) > 0 ? (['identities'] as const) : [];
+    await recordContactUpdated(trx, accountId, keptId, ['merged', ...changedFields(kept, filled), ...moved], { merged_contact_id: mergedId });
     await recordAudit(trx, accountId, { action: 'contact.merged', targetType: 'contact', targetId: keptId, metadata: { merged_contact_id: mergedId, merged_name: merged.name, merged_email: merged.email } }, request);
   });
 }

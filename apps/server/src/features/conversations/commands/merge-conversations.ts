@@ -3,7 +3,11 @@
  * order (see move-messages.ts for why they are appended, not interleaved), with its files, tags,
  * followers, email participants and provider ids, so a later email reply or message of the
  * customer still lands in the target. The source stays, closed and marked merged into the target
- * (the app opens the target instead), and both threads say who merged what.
+ * (the app opens the target instead), and both threads say who merged what. The source keeps its
+ * channel address: the customer's next text or WhatsApp message to it follows the merge to the
+ * target while that one is open in the same inbox at the same address (messaging/inbound.ts); a
+ * target in another inbox cannot answer on that channel, so the message starts a new conversation
+ * there.
  *
  * Both must be conversations the agent may open, in one workspace. Conversations with different
  * customers merge only when the agent confirms it (the app warns first): a customer who wrote
@@ -107,7 +111,7 @@ export async function mergeConversations(
 
       await ws
         .updateTable('conversations')
-        .set({ merged_into_id: targetId, status: 'resolved', resolved_at: sql`now()`, snoozed_until: null, unread_count: 0, waiting_since: null, channel_address: null, participants: [] })
+        .set({ merged_into_id: targetId, status: 'resolved', resolved_at: sql`now()`, snoozed_until: null, unread_count: 0, waiting_since: null, participants: [] })
         .where('id', '=', source.id)
         .execute();
       await insertMessage(trx, viewer.accountId, { conversationId: source.id, content: `${viewer.name} merged this conversation into ${quoted(target.subject)}`, author: { type: 'system', id: viewer.userId } });
