@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestEmail, ingestEmails, type EmailInbox, type IngestAnswer } from '../src/features/channels/email/ingest.js';
 import { scoped } from '../src/core/db/tenant.js';
+import { presentMessage, type MessageRow } from '../src/features/conversations/conversations.presenter.js';
 import type { Limiter } from '../src/core/rate-limit.js';
 import { makeWorkspace, startTestApp, type TestApp } from './helpers.js';
 
@@ -61,6 +62,37 @@ describe('email ingested by the batch', () => {
     expect(stored.map((m) => m.seq)).toEqual([1, 2]);
     const ids = await ws().selectFrom('external_messages').select('external_id').where('inbox_id', '=', inbox.id).where('external_id', 'like', 'b-%').execute();
     expect(ids.map((r) => r.external_id).sort()).toEqual(['b-1@example.com', 'b-2@example.com', 'b-3@example.com', 'b-old@example.com']);
+  });
+
+  it("each message of a batch keeps its own files, and its event carries the email as stored (HTML, visible part, files)", async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f5ddc90000000049454e44ae426082', 'hex');
+    const withFile = (from: string, id: string, name: string) =>
+      Buffer.from(
+        `From: ${from}\r\nTo: support@batch.example\r\nSubject: Photo ${name}\r\nMessage-ID: <${id}>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="m"\r\n\r\n` +
+          `--m\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>See <b>${name}</b>.</p><img src="https://tracker.example/${name}.gif"><script>alert(1)</script>\r\n` +
+          `--m\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename="${name}.png"\r\nContent-Transfer-Encoding: base64\r\n\r\n${png.toString('base64')}\r\n--m--\r\n`,
+      );
+    const answers = await ingestEmails(t.ctx, inbox, [withFile('ivy@example.com', 'h-1@example.com', 'first'), mail('jon@example.com', 'h-2@example.com', 'Plain'), withFile('kim@example.com', 'h-3@example.com', 'second')]);
+    expect(answers.map((a) => a.outcome)).toEqual(['created', 'created', 'created']);
+    for (const [i, answer] of answers.entries()) {
+      const id = answer.outcome === 'failed' ? '' : answer.messageId!;
+      const row = await ws()
+        .selectFrom('messages')
+        .innerJoin('contacts', (j) => j.onRef('contacts.id', '=', 'messages.sender_contact_id').onRef('contacts.account_id', '=', 'messages.account_id'))
+        .select(['messages.id', 'messages.conversation_id', 'messages.seq', 'messages.kind', 'messages.direction', 'messages.private', 'messages.content', 'messages.status', 'messages.client_message_id', 'messages.content_attributes', 'messages.created_at', 'messages.sender_contact_id as contact_id', 'contacts.name as contact_name'])
+        .where('messages.id', '=', id)
+        .executeTakeFirstOrThrow();
+      const message = presentMessage({ ...row, user_id: null, user_name: null, user_avatar: null } as MessageRow);
+      const files = await ws().selectFrom('attachments').select(['file_name', 'conversation_id']).where('message_id', '=', id).execute();
+      expect(files).toEqual(i === 1 ? [] : [{ file_name: `${i === 0 ? 'first' : 'second'}.png`, conversation_id: row.conversation_id }]);
+      expect(message.attachments.map((a) => a.file_name)).toEqual(files.map((f) => f.file_name));
+      if (i !== 1) {
+        expect(message.email?.html).toContain('data-remote-src="https://tracker.example/');
+        expect(message.email?.html).not.toContain('<script');
+      }
+      const event = await ws().selectFrom('outbox_events').select('payload').where('event', '=', 'message.created').where('conversation_id', '=', row.conversation_id).executeTakeFirstOrThrow();
+      expect((event.payload as { message: unknown }).message).toEqual(message);
+    }
   });
 
   it('a message that fails is answered as failed with nothing of it kept; the others are stored', async () => {

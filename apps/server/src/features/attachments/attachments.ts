@@ -103,40 +103,65 @@ export async function storeUploads(trx: Transaction<DB>, accountId: string, quot
   return answers;
 }
 
+/** The uploads one new message names, by its author (none for a message without files), for its conversation. */
+export type UploadUse = { ids: string[]; author: Uploader; conversation: { id: string; inbox_id: string } } | { ids: []; author: null; conversation: { id: string; inbox_id: string } };
+
 /**
  * Locks the uploads a new message names and checks each is its author's own, unclaimed, and made
  * for this conversation (or, for a visitor's first message, this inbox). Refuses per id otherwise.
  */
 export async function lockUploads(trx: Transaction<DB>, accountId: string, ids: string[], author: Uploader, conversation: { id: string; inbox_id: string }): Promise<AttachmentSummary[]> {
-  if (ids.length === 0) return [];
-  const unique = [...new Set(ids)];
-  const rows = await scoped(trx, accountId)
-    .selectFrom('attachments')
-    .selectAll('attachments')
-    .where('id', 'in', unique)
-    .where(author.type === 'user' ? 'uploaded_by_user_id' : 'uploaded_by_contact_id', '=', author.id)
-    .where('message_id', 'is', null)
-    .where('inbox_id', '=', conversation.inbox_id)
-    .forUpdate()
-    .execute();
-  const usable = new Map(rows.filter((r) => r.conversation_id === null || r.conversation_id === conversation.id).map((r) => [r.id, r]));
-  const missing = unique.filter((id) => !usable.has(id));
-  if (missing.length) {
-    throw new AppError(
-      'invalid_reference',
-      missing.length === 1 ? 'One of the files is unknown, not yours, or already sent; upload it again.' : 'Some of the files are unknown, not yours, or already sent; upload them again.',
-      missing.map((id) => ({ field: 'attachment_ids', id, message: 'unknown, not yours, or already sent' })),
-    );
-  }
-  return unique.map((id) => {
-    const r = usable.get(id)!;
-    return { id: r.id, file_name: r.file_name, content_type: r.content_type, byte_size: r.byte_size, width: r.width, height: r.height, inline: r.width !== null };
+  const [files] = await lockUploadsOfMessages(trx, accountId, [{ ids, author, conversation }]);
+  return files;
+}
+
+/**
+ * lockUploads for several new messages in one query: each message's files, in order. The first
+ * message (in the order given) that names a file it may not use is refused, as it would be alone.
+ */
+export async function lockUploadsOfMessages(trx: Transaction<DB>, accountId: string, uses: UploadUse[]): Promise<AttachmentSummary[][]> {
+  const all = [...new Set(uses.flatMap((use) => use.ids))];
+  if (all.length === 0) return uses.map(() => []);
+  const rows = await scoped(trx, accountId).selectFrom('attachments').selectAll('attachments').where('id', 'in', all).where('message_id', 'is', null).forUpdate().execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return uses.map(({ ids, author, conversation }) => {
+    const unique = [...new Set(ids)];
+    const usable = (id: string) => {
+      const r = byId.get(id);
+      const uploader = author?.type === 'user' ? r?.uploaded_by_user_id : r?.uploaded_by_contact_id;
+      return r !== undefined && author !== null && uploader === author.id && r.inbox_id === conversation.inbox_id && (r.conversation_id === null || r.conversation_id === conversation.id);
+    };
+    const missing = unique.filter((id) => !usable(id));
+    if (missing.length) {
+      throw new AppError(
+        'invalid_reference',
+        missing.length === 1 ? 'One of the files is unknown, not yours, or already sent; upload it again.' : 'Some of the files are unknown, not yours, or already sent; upload them again.',
+        missing.map((id) => ({ field: 'attachment_ids', id, message: 'unknown, not yours, or already sent' })),
+      );
+    }
+    return unique.map((id) => {
+      const r = byId.get(id)!;
+      return { id: r.id, file_name: r.file_name, content_type: r.content_type, byte_size: r.byte_size, width: r.width, height: r.height, inline: r.width !== null };
+    });
   });
 }
 
 export async function claimUploads(trx: Transaction<DB>, accountId: string, ids: string[], conversationId: string, messageId: string): Promise<void> {
   if (ids.length === 0) return;
   await scoped(trx, accountId).updateTable('attachments').set({ message_id: messageId, conversation_id: conversationId }).where('id', 'in', ids).execute();
+}
+
+/** claimUploads for several written messages in one statement. */
+export async function claimUploadsOfMessages(trx: Transaction<DB>, accountId: string, claims: Array<{ ids: string[]; conversationId: string; messageId: string }>): Promise<void> {
+  const files = claims.flatMap((c) => c.ids.map((id) => ({ id, conversationId: c.conversationId, messageId: c.messageId })));
+  if (files.length === 0) return;
+  const v = sql<{ id: string; message_id: string; conversation_id: string }>`(select unnest(${files.map((f) => f.id)}::uuid[]) as id, unnest(${files.map((f) => f.messageId)}::uuid[]) as message_id, unnest(${files.map((f) => f.conversationId)}::uuid[]) as conversation_id)`.as('v');
+  await scoped(trx, accountId)
+    .updateTable('attachments')
+    .from(v)
+    .set((eb) => ({ message_id: eb.ref('v.message_id'), conversation_id: eb.ref('v.conversation_id') }))
+    .whereRef('attachments.id', '=', 'v.id')
+    .execute();
 }
 
 export const attachmentsOf = (contentAttributes: Record<string, unknown> | null | undefined): AttachmentSummary[] =>

@@ -176,12 +176,16 @@ async function ingestParsed(ctx: AppContext, inbox: EmailInbox, emails: Parsed[]
   }
 
   if (mail.length) {
-    const contacts = await contactsFor(
-      ctx,
-      inbox.account_id,
-      mail.map((m) => ({ address: m.sender, name: m.parsed.from?.name ?? '' })),
-    );
-    const planned = await planThreads(ctx, inbox, mail.map((m) => ({ ...m, contactId: contacts.byAddress.get(m.sender)! })));
+    // Two reads that do not depend on each other: on a server, side by side.
+    const [contacts, threads] = await Promise.all([
+      contactsFor(
+        ctx,
+        inbox.account_id,
+        mail.map((m) => ({ address: m.sender, name: m.parsed.from?.name ?? '' })),
+      ),
+      namedThreads(ctx, inbox, mail),
+    ]);
+    const planned = await planThreads(ctx, inbox, mail.map((m) => ({ ...m, contactId: contacts.byAddress.get(m.sender)! })), threads);
     const ready: Planned[] = [];
     for (const p of planned) {
       if ('error' in p) answers[p.index] = { outcome: 'failed', error: p.error };
@@ -196,33 +200,45 @@ async function ingestParsed(ctx: AppContext, inbox: EmailInbox, emails: Parsed[]
   return answers;
 }
 
+type Thread = { id: string; inbox_id: string; contact_id: string; participants: string[]; created: boolean };
+
+/** The Message-IDs an email names to thread by, the most direct first (In-Reply-To, then the newest of References). */
+function refsOf(parsed: ParsedEmail): string[] {
+  // A sender the receiving server could not authenticate (failed DMARC) may be forging the From
+  // of a customer: it never joins that customer's conversations.
+  return parsed.authentication.suspicious ? [] : [...parsed.inReplyTo, ...[...parsed.references].reverse()].map(keyOf).slice(0, THREAD_IDS);
+}
+
+/** The stored conversations the mail names, by Message-ID (see planThreads). */
+async function namedThreads(ctx: AppContext, inbox: EmailInbox, mail: Array<{ parsed: ParsedEmail }>): Promise<Map<string, Thread>> {
+  const refs = [...new Set(mail.flatMap((m) => refsOf(m.parsed)))];
+  const threads = new Map<string, Thread>();
+  if (!refs.length) return threads;
+  const found = await scoped(ctx.db, inbox.account_id)
+    .selectFrom('external_messages')
+    .innerJoin('conversations as c', (j) => j.onRef('c.id', '=', 'external_messages.conversation_id').onRef('c.account_id', '=', 'external_messages.account_id'))
+    .select(['c.id', 'c.inbox_id', 'c.contact_id', 'c.participants', 'external_messages.external_id'])
+    .where('external_messages.inbox_id', '=', inbox.id)
+    .where('external_messages.external_id', 'in', refs)
+    .execute();
+  for (const f of found) threads.set(f.external_id, { id: f.id, inbox_id: f.inbox_id, contact_id: f.contact_id, participants: f.participants, created: false });
+  return threads;
+}
+
 /**
  * The conversation of each email, in order: by In-Reply-To/References, one that holds a message
  * it names, and only if the sender takes part in it (its customer or someone copied in). A
  * stranger who knows or guesses the ids gets a new conversation instead: nothing is appended to
  * someone else's thread, nothing of it is shown to them. A new subject is a new conversation.
  * The messages of the batch count as stored ones: a reply to the mail before it in the same fetch
- * joins that mail's conversation.
+ * joins that mail's conversation. `threads` holds the stored ones the mail names (namedThreads).
  */
-async function planThreads(ctx: AppContext, inbox: EmailInbox, mail: Array<Omit<Planned, 'conversation' | 'files' | 'contentIds' | 'blocked'>>): Promise<Array<Planned | { index: number; error: unknown }>> {
-  const ws = scoped(ctx.db, inbox.account_id);
-  const refsOf = (parsed: ParsedEmail) =>
-    // A sender the receiving server could not authenticate (failed DMARC) may be forging the From
-    // of a customer: it never joins that customer's conversations.
-    parsed.authentication.suspicious ? [] : [...parsed.inReplyTo, ...[...parsed.references].reverse()].map(keyOf).slice(0, THREAD_IDS);
-  const refs = [...new Set(mail.flatMap((m) => refsOf(m.parsed)))];
-  type Thread = { id: string; inbox_id: string; contact_id: string; participants: string[]; created: boolean };
-  const threads = new Map<string, Thread>();
-  if (refs.length) {
-    const found = await ws
-      .selectFrom('external_messages')
-      .innerJoin('conversations as c', (j) => j.onRef('c.id', '=', 'external_messages.conversation_id').onRef('c.account_id', '=', 'external_messages.account_id'))
-      .select(['c.id', 'c.inbox_id', 'c.contact_id', 'c.participants', 'external_messages.external_id'])
-      .where('external_messages.inbox_id', '=', inbox.id)
-      .where('external_messages.external_id', 'in', refs)
-      .execute();
-    for (const f of found) threads.set(f.external_id, { id: f.id, inbox_id: f.inbox_id, contact_id: f.contact_id, participants: f.participants, created: false });
-  }
+async function planThreads(
+  ctx: AppContext,
+  inbox: EmailInbox,
+  mail: Array<Omit<Planned, 'conversation' | 'files' | 'contentIds' | 'blocked'>>,
+  threads: Map<string, Thread>,
+): Promise<Array<Planned | { index: number; error: unknown }>> {
   /** The conversations this batch opens, the latest per contact. */
   const opened = new Map<string, Thread>();
   const out: Array<Planned | { index: number; error: unknown }> = [];

@@ -15,7 +15,7 @@ import { scoped } from '../../../core/db/tenant.js';
 import { AppError, notFound } from '../../../core/errors.js';
 import { findMessage } from '../conversations.queries.js';
 import { presentMessage, type MessageRow } from '../conversations.presenter.js';
-import { claimUploads, lockUploads } from '../../attachments/attachments.js';
+import { claimUploads, claimUploadsOfMessages, lockUploads, lockUploadsOfMessages, type UploadUse } from '../../attachments/attachments.js';
 import type { Outbox, OutboxRow } from '../../../core/outbox.js';
 
 export type Author = { type: 'user'; id: string } | { type: 'contact'; id: string } | { type: 'system'; id?: string };
@@ -81,13 +81,18 @@ function draftOf(accountId: string, input: NewMessageInput, contentAttributes: R
   };
 }
 
-/** $1: the messages as a JSON array; $2: their conversations' ids; $3: whether the events are written as sent. */
+/**
+ * $1: the messages as a JSON array; $2: their conversations' ids; $3: whether the events are
+ * written as sent. An event whose message.email is its message's content_attributes.email (an
+ * email: its HTML is most of the row) is sent without it (event_email) and completed here, so the
+ * email crosses to the database once, not twice.
+ */
 const WRITE_MESSAGES = `
     with i as (
       select * from jsonb_to_recordset($1::jsonb) as x(
         ord int, id uuid, account_id uuid, conversation_id uuid, kind text, direction text, private boolean, content text, status text,
         user_id uuid, contact_id uuid, client_message_id text, content_attributes jsonb, created_at timestamptz,
-        incoming boolean, public_reply boolean, event jsonb)
+        incoming boolean, public_reply boolean, event jsonb, event_email boolean)
     ), c as (
       update conversations cv set
         last_seq = cv.last_seq + 1,
@@ -122,7 +127,8 @@ const WRITE_MESSAGES = `
           when i.contact_id is not null then jsonb_set(p.doc, '{message,author,name}', to_jsonb(coalesce(a.contact_name, '')))
           else p.doc end
       from i join c on c.id = i.id join a on a.id = i.id join m on m.id = i.id,
-        lateral (select jsonb_set(jsonb_set(i.event, '{message,seq}', to_jsonb(c.last_seq)), '{contact_id}', to_jsonb(c.contact_id)) as doc) p
+        lateral (select jsonb_set(jsonb_set(case when i.event_email then jsonb_set(i.event, '{message,email}', i.content_attributes->'email') else i.event end,
+          '{message,seq}', to_jsonb(c.last_seq)), '{contact_id}', to_jsonb(c.contact_id)) as doc) p
       order by i.ord
       returning id, conversation_id
     )
@@ -157,7 +163,7 @@ async function writeDrafts(db: Kysely<DB> | Transaction<DB>, drafts: Draft[], cl
     created_at: d.row.created_at.toISOString(),
     incoming: d.incoming,
     public_reply: d.publicReply,
-    event: { message: presentMessage(d.row), contact_id: null },
+    ...eventOf(d.row),
   }));
   const result = await executePrepared<{ id: string; last_seq: number; user_name: string | null; user_avatar: string | null; contact_name: string | null; event_id: number; inbox_id: string; contact_id: string }>(db, 'rapport_write_messages', WRITE_MESSAGES, [
     JSON.stringify(rows),
@@ -182,6 +188,22 @@ async function writeDrafts(db: Kysely<DB> | Transaction<DB>, drafts: Draft[], cl
     if (claim) events.push({ id: r.event_id, account_id: byDraft.get(r.id)!.accountId, event: 'message.created', conversation_id: draft.conversation_id, inbox_id: r.inbox_id, payload: { message: presentMessage(row), contact_id: r.contact_id } });
   }
   return { written, events };
+}
+
+/** The event's document as WRITE_MESSAGES takes it: an email the row already carries is left for the statement to copy. */
+function eventOf(row: MessageRow): { event: { message: ReturnType<typeof presentMessage>; contact_id: null }; event_email: boolean } {
+  const message = presentMessage(row);
+  const copied = message.email !== null && sameFields(message.email, row.content_attributes.email);
+  return { event: { message: copied ? { ...message, email: null } : message, contact_id: null }, event_email: copied };
+}
+
+/** Whether `stored` has exactly the fields of `presented`, with the very same values (the presenter added no default). */
+function sameFields(presented: object, stored: unknown): boolean {
+  if (typeof stored !== 'object' || stored === null) return false;
+  const a = presented as Record<string, unknown>;
+  const b = stored as Record<string, unknown>;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.is(a[key], b[key]));
 }
 
 /** A conversation as writing a message into it needs it. */
@@ -227,13 +249,15 @@ export async function insertMessages(
   inputs: NewMessageInput[],
   conversations: ReadonlyMap<string, KnownConversation>,
 ): Promise<{ messages: MessageRow[]; events: OutboxRow[] }> {
-  const prepared: Array<{ draft: Draft; files: string[] }> = [];
-  for (const input of inputs) {
+  const uses: UploadUse[] = inputs.map((input) => {
     const conversation = conversations.get(input.conversationId);
     if (!conversation) throw notFound('Conversation');
-    prepared.push(input.attachmentIds?.length ? await draftWithFiles(trx, accountId, input, conversation) : { draft: draftOf(accountId, input, input.contentAttributes ?? {}), files: [] });
-  }
-  const drafts = prepared.map((p) => p.draft);
+    // A system line carries no uploads (see draftWithFiles).
+    return input.author.type === 'system' ? { ids: [], author: null, conversation } : { ids: input.attachmentIds ?? [], author: input.author, conversation };
+  });
+  // Every message's files are locked and checked in one query, as draftWithFiles does for one.
+  const files = await lockUploadsOfMessages(trx, accountId, uses);
+  const drafts = inputs.map((input, i) => draftOf(accountId, input, files[i].length ? { ...input.contentAttributes, attachments: files[i] } : (input.contentAttributes ?? {})));
   const rounds: Draft[][] = [];
   const seen = new Map<string, number>();
   for (const draft of drafts) {
@@ -248,14 +272,17 @@ export async function insertMessages(
     for (const [id, row] of result.written) written.set(id, row);
     events.push(...result.events);
   }
-  const messages: MessageRow[] = [];
-  for (const [i, { draft, files }] of prepared.entries()) {
+  const messages = drafts.map((draft) => {
     const row = written.get(draft.row.id);
     if (!row) throw notFound('Conversation');
-    await claimUploads(trx, accountId, files, draft.row.conversation_id, row.id);
-    await inputs[i].afterInsert?.(trx, row);
-    messages.push(row);
-  }
+    return row;
+  });
+  await claimUploadsOfMessages(
+    trx,
+    accountId,
+    messages.map((row, i) => ({ ids: files[i].map((f) => f.id), conversationId: row.conversation_id, messageId: row.id })),
+  );
+  for (const [i, row] of messages.entries()) await inputs[i].afterInsert?.(trx, row);
   return { messages, events };
 }
 
