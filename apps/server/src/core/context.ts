@@ -19,6 +19,8 @@ export interface AppContext {
   jobs: Jobs;
   /** Tells this node's channel workers (the IMAP fetcher) that an inbox was created or changed. */
   inboxChanged?: (accountId: string, inboxId: string) => void;
+  /** Tells this node's routing sweeper that a workspace's routing settings changed (its waiting queue is routed soon). */
+  routingChanged?: (accountId: string) => void;
   limiters: {
     loginPerIp: Limiter;
     loginFailuresPerEmail: Limiter;

@@ -1,8 +1,8 @@
 /**
  * Routing settings: how an inbox or a team hands out conversations, each person's capacity and
  * skills (admins edit; agents read their own), the workspace's default capacity, and the log of
- * a conversation's automatic assignments with their reasons. Also starts this node's routing
- * sweeper (presence and the waiting queue), stopped with the app.
+ * a conversation's automatic assignments with their reasons. A change of settings tells this
+ * node's routing sweeper (ctx.routingChanged), which routes the waiting queue soon.
  */
 import { Type } from '@sinclair/typebox';
 import type { Transaction } from 'kysely';
@@ -31,7 +31,6 @@ import {
   UserRouting,
   UserRoutingBody,
 } from './routing.schema.js';
-import { startRoutingSweeper } from './routing.sweeper.js';
 
 const tags = ['routing'];
 
@@ -42,8 +41,7 @@ async function defaultsOf(db: Transaction<DB> | AppContext['db'], accountId: str
 
 export function routingRoutes(app: Api, ctx: AppContext): void {
   const { db } = ctx;
-  const sweeper = startRoutingSweeper(ctx, app.log);
-  app.addHook('onClose', async () => sweeper.stop());
+  const settingsChanged = (accountId: string) => ctx.routingChanged?.(accountId);
 
   const inboxRouting = async (accountId: string, inboxId: string) => {
     const ws = scoped(db, accountId);
@@ -92,7 +90,7 @@ export function routingRoutes(app: Api, ctx: AppContext): void {
         const updated = await ws.updateTable('routing_rules').set(values).where('inbox_id', '=', request.params.id).executeTakeFirst();
         if (!Number(updated.numUpdatedRows)) await ws.insertInto('routing_rules', { inbox_id: request.params.id, ...values }).execute();
       });
-      sweeper.queue(auth.accountId);
+      settingsChanged(auth.accountId);
       return inboxRouting(auth.accountId, request.params.id);
     },
   );
@@ -117,7 +115,7 @@ export function routingRoutes(app: Api, ctx: AppContext): void {
         const updated = await ws.updateTable('routing_rules').set(values).where('team_id', '=', request.params.id).executeTakeFirst();
         if (!Number(updated.numUpdatedRows)) await ws.insertInto('routing_rules', { team_id: request.params.id, ...values }).execute();
       });
-      sweeper.queue(auth.accountId);
+      settingsChanged(auth.accountId);
       return teamRouting(auth.accountId, request.params.id);
     },
   );
@@ -148,7 +146,7 @@ export function routingRoutes(app: Api, ctx: AppContext): void {
         .insertInto('agent_routing', { user_id: request.params.id, capacity: JSON.stringify(capacity), skills })
         .onConflict((oc) => oc.columns(['account_id', 'user_id']).doUpdateSet({ capacity: JSON.stringify(capacity), skills }))
         .execute();
-      sweeper.queue(auth.accountId);
+      settingsChanged(auth.accountId);
       return userRouting(auth.accountId, request.params.id);
     },
   );
@@ -167,7 +165,7 @@ export function routingRoutes(app: Api, ctx: AppContext): void {
         .insertInto('routing_defaults', { capacity: JSON.stringify(capacity) })
         .onConflict((oc) => oc.column('account_id').doUpdateSet({ capacity: JSON.stringify(capacity), updated_at: new Date() }))
         .execute();
-      sweeper.queue(auth.accountId);
+      settingsChanged(auth.accountId);
       return { capacity };
     },
   );
