@@ -297,6 +297,11 @@ describe('routing and automatic assignment', () => {
     const chat = await visitorWrites();
     expect((await assigned(chat)).name).toBe('Ana');
     expect((await assignments(chat))[0].reason).toBe('least loaded: 0 of 3 chats; online');
+    // She sees her own load against her capacity.
+    expect(json(await call('GET', `/api/v1/users/${ana.id}/routing`, undefined, sessions.get(ana.id)))).toMatchObject({
+      load: { chat: 1, email: 1, messaging: 0, phone: 0 },
+      effective_capacity: { chat: 3, email: 1 },
+    });
     await call('PUT', `/api/v1/inboxes/${mail.id}/routing`, { mode: 'manual' });
   });
 

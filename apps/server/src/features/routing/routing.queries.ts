@@ -1,10 +1,11 @@
 /** Reads routing needs: the rules of a workspace, the people who could take a conversation, their load. */
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Capacity, ChannelKind, DB, RoutingMode } from '../../core/db/schema.js';
 import { conversations } from '../conversations/conversations.queries.js';
 import type { ConversationRow } from '../conversations/conversations.presenter.js';
 import { PRESENCE_STALE_MS } from '../realtime/realtime.routes.js';
-import { DEFAULT_CAPACITY, type Candidate, type Unavailable } from './chooser.js';
+import { scoped } from '../../core/db/tenant.js';
+import { CHANNEL_KINDS, channelKind, DEFAULT_CAPACITY, type Candidate, type Unavailable } from './chooser.js';
 
 export interface Rule {
   id: string;
@@ -146,6 +147,21 @@ export async function availableCandidates(trx: Transaction<DB>, accountId: strin
       afterCursor: r.after_cursor,
     })),
   };
+}
+
+/** The open conversations a person holds now, per channel kind (what routing weighs against their capacity). */
+export async function openLoadOf(db: Kysely<DB> | Transaction<DB>, accountId: string, userId: string): Promise<Record<ChannelKind, number>> {
+  const rows = await scoped(db, accountId)
+    .selectFrom('conversations')
+    .innerJoin('inboxes as i', (j) => j.onRef('i.id', '=', 'conversations.inbox_id').onRef('i.account_id', '=', 'conversations.account_id'))
+    .select(['i.channel', sql<number>`count(*)::int`.as('open')])
+    .where('conversations.assignee_id', '=', userId)
+    .where('conversations.status', '=', 'open')
+    .groupBy('i.channel')
+    .execute();
+  const load = Object.fromEntries(CHANNEL_KINDS.map((kind) => [kind, 0])) as Record<ChannelKind, number>;
+  for (const r of rows) load[channelKind(r.channel)] += Number(r.open);
+  return load;
 }
 
 /** A person's capacity per kind: their own where set, else the workspace default. */

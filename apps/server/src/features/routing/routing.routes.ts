@@ -16,7 +16,7 @@ import { IdParams, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
 import { findConversation } from '../conversations/conversations.queries.js';
 import { channelKind, DEFAULT_CAPACITY } from './chooser.js';
-import { capacityOf } from './routing.queries.js';
+import { capacityOf, openLoadOf } from './routing.queries.js';
 import {
   Assignment,
   checkedCapacity,
@@ -64,7 +64,7 @@ export function routingRoutes(app: Api, ctx: AppContext): void {
     const own = await ws.selectFrom('agent_routing').select(['capacity', 'skills']).where('user_id', '=', userId).executeTakeFirst();
     const defaults = await defaultsOf(db, accountId);
     const capacity = { chat: null, email: null, messaging: null, phone: null, ...own?.capacity };
-    return { user_id: userId, capacity, effective_capacity: capacityOf(own?.capacity, defaults), default_capacity: defaults, skills: own?.skills ?? [] };
+    return { user_id: userId, capacity, effective_capacity: capacityOf(own?.capacity, defaults), default_capacity: defaults, load: await openLoadOf(db, accountId, userId), skills: own?.skills ?? [] };
   };
 
   app.get('/api/v1/inboxes/:id/routing', { config: { access: 'admin' }, schema: { tags, summary: 'How this inbox assigns new conversations', params: IdParams, response: { 200: InboxRouting, ...errors(401, 403, 404) } } }, async (request) =>
@@ -122,7 +122,7 @@ export function routingRoutes(app: Api, ctx: AppContext): void {
 
   app.get(
     '/api/v1/users/:id/routing',
-    { config: { access: 'agent' }, schema: { tags, summary: 'A person’s capacity per channel kind and skills (agents read their own)', params: IdParams, response: { 200: UserRouting, ...errors(401, 403, 404) } } },
+    { config: { access: 'agent' }, schema: { tags, summary: 'A person’s capacity per channel kind, the open conversations they hold now, and their skills (agents read their own)', params: IdParams, response: { 200: UserRouting, ...errors(401, 403, 404) } } },
     async (request) => {
       const auth = member(request);
       if (request.params.id !== auth.userId && !atLeast(auth.role, 'admin')) throw forbidden('Agents see only their own capacity and skills.');
