@@ -2,7 +2,7 @@
  * Routing settings: how an inbox or a team hands out conversations, each person's capacity and
  * skills (admins edit; agents read their own), the workspace's default capacity, and the log of
  * a conversation's automatic assignments with their reasons. A change of settings tells this
- * node's routing sweeper (ctx.routingChanged), which routes the waiting queue soon.
+ * node's routing sweeper (ctx.routeSoon), which routes the waiting queue soon.
  */
 import { Type } from '@sinclair/typebox';
 import type { Transaction } from 'kysely';
@@ -41,7 +41,7 @@ async function defaultsOf(db: Transaction<DB> | AppContext['db'], accountId: str
 
 export function routingRoutes(app: Api, ctx: AppContext): void {
   const { db } = ctx;
-  const settingsChanged = (accountId: string) => ctx.routingChanged?.(accountId);
+  const settingsChanged = (accountId: string) => ctx.routeSoon?.(accountId);
 
   const inboxRouting = async (accountId: string, inboxId: string) => {
     const ws = scoped(db, accountId);

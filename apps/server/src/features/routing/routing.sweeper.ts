@@ -4,7 +4,7 @@
  * going offline has their chats handed on after a grace period (a reload is not leaving). A sweep
  * every few seconds covers what no event says: an app that stopped checking in (its node or
  * network went away), and anything a crash left waiting. Started with the server's other workers
- * (server.ts), it also hears of changed routing settings (ctx.routingChanged).
+ * (server.ts), it also hears of changed routing settings (ctx.routeSoon).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Transaction } from 'kysely';
@@ -58,7 +58,7 @@ export function startRoutingSweeper(ctx: AppContext, log: FastifyBaseLogger): Ro
     later.add(timer);
   };
 
-  ctx.routingChanged = queue;
+  ctx.routeSoon = queue;
   const unsubscribe = ctx.bus.subscribe((event) => {
     if (event.event !== 'presence.updated') return;
     const { user_id: userId, status } = event.payload as { user_id?: string; status?: string };
@@ -93,7 +93,7 @@ export function startRoutingSweeper(ctx: AppContext, log: FastifyBaseLogger): Ro
     sweep,
     stop() {
       stopped = true;
-      if (ctx.routingChanged === queue) ctx.routingChanged = undefined;
+      if (ctx.routeSoon === queue) ctx.routeSoon = undefined;
       clearInterval(timer);
       unsubscribe();
       for (const t of soon.values()) clearTimeout(t);
