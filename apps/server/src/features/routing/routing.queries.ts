@@ -109,7 +109,11 @@ export async function availableCandidates(trx: Transaction<DB>, accountId: strin
       from inbox_members im
       join memberships m on m.account_id = im.account_id and m.user_id = im.user_id
       join users u on u.id = im.user_id
-      left join agent_routing ar on ar.account_id = im.account_id and ar.user_id = im.user_id
+      -- Looked up per person by its key: a plain join let a planner without statistics scan the whole
+      -- workspace's rows for each person (offset 0 keeps the lookup from being folded into a join).
+      left join lateral (
+        select r.capacity, r.skills, r.last_assigned_at from agent_routing r where r.account_id = ${accountId} and r.user_id = im.user_id offset 0
+      ) ar on true
       where im.account_id = ${accountId} and im.inbox_id = ${q.inboxId} ${inTeam}
     ), loads as materialized (
       -- Open conversations of this kind per assignee, counted once into one lookup (materialized: a
