@@ -136,6 +136,32 @@ describe('routing in the agent app', () => {
     expect(stored.body.skills).not.toContain('bikes&more');
   });
 
+  it('sets the workspace’s default capacity in Settings → Users, and shows a person their own load', async () => {
+    await page.goto('/settings/users');
+    await page.getByRole('heading', { name: 'Default capacity' }).waitFor();
+    const save = page.getByRole('button', { name: 'Save default capacity' });
+    expect(await save.isDisabled()).toBe(true);
+    const emails = page.getByRole('textbox', { name: 'Emails' });
+    expect(await emails.inputValue()).toBe('10');
+    // An empty field is refused at the field, before anything is sent.
+    await emails.fill('');
+    await save.click();
+    await page.getByText('Enter a number (0 takes none)').waitFor();
+    await emails.fill('4');
+    await save.click();
+    await page.getByText('Default capacity saved').waitFor();
+    await page.getByRole('heading', { name: 'Default capacity' }).scrollIntoViewIfNeeded();
+    await shot('default-capacity');
+    expect((await owner.call<{ capacity: Record<string, number> }>('GET', '/routing/defaults')).body.capacity).toEqual({ chat: 3, email: 4, messaging: 5, phone: 1 });
+
+    // The chat routed to them earlier, against the 2 chats set on them; emails take the new default.
+    await page.getByRole('button', { name: /^Account menu for / }).click();
+    const load = page.getByRole('group', { name: 'Your conversations' });
+    await load.getByText('1 of 2 chats, 0 of 4 emails, 0 of 5 messages, 0 of 1 calls').waitFor();
+    await shot('own-load');
+    await page.keyboard.press('Escape');
+  });
+
   it('sets a team’s rule from Settings → Teams', async () => {
     const team = await owner.call<{ id: string }>('POST', '/teams', { name: 'Workshop' });
     expect(team.status).toBe(201);

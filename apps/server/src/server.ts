@@ -18,6 +18,7 @@ import { REACTORS } from './features/reactors.js';
 import { startAutomationTimers, type AutomationTimers } from './features/automation/time-triggers.js';
 import { startSlaTimers, type SlaTimers } from './features/sla/sla.jobs.js';
 import { startAnswerBotWorker } from './features/answer-bot/answer-bot.jobs.js';
+import { startRoutingSweeper, type RoutingSweeper } from './features/routing/routing.sweeper.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -79,6 +80,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
   let reactions: Reactions | undefined;
   let automationTimers: AutomationTimers | undefined;
   let slaTimers: SlaTimers | undefined;
+  let routing: RoutingSweeper | undefined;
   try {
     const applied = await migrate(ctx.db);
     app = await build(ctx);
@@ -97,6 +99,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     reactions = startReactions(ctx, app.log, REACTORS);
     automationTimers = startAutomationTimers(ctx, app.log);
     slaTimers = await startSlaTimers(ctx, app.log);
+    routing = startRoutingSweeper(ctx, app.log);
     await startAnswerBotWorker(ctx, app.log);
     await app.listen({ port: config.port, host: config.host });
     ctx.outbox.startSweeping();
@@ -107,6 +110,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     }, 30_000);
     snoozeTimer.unref();
   } catch (err) {
+    routing?.stop();
     await automationTimers?.stop().catch(() => {});
     await slaTimers?.stop().catch(() => {});
     await reactions?.stop().catch(() => {});
@@ -134,6 +138,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     try {
       await app!.close();
       clearInterval(sweep);
+      routing?.stop();
       await automationTimers?.stop();
       await slaTimers?.stop();
       await reactions?.stop();

@@ -15,6 +15,7 @@ import { scoped } from '../src/core/db/tenant.js';
 import { REACTORS } from '../src/features/reactors.js';
 import { answerMessage } from '../src/features/answer-bot/answer-bot.reactor.js';
 import { startAnswerBotWorker } from '../src/features/answer-bot/answer-bot.jobs.js';
+import { startRoutingSweeper, type RoutingSweeper } from '../src/features/routing/routing.sweeper.js';
 import { QUICK_REPLIES } from '../src/features/answer-bot/replies.js';
 import { ANSWER_THRESHOLD } from '../src/features/kb/retrieval.js';
 import { widgetArticleLimits } from '../src/features/answer-bot/widget-articles.routes.js';
@@ -29,6 +30,7 @@ type Conversation = { id: string; status: string; assignee: { id: string; name: 
 describe('answer bot', () => {
   let t: TestApp;
   let fake: FakeOpenAi;
+  let sweeper: RoutingSweeper;
   let accountId: string;
   let admin: Record<string, string>;
   let agent: Person;
@@ -83,6 +85,8 @@ describe('answer bot', () => {
     t = await startTestApp({ aiAllowPrivateHosts: ['127.0.0.1'] });
     await t.ctx.jobs.start();
     await startAnswerBotWorker(t.ctx);
+    // As the server runs it: a conversation the bot hands over from its worker is routed by it.
+    sweeper = startRoutingSweeper(t.ctx, t.app.log);
     fake = await startFakeOpenAi();
     const w = await makeWorkspace(t, 'Northwind Bikes');
     accountId = w.accountId;
@@ -105,6 +109,7 @@ describe('answer bot', () => {
     articles.other = await article(otherAccountId, 'Teleporter calibration', 'Calibrate the teleporter by turning the quantum dial three times.');
   }, 180_000);
   afterAll(async () => {
+    sweeper?.stop();
     await fake?.close();
     await t?.close();
   });

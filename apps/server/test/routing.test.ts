@@ -14,7 +14,7 @@ import { startReactions, type Reactions } from '../src/core/reactions.js';
 import { scoped } from '../src/core/db/tenant.js';
 import { REACTORS } from '../src/features/reactors.js';
 import { routeConversation } from '../src/features/routing/commands/route-conversation.js';
-import { routingTimings } from '../src/features/routing/routing.sweeper.js';
+import { routingTimings, startRoutingSweeper, type RoutingSweeper } from '../src/features/routing/routing.sweeper.js';
 import { json, makeMember, makeWorkspace, sessionFor, startTestApp, type Person, type TestApp, until } from './helpers.js';
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' }) as unknown as FastifyBaseLogger;
@@ -30,6 +30,7 @@ type ApiError = { error: { code: string; message: string; details: Array<{ field
 describe('routing and automatic assignment', () => {
   let t: TestApp;
   let reactions: Reactions;
+  let sweeper: RoutingSweeper;
   let accountId: string;
   let admin: Record<string, string>;
   let inboxId: string;
@@ -82,6 +83,8 @@ describe('routing and automatic assignment', () => {
   beforeAll(async () => {
     t = await startTestApp();
     reactions = startReactions(t.ctx, log, REACTORS, 200);
+    // As the server starts it beside its other workers: presence, changed settings, the sweep.
+    sweeper = startRoutingSweeper(t.ctx, log);
     const w = await makeWorkspace(t, 'Bikes');
     accountId = w.accountId;
     admin = await sessionFor(t, w.owner.id, accountId);
@@ -100,6 +103,7 @@ describe('routing and automatic assignment', () => {
     // Starting PGlite and a fresh database is slow on a busy machine.
   }, 180_000);
   afterAll(async () => {
+    sweeper?.stop();
     await reactions?.stop();
     await t?.close();
   });
@@ -265,6 +269,40 @@ describe('routing and automatic assignment', () => {
     expect(results.filter((r) => r && !r.assigneeId)).toEqual([expect.objectContaining({ reason: expect.stringContaining('1 at capacity for chats') })]);
     const open = await ws().selectFrom('conversations').select(sql<number>`count(*)::int`.as('n')).where('assignee_id', '=', ana.id).where('status', '=', 'open').executeTakeFirstOrThrow();
     expect(open.n).toBe(1);
+  });
+
+  it('counts emails against email capacity: an agent full of emails is skipped for email but still gets chats', async () => {
+    const mail = await ws().insertInto('inboxes', { name: 'Support mail', channel: 'email', email_address: `support-${randomUUID().slice(0, 8)}@bikes.example` }).returning('id').executeTakeFirstOrThrow();
+    await ws().insertInto('inbox_members', [ana, ben, cy].map((p) => ({ inbox_id: mail.id, user_id: p.id }))).execute();
+    const customer = await ws().insertInto('contacts', { name: 'Mail customer', email: `customer-${randomUUID().slice(0, 8)}@example.com` }).returning('id').executeTakeFirstOrThrow();
+    const newEmail = async () => (await ws().insertInto('conversations', { inbox_id: mail.id, contact_id: customer.id, subject: 'Order question' }).returning('id').executeTakeFirstOrThrow()).id;
+    const route = (id: string) => t.ctx.db.transaction().execute((trx) => routeConversation(trx, accountId, id));
+    expect((await call('PUT', `/api/v1/users/${ana.id}/routing`, { capacity: { email: 1 } })).statusCode).toBe(200);
+    await online(ana);
+    await setRouting({ mode: 'least_loaded' });
+    expect(json(await call('PUT', `/api/v1/inboxes/${mail.id}/routing`, { mode: 'least_loaded' }))).toMatchObject({ mode: 'least_loaded', channel_kind: 'email' });
+
+    const first = await newEmail();
+    await route(first);
+    expect((await assigned(first)).name).toBe('Ana');
+    expect((await assignments(first))[0]).toMatchObject({ rule: 'least_loaded', reason: 'least loaded: 0 of 1 emails; online' });
+
+    // Her one email seat is taken: the next email waits, and says why.
+    const second = await newEmail();
+    expect(await route(second)).toMatchObject({ assigneeId: null, reason: 'nobody available: 2 offline, 1 at capacity for emails' });
+    expect(await settled(second)).toBeNull();
+    expect(await assignments(second)).toEqual([]);
+
+    // A chat counts against her chat capacity, which has room.
+    const chat = await visitorWrites();
+    expect((await assigned(chat)).name).toBe('Ana');
+    expect((await assignments(chat))[0].reason).toBe('least loaded: 0 of 3 chats; online');
+    // She sees her own load against her capacity.
+    expect(json(await call('GET', `/api/v1/users/${ana.id}/routing`, undefined, sessions.get(ana.id)))).toMatchObject({
+      load: { chat: 1, email: 1, messaging: 0, phone: 0 },
+      effective_capacity: { chat: 3, email: 1 },
+    });
+    await call('PUT', `/api/v1/inboxes/${mail.id}/routing`, { mode: 'manual' });
   });
 
   it('keeps other workspaces out: 404 for their admins, and nothing changes', async () => {

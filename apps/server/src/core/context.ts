@@ -19,6 +19,11 @@ export interface AppContext {
   jobs: Jobs;
   /** Tells this node's channel workers (the IMAP fetcher) that an inbox was created or changed. */
   inboxChanged?: (accountId: string, inboxId: string) => void;
+  /**
+   * Asks this node's routing sweeper to route a workspace's waiting queue soon: its routing settings
+   * changed, or a conversation was handed to the team outside any event routing reacts to.
+   */
+  routeSoon?: (accountId: string) => void;
   limiters: {
     loginPerIp: Limiter;
     loginFailuresPerEmail: Limiter;

@@ -27,7 +27,13 @@ export interface UserRouting {
   capacity: Record<ChannelKind, number | null>;
   effective_capacity: Capacity;
   default_capacity: Capacity;
+  /** The open conversations of each kind assigned to them now. */
+  load: Capacity;
   skills: string[];
+}
+
+export interface RoutingDefaults {
+  capacity: Capacity;
 }
 
 export interface Assignment {
@@ -45,17 +51,25 @@ export const routingModes: Array<{ value: RoutingMode; label: string; descriptio
   { value: 'least_loaded', label: 'Least loaded', description: 'The online agent with the most room left.' },
 ];
 
-export const channelKinds: Array<{ kind: ChannelKind; label: string }> = [
-  { kind: 'chat', label: 'Chats' },
-  { kind: 'email', label: 'Emails' },
-  { kind: 'messaging', label: 'Messaging' },
-  { kind: 'phone', label: 'Calls' },
+export const channelKinds: Array<{ kind: ChannelKind; label: string; noun: string }> = [
+  { kind: 'chat', label: 'Chats', noun: 'chats' },
+  { kind: 'email', label: 'Emails', noun: 'emails' },
+  { kind: 'messaging', label: 'Messaging', noun: 'messages' },
+  { kind: 'phone', label: 'Calls', noun: 'calls' },
 ];
+
+/** "2 of 3 chats", "4 of 10 emails": a person's load against their capacity, for the kinds they take or hold. */
+export function loadParts(routing: Pick<UserRouting, 'load' | 'effective_capacity'>): string[] {
+  return channelKinds
+    .filter(({ kind }) => routing.effective_capacity[kind] > 0 || routing.load[kind] > 0)
+    .map(({ kind, noun }) => `${routing.load[kind]} of ${routing.effective_capacity[kind]} ${noun}`);
+}
 
 export const routingKeys = {
   inbox: (id: string) => ['routing', 'inbox', id] as const,
   team: (id: string) => ['routing', 'team', id] as const,
   user: (id: string) => ['routing', 'user', id] as const,
+  defaults: ['routing', 'defaults'] as const,
   assignments: (conversationId: string, assigneeId: string | null) => ['conversations', conversationId, 'assignments', assigneeId] as const,
 };
 
@@ -69,6 +83,10 @@ export function useTeamRouting(id: string | undefined) {
 
 export function useUserRouting(id: string | undefined) {
   return useQuery({ queryKey: routingKeys.user(id ?? ''), queryFn: () => api.get<UserRouting>(`/users/${id}/routing`), enabled: Boolean(id) });
+}
+
+export function useRoutingDefaults() {
+  return useQuery({ queryKey: routingKeys.defaults, queryFn: () => api.get<RoutingDefaults>('/routing/defaults') });
 }
 
 /** The conversation's automatic assignments, asked again whenever its assignee changes. */

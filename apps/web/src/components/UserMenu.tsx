@@ -1,8 +1,10 @@
-import { Avatar, Group, Indicator, Menu, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Avatar, Group, Indicator, Menu, Skeleton, Stack, Text, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconCheck, IconChevronDown, IconDevices, IconLogout, IconUserCircle } from '@tabler/icons-react';
+import { Fragment } from 'react';
 import { Link } from 'react-router-dom';
 import { errorMessage } from '../api/client';
+import { loadParts, useUserRouting, type UserRouting } from '../api/routing';
 import type { PresenceStatus } from '../api/types';
 import { initials } from '../lib/format';
 import { PresenceDot, presenceColors, presenceLabels, usePresenceMap, useSetPresence } from '../lib/presence';
@@ -68,6 +70,8 @@ export function UserMenu() {
           </Menu.Item>
         ))}
         <Menu.Divider />
+        <OwnLoad userId={user.id} />
+        <Menu.Divider />
         <Menu.Item component={Link} to="/settings/profile" leftSection={<IconUserCircle size={16} />}>
           Profile
         </Menu.Item>
@@ -81,4 +85,32 @@ export function UserMenu() {
       </Menu.Dropdown>
     </Menu>
   );
+}
+
+/**
+ * The conversations automatic assignment has given them against their capacity ("2 of 3 chats,
+ * 4 of 10 emails"). Mounted only while the menu is open, so it is asked for when the menu opens.
+ */
+function OwnLoad({ userId }: { userId: string }) {
+  const routing = useUserRouting(userId);
+  return (
+    <div role="group" aria-labelledby="own-load-label">
+      <Menu.Label id="own-load-label">Your conversations</Menu.Label>
+      <Text size="sm" px="sm" pb={6}>
+        {routing.data ? <LoadParts routing={routing.data} /> : routing.isError ? 'Could not load your capacity' : <Skeleton h={14} w={160} component="span" display="block" aria-label="Loading your capacity" />}
+      </Text>
+    </div>
+  );
+}
+
+/** Each "2 of 3 chats" kept on one line. */
+function LoadParts({ routing }: { routing: UserRouting }) {
+  const parts = loadParts(routing);
+  if (parts.length === 0) return 'Takes no conversations automatically';
+  return parts.map((part, i) => (
+    <Fragment key={part}>
+      <span style={{ whiteSpace: 'nowrap' }}>{`${part}${i < parts.length - 1 ? ',' : ''}`}</span>
+      {i < parts.length - 1 && ' '}
+    </Fragment>
+  ));
 }

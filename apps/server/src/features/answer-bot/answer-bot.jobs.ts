@@ -55,6 +55,7 @@ export async function generateAnswer(ctx: AppContext, job: Pick<JobHandle<Genera
       else text = usableAnswer(result.text) ?? undefined;
     } else log?.warn({ account_id: accountId, reason: result.reason }, 'the model did not phrase the answer; the bot quotes the article instead');
   }
+  let handedOver = false;
   const queues = await ctx.db.transaction().execute(async (trx) => {
     const ws = scoped(trx, accountId);
     const claimed = await ws.updateTable('answer_bot_turns').set({ outcome: dontKnow ? 'model did not know' : text ? 'answered by the model' : 'answered (model unavailable)' }).where('message_id', '=', messageId).where('outcome', '=', 'generating').returning('message_id').executeTakeFirst();
@@ -71,10 +72,13 @@ export async function generateAnswer(ctx: AppContext, job: Pick<JobHandle<Genera
     if (!conversation || conversation.assignee_id || conversation.first_response_at || state?.state !== 'answering') return [];
     const settings = await botSettingsOf(trx, accountId, inboxId);
     const c = { id: conversationId, accountId, inboxId, channel: conversation.channel, language };
+    handedOver = dontKnow;
     const queue = dontKnow ? await handOver(trx, ctx, c, settings, 'unsure') : await answerWith(trx, ctx, c, settings, best, question, state.answers, text);
     return queue ? [queue] : [];
   });
   ctx.outbox.kick();
+  // Handed to the team here, not on a customer's message that routing reacts to: routed now, not at the next sweep.
+  if (handedOver) ctx.routeSoon?.(accountId);
   for (const q of queues) ctx.jobs.notify(q);
 }
 

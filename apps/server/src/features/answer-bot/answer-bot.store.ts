@@ -58,5 +58,8 @@ export async function setBotState(
  */
 export async function botHolds(db: Executor, accountId: string, conversationId: string): Promise<boolean> {
   const row = await scoped(db, accountId).selectFrom('answer_bot_conversations').select('state').where('conversation_id', '=', conversationId).executeTakeFirst();
-  return row?.state === 'answering';
+  return botHoldsIn(row?.state);
 }
+
+/** The same, for a caller that read the bot's state with the conversation (routing). */
+export const botHoldsIn = (state: string | null | undefined): boolean => state === 'answering';

@@ -17,6 +17,8 @@ export interface NotificationInput {
   kind: NotificationKind;
   /** The conversation it is about, if any: only people who may open it are notified. */
   conversationId?: string | null;
+  /** The conversation's inbox, when the caller has it at hand (saves reading it). */
+  inboxId?: string;
   title: string;
   body?: string;
 }
@@ -29,15 +31,15 @@ export interface NotificationInput {
 export const notificationEmail = { enabled: false, batchSeconds: 120 };
 
 /** Of these people, the members of the workspace who may open the conversation (admins, and agents of its inbox). */
-export async function whoMaySee(db: Db, accountId: string, userIds: string[], conversationId: string | null | undefined): Promise<string[]> {
+export async function whoMaySee(db: Db, accountId: string, userIds: string[], conversationId: string | null | undefined, knownInboxId?: string): Promise<string[]> {
   const ids = [...new Set(userIds)];
   if (ids.length === 0) return [];
   const ws = scoped(db, accountId);
   let q = ws.selectFrom('memberships').select('memberships.user_id').where('memberships.user_id', 'in', ids);
   if (conversationId) {
-    const conversation = await ws.selectFrom('conversations').select('inbox_id').where('id', '=', conversationId).executeTakeFirst();
-    if (!conversation) return [];
-    q = q.where((eb) => eb.or([eb('memberships.role', 'in', ['admin', 'owner']), eb('memberships.user_id', 'in', ws.selectFrom('inbox_members').select('inbox_members.user_id').where('inbox_members.inbox_id', '=', conversation.inbox_id))]));
+    const inboxId = knownInboxId ?? (await ws.selectFrom('conversations').select('inbox_id').where('id', '=', conversationId).executeTakeFirst())?.inbox_id;
+    if (!inboxId) return [];
+    q = q.where((eb) => eb.or([eb('memberships.role', 'in', ['admin', 'owner']), eb('memberships.user_id', 'in', ws.selectFrom('inbox_members').select('inbox_members.user_id').where('inbox_members.inbox_id', '=', inboxId))]));
   }
   return (await q.execute()).map((r) => r.user_id);
 }
@@ -67,10 +69,11 @@ async function inboxOf(trx: Transaction<DB>, accountId: string, conversationId: 
  * open the conversation, are left out. Answers the ids of the notifications written.
  */
 export async function notify(trx: Transaction<DB>, accountId: string, userIds: string[], input: NotificationInput): Promise<string[]> {
-  const recipients = await whoMaySee(trx, accountId, userIds, input.conversationId);
+  const inboxId = input.conversationId ? (input.inboxId ?? (await inboxOf(trx, accountId, input.conversationId))) : null;
+  if (input.conversationId && !inboxId) return [];
+  const recipients = await whoMaySee(trx, accountId, userIds, input.conversationId, inboxId ?? undefined);
   if (recipients.length === 0) return [];
   const prefs = await preferencesOf(trx, accountId, recipients, input.kind);
-  const inboxId = await inboxOf(trx, accountId, input.conversationId);
   const ws = scoped(trx, accountId);
   const written: string[] = [];
   for (const userId of recipients) {

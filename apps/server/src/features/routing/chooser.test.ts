@@ -86,6 +86,24 @@ describe('skills and availability', () => {
   });
 });
 
+describe('candidates the database has already narrowed', () => {
+  it('walks the circle from where the cursor stands, though the cursor is not among them', () => {
+    // Everyone's order is Ana, Ben, Cy, Dee; the cursor (Ben) is offline, so not listed.
+    const listed = [agent('Ana', { afterCursor: false }), agent('Cy', { afterCursor: true }), agent('Dee', { afterCursor: true })];
+    expect(choose(input(listed, { cursorUserId: 'ben' })).pick?.name).toBe('Cy');
+    // From the end of the circle back to its start.
+    expect(choose(input([agent('Ana', { afterCursor: false }), agent('Ben', { afterCursor: false })], { cursorUserId: 'dee' })).pick?.name).toBe('Ana');
+    // A skilled person before the cursor still wins over an unskilled one after it.
+    expect(choose(input([agent('Ana', { afterCursor: false, skills: ['lang:de'] }), agent('Cy', { afterCursor: true })], { wants: ['lang:de'] })).pick?.name).toBe('Ana');
+  });
+
+  it('counts those left out in the reason when nobody is left', () => {
+    expect(choose(input([], { unavailable: { offline: 2, full: 1 } }))).toEqual({ pick: null, reason: 'nobody available: 2 offline, 1 at capacity for chats' });
+    expect(choose(input([], { kind: 'email', unavailable: { offline: 0, full: 1 } }))).toEqual({ pick: null, reason: 'nobody available: 1 at capacity for emails' });
+    expect(choose(input([], { unavailable: { offline: 0, full: 0 } }))).toEqual({ pick: null, reason: 'nobody works here' });
+  });
+});
+
 describe('what a conversation is about', () => {
   it('reads the language, tags and the contact’s text attributes as skills', () => {
     expect(conversationWants({ language: 'de-DE', tags: ['product:bikes', 'VIP', 'two words'], attributes: { plan: 'Pro', last_context: { language: 'fr' }, age: 3 } }).sort()).toEqual(['lang:de', 'plan:pro', 'product:bikes', 'vip']);

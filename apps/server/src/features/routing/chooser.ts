@@ -17,6 +17,18 @@ export interface Candidate {
   capacity: number;
   skills: readonly string[];
   lastAssignedAt: Date | null;
+  /**
+   * Whether the person comes after the round-robin cursor in everyone's order. Set when the
+   * database already left out those who cannot take the conversation (the cursor among them), so
+   * the circle is walked from where the cursor stands rather than from its place in this list.
+   */
+  afterCursor?: boolean;
+}
+
+/** People the database left out of the candidates already, counted for the reason when nobody is left. */
+export interface Unavailable {
+  offline: number;
+  full: number;
 }
 
 export interface ChooseInput {
@@ -30,6 +42,8 @@ export interface ChooseInput {
   cursorUserId: string | null;
   /** People not to pick (the agent a conversation is handed on from). */
   exclude?: readonly string[];
+  /** Left out before the candidates were listed (they are offline or at capacity). */
+  unavailable?: Unavailable;
 }
 
 export type Choice = { pick: Candidate; reason: string; matched: string[] } | { pick: null; reason: string };
@@ -44,7 +58,7 @@ export function choose(input: ChooseInput): Choice {
   const excluded = new Set(input.exclude ?? []);
   const pool = input.candidates.filter((c) => !excluded.has(c.userId));
   const available = pool.filter((c) => c.online && c.load < c.capacity);
-  if (available.length === 0) return { pick: null, reason: nobodyReason(pool, input.kind) };
+  if (available.length === 0) return { pick: null, reason: nobodyReason(pool, input.kind, input.unavailable) };
 
   // Skills are a preference: those who match most of what the conversation is about go first,
   // and a conversation nobody matches still reaches someone.
@@ -61,6 +75,7 @@ export function choose(input: ChooseInput): Choice {
 
 /** The first of the shortlist after the cursor, walking everyone's order in a circle (so each gets a turn). */
 function nextInCircle(order: readonly Candidate[], shortlist: readonly Candidate[], cursor: string | null): Candidate {
+  if (order.some((c) => c.afterCursor !== undefined)) return shortlist.find((c) => c.afterCursor) ?? shortlist[0];
   const ids = new Set(shortlist.map((c) => c.userId));
   const start = cursor ? order.findIndex((c) => c.userId === cursor) + 1 : 0;
   for (let i = 0; i < order.length; i++) {
@@ -76,10 +91,10 @@ function leastLoaded(shortlist: readonly Candidate[]): Candidate {
   return [...shortlist].sort((a, b) => a.load / a.capacity - b.load / b.capacity || a.load - b.load || since(a) - since(b))[0];
 }
 
-function nobodyReason(pool: readonly Candidate[], kind: ChannelKind): string {
-  if (pool.length === 0) return 'nobody works here';
-  const offline = pool.filter((c) => !c.online).length;
-  const full = pool.filter((c) => c.online && c.load >= c.capacity).length;
+function nobodyReason(pool: readonly Candidate[], kind: ChannelKind, unavailable: Unavailable = { offline: 0, full: 0 }): string {
+  const offline = pool.filter((c) => !c.online).length + unavailable.offline;
+  const full = pool.filter((c) => c.online && c.load >= c.capacity).length + unavailable.full;
+  if (pool.length === 0 && offline === 0 && full === 0) return 'nobody works here';
   const parts = [offline && `${offline} offline`, full && `${full} at capacity for ${NOUNS[kind]}`].filter(Boolean);
   return `nobody available: ${parts.join(', ')}`;
 }

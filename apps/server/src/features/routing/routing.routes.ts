@@ -1,8 +1,8 @@
 /**
  * Routing settings: how an inbox or a team hands out conversations, each person's capacity and
  * skills (admins edit; agents read their own), the workspace's default capacity, and the log of
- * a conversation's automatic assignments with their reasons. Also starts this node's routing
- * sweeper (presence and the waiting queue), stopped with the app.
+ * a conversation's automatic assignments with their reasons. A change of settings tells this
+ * node's routing sweeper (ctx.routeSoon), which routes the waiting queue soon.
  */
 import { Type } from '@sinclair/typebox';
 import type { Transaction } from 'kysely';
@@ -16,7 +16,7 @@ import { IdParams, errors } from '../../core/http/schema.js';
 import type { Api } from '../../core/http/types.js';
 import { findConversation } from '../conversations/conversations.queries.js';
 import { channelKind, DEFAULT_CAPACITY } from './chooser.js';
-import { capacityOf } from './routing.queries.js';
+import { capacityOf, openLoadOf } from './routing.queries.js';
 import {
   Assignment,
   checkedCapacity,
@@ -31,7 +31,6 @@ import {
   UserRouting,
   UserRoutingBody,
 } from './routing.schema.js';
-import { startRoutingSweeper } from './routing.sweeper.js';
 
 const tags = ['routing'];
 
@@ -42,8 +41,7 @@ async function defaultsOf(db: Transaction<DB> | AppContext['db'], accountId: str
 
 export function routingRoutes(app: Api, ctx: AppContext): void {
   const { db } = ctx;
-  const sweeper = startRoutingSweeper(ctx, app.log);
-  app.addHook('onClose', async () => sweeper.stop());
+  const settingsChanged = (accountId: string) => ctx.routeSoon?.(accountId);
 
   const inboxRouting = async (accountId: string, inboxId: string) => {
     const ws = scoped(db, accountId);
@@ -66,7 +64,7 @@ export function routingRoutes(app: Api, ctx: AppContext): void {
     const own = await ws.selectFrom('agent_routing').select(['capacity', 'skills']).where('user_id', '=', userId).executeTakeFirst();
     const defaults = await defaultsOf(db, accountId);
     const capacity = { chat: null, email: null, messaging: null, phone: null, ...own?.capacity };
-    return { user_id: userId, capacity, effective_capacity: capacityOf(own?.capacity, defaults), default_capacity: defaults, skills: own?.skills ?? [] };
+    return { user_id: userId, capacity, effective_capacity: capacityOf(own?.capacity, defaults), default_capacity: defaults, load: await openLoadOf(db, accountId, userId), skills: own?.skills ?? [] };
   };
 
   app.get('/api/v1/inboxes/:id/routing', { config: { access: 'admin' }, schema: { tags, summary: 'How this inbox assigns new conversations', params: IdParams, response: { 200: InboxRouting, ...errors(401, 403, 404) } } }, async (request) =>
@@ -92,7 +90,7 @@ export function routingRoutes(app: Api, ctx: AppContext): void {
         const updated = await ws.updateTable('routing_rules').set(values).where('inbox_id', '=', request.params.id).executeTakeFirst();
         if (!Number(updated.numUpdatedRows)) await ws.insertInto('routing_rules', { inbox_id: request.params.id, ...values }).execute();
       });
-      sweeper.queue(auth.accountId);
+      settingsChanged(auth.accountId);
       return inboxRouting(auth.accountId, request.params.id);
     },
   );
@@ -117,14 +115,14 @@ export function routingRoutes(app: Api, ctx: AppContext): void {
         const updated = await ws.updateTable('routing_rules').set(values).where('team_id', '=', request.params.id).executeTakeFirst();
         if (!Number(updated.numUpdatedRows)) await ws.insertInto('routing_rules', { team_id: request.params.id, ...values }).execute();
       });
-      sweeper.queue(auth.accountId);
+      settingsChanged(auth.accountId);
       return teamRouting(auth.accountId, request.params.id);
     },
   );
 
   app.get(
     '/api/v1/users/:id/routing',
-    { config: { access: 'agent' }, schema: { tags, summary: 'A person’s capacity per channel kind and skills (agents read their own)', params: IdParams, response: { 200: UserRouting, ...errors(401, 403, 404) } } },
+    { config: { access: 'agent' }, schema: { tags, summary: 'A person’s capacity per channel kind, the open conversations they hold now, and their skills (agents read their own)', params: IdParams, response: { 200: UserRouting, ...errors(401, 403, 404) } } },
     async (request) => {
       const auth = member(request);
       if (request.params.id !== auth.userId && !atLeast(auth.role, 'admin')) throw forbidden('Agents see only their own capacity and skills.');
@@ -148,7 +146,7 @@ export function routingRoutes(app: Api, ctx: AppContext): void {
         .insertInto('agent_routing', { user_id: request.params.id, capacity: JSON.stringify(capacity), skills })
         .onConflict((oc) => oc.columns(['account_id', 'user_id']).doUpdateSet({ capacity: JSON.stringify(capacity), skills }))
         .execute();
-      sweeper.queue(auth.accountId);
+      settingsChanged(auth.accountId);
       return userRouting(auth.accountId, request.params.id);
     },
   );
@@ -167,7 +165,7 @@ export function routingRoutes(app: Api, ctx: AppContext): void {
         .insertInto('routing_defaults', { capacity: JSON.stringify(capacity) })
         .onConflict((oc) => oc.column('account_id').doUpdateSet({ capacity: JSON.stringify(capacity), updated_at: new Date() }))
         .execute();
-      sweeper.queue(auth.accountId);
+      settingsChanged(auth.accountId);
       return { capacity };
     },
   );

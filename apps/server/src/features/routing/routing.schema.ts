@@ -35,6 +35,10 @@ export const UserRouting = Type.Object({
   capacity: CapacityOrDefault,
   effective_capacity: CapacityNumbers,
   default_capacity: CapacityNumbers,
+  load: Type.Object(
+    { chat: Type.Integer(), email: Type.Integer(), messaging: Type.Integer(), phone: Type.Integer() },
+    { description: 'The open conversations of each kind assigned to them now (what routing weighs against their capacity)' },
+  ),
   skills: Type.Array(Type.String()),
 });
 export const UserRoutingBody = Obj({

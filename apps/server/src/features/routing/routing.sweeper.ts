@@ -3,7 +3,8 @@
  * node listens for it on the bus. Someone coming online gets the waiting queue routed; someone
  * going offline has their chats handed on after a grace period (a reload is not leaving). A sweep
  * every few seconds covers what no event says: an app that stopped checking in (its node or
- * network went away), and anything a crash left waiting.
+ * network went away), and anything a crash left waiting. Started with the server's other workers
+ * (server.ts), it also hears of changed routing settings (ctx.routeSoon).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Transaction } from 'kysely';
@@ -57,6 +58,7 @@ export function startRoutingSweeper(ctx: AppContext, log: FastifyBaseLogger): Ro
     later.add(timer);
   };
 
+  ctx.routeSoon = queue;
   const unsubscribe = ctx.bus.subscribe((event) => {
     if (event.event !== 'presence.updated') return;
     const { user_id: userId, status } = event.payload as { user_id?: string; status?: string };
@@ -91,6 +93,7 @@ export function startRoutingSweeper(ctx: AppContext, log: FastifyBaseLogger): Ro
     sweep,
     stop() {
       stopped = true;
+      if (ctx.routeSoon === queue) ctx.routeSoon = undefined;
       clearInterval(timer);
       unsubscribe();
       for (const t of soon.values()) clearTimeout(t);

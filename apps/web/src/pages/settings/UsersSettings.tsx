@@ -14,6 +14,7 @@ import { roleColors, roleLabels, useSession } from '../../lib/session';
 import { AddTeammateModal } from './AddTeammateModal';
 import { ResetLinkModal } from './ResetLinkModal';
 import { roleOptions } from './roles';
+import { DefaultCapacityCard } from './routing/DefaultCapacityCard';
 import { UserRoutingModal } from './routing/UserRoutingModal';
 
 export function UsersSettings() {
@@ -164,6 +165,7 @@ export function UsersSettings() {
           </Table.ScrollContainer>
         </Paper>
       )}
+      {isAdmin && <DefaultCapacityCard />}
 
       <AddTeammateModal opened={adding} onClose={addModal.close} />
       <ResetLinkModal link={resetLink} onClose={() => setResetLink(null)} />

@@ -7,8 +7,8 @@ import type { ConversationPriority, ConversationStatus, DB } from '../../../core
 import { scoped } from '../../../core/db/tenant.js';
 import { AppError, notFound } from '../../../core/errors.js';
 import { recordEvent } from '../../../core/outbox.js';
-import { findConversation, type Viewer } from '../conversations.queries.js';
-import { presentConversation } from '../conversations.presenter.js';
+import { conversations, type Viewer } from '../conversations.queries.js';
+import { presentConversation, type ConversationRow } from '../conversations.presenter.js';
 import { insertMessage } from './post-message.js';
 import { follow } from './follow-conversation.js';
 import { notify } from '../../notifications/notify.js';
@@ -21,6 +21,11 @@ export interface ConversationChanges {
   tags?: string[];
   snoozed_until?: string | null;
 }
+
+/** The fields a change compares and reports. */
+const FIELDS = ['status', 'priority', 'assignee_id', 'team_id', 'tags', 'snoozed_until'] as const;
+/** …and as written back (resolved_at is the database's clock). */
+const WRITTEN = [...FIELDS, 'resolved_at'] as const;
 
 const invalid = (field: string, message: string, sentence: string) => new AppError('invalid_reference', sentence, [{ field, message }]);
 
@@ -48,15 +53,21 @@ export async function updateConversation(db: Kysely<DB>, viewer: Actor, id: stri
   await db.transaction().execute((trx) => applyConversationChanges(trx, viewer, id, changes));
 }
 
-/** The same change inside a transaction the caller holds (a reactor's, a macro's). Answers what changed. */
-export async function applyConversationChanges(trx: Transaction<DB>, viewer: Actor, id: string, changes: ConversationChanges): Promise<ConversationChangeSet> {
+/**
+ * The same change inside a transaction the caller holds (a reactor's, a macro's). Answers what
+ * changed. A caller that has just read the conversation (routing) passes it as `known`: it is not
+ * read again, and the change is written only if the fields it changes still hold what the caller
+ * saw; when another writer changed them meanwhile nothing is written and the answer is null.
+ */
+export async function applyConversationChanges(trx: Transaction<DB>, viewer: Actor, id: string, changes: ConversationChanges, known?: ConversationRow): Promise<ConversationChangeSet | null> {
   {
     const ws = scoped(trx, viewer.accountId);
-    const current = await findConversation(trx, viewer, id);
+    // Read and locked in one statement: what is compared below is what the update replaces.
+    const current = known ?? ((await conversations(trx, viewer).where('conversations.id', '=', id).forUpdate('conversations').executeTakeFirst()) as ConversationRow | undefined);
     if (!current) throw notFound('Conversation');
-    await ws.selectFrom('conversations').select('id').where('id', '=', id).forUpdate().execute();
 
     const set: Record<string, unknown> = {};
+    const names: Partial<Pick<ConversationRow, 'assignee_name' | 'team_name'>> = {};
     const events: string[] = [];
 
     if (changes.assignee_id !== undefined && changes.assignee_id !== current.assignee_id) {
@@ -66,14 +77,15 @@ export async function applyConversationChanges(trx: Transaction<DB>, viewer: Act
         const m = await ws
           .selectFrom('memberships')
           .innerJoin('users as u', 'u.id', 'memberships.user_id')
-          .select(['u.name', 'memberships.role'])
+          .leftJoin('inbox_members as im', (j) => j.onRef('im.user_id', '=', 'memberships.user_id').onRef('im.account_id', '=', 'memberships.account_id').on('im.inbox_id', '=', current.inbox_id))
+          .select(['u.name', 'memberships.role', 'im.user_id as inbox_member'])
           .where('memberships.user_id', '=', changes.assignee_id)
           .executeTakeFirst();
         if (!m) throw invalid('assignee_id', 'is not a member of this workspace', 'That person is not a member of this workspace.');
-        const inInbox = await ws.selectFrom('inbox_members').select('user_id').where('inbox_id', '=', current.inbox_id).where('user_id', '=', changes.assignee_id).executeTakeFirst();
-        if (!inInbox && m.role === 'agent') throw invalid('assignee_id', 'does not work in this inbox', 'That agent does not work in this inbox; add them to the inbox in Settings → Inboxes, or pick someone who does.');
+        if (!m.inbox_member && m.role === 'agent') throw invalid('assignee_id', 'does not work in this inbox', 'That agent does not work in this inbox; add them to the inbox in Settings → Inboxes, or pick someone who does.');
         name = m.name;
       }
+      names.assignee_name = changes.assignee_id ? name : null;
       set.assignee_id = changes.assignee_id;
       events.push(viewer.assignmentNote ?? (changes.assignee_id ? `${viewer.name} assigned the conversation to ${changes.assignee_id === viewer.userId ? 'themselves' : name}` : `${viewer.name} unassigned the conversation`));
     }
@@ -84,6 +96,7 @@ export async function applyConversationChanges(trx: Transaction<DB>, viewer: Act
         if (!team) throw invalid('team_id', 'is not a team of this workspace', 'That team does not exist in this workspace.');
         name = team.name;
       }
+      names.team_name = changes.team_id ? name : null;
       set.team_id = changes.team_id;
       events.push(changes.team_id ? `${viewer.name} moved the conversation to the ${name} team` : `${viewer.name} removed the team`);
     }
@@ -118,21 +131,29 @@ export async function applyConversationChanges(trx: Transaction<DB>, viewer: Act
     }
 
     if (Object.keys(set).length === 0) return {};
-    await ws.updateTable('conversations').set(set).where('id', '=', id).execute();
-    for (const text of events) await insertMessage(trx, viewer.accountId, { conversationId: id, content: text, author: { type: 'system', id: viewer.userId || undefined } });
+    let update = ws.updateTable('conversations').set(set).where('id', '=', id);
+    if (known) for (const field of FIELDS) if (field in set) update = update.where(field, 'is not distinct from', sql.val(known[field]));
+    const stored = await update.returning(WRITTEN).executeTakeFirst();
+    if (!stored) {
+      if (known) return null;
+      throw notFound('Conversation');
+    }
+    let lastSeq = current.last_seq;
+    for (const text of events) lastSeq = (await insertMessage(trx, viewer.accountId, { conversationId: id, content: text, author: { type: 'system', id: viewer.userId || undefined } }, current)).seq;
     // The assignee follows the conversation from now on, and hears of it unless they took it themselves.
     if (typeof set.assignee_id === 'string') {
       await follow(trx, viewer.accountId, id, [set.assignee_id]);
       if (set.assignee_id !== viewer.userId)
-        await notify(trx, viewer.accountId, [set.assignee_id], { kind: 'assigned', conversationId: id, title: `${viewer.name} assigned you a conversation`, body: `${current.subject || 'No subject'} — ${current.contact_name || 'a customer'}` });
+        await notify(trx, viewer.accountId, [set.assignee_id], { kind: 'assigned', conversationId: id, inboxId: current.inbox_id, title: `${viewer.name} assigned you a conversation`, body: `${current.subject || 'No subject'} — ${current.contact_name || 'a customer'}` });
     }
-    const updated = await findConversation(trx, viewer, id);
+    // The row as it is now, from what was written (system lines move only its sequence number).
+    const updated: ConversationRow = { ...current, ...(stored as Partial<ConversationRow>), ...names, last_seq: lastSeq };
     const changed: ConversationChangeSet = {};
-    for (const field of ['status', 'priority', 'assignee_id', 'team_id', 'tags', 'snoozed_until'] as const) {
-      if (field in set) changed[field] = { from: current[field] ?? null, to: updated![field] ?? null };
+    for (const field of FIELDS) {
+      if (field in set) changed[field] = { from: current[field] ?? null, to: updated[field] ?? null };
     }
     const actor = { type: viewer.type ?? 'user', id: viewer.userId || null, name: viewer.name, ...(viewer.ruleId ? { rule_id: viewer.ruleId } : {}) };
-    await recordEvent(trx, viewer.accountId, 'conversation.updated', { conversation: presentConversation(updated!), changes: changed, actor }, { conversationId: id, inboxId: current.inbox_id });
+    await recordEvent(trx, viewer.accountId, 'conversation.updated', { conversation: presentConversation(updated), changes: changed, actor }, { conversationId: id, inboxId: current.inbox_id });
     return changed;
   }
 }

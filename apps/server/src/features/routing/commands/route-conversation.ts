@@ -7,12 +7,12 @@
  * person across inboxes, so two nodes routing at once must not both count the same free seat.
  */
 import { sql, type Transaction } from 'kysely';
-import type { DB } from '../../../core/db/schema.js';
 import { scoped } from '../../../core/db/tenant.js';
+import type { ChannelKind, DB } from '../../../core/db/schema.js';
 import { channelKind, choose, conversationWants } from '../chooser.js';
-import { candidatesFor, conversationForRouting, loadRules, unitOf, type Rules } from '../routing.queries.js';
+import { availableCandidates, conversationForRouting, loadRules, unitOf, type Rules, type Unit } from '../routing.queries.js';
 import { applyAssignment } from './assign.js';
-import { botHolds } from '../../answer-bot/answer-bot.store.js';
+import { botHoldsIn } from '../../answer-bot/answer-bot.store.js';
 
 export type RouteResult = { assigneeId: string; name: string; reason: string } | { assigneeId: null; reason: string; blockedBy: string } | null;
 
@@ -20,29 +20,38 @@ export async function lockRouting(trx: Transaction<DB>, accountId: string): Prom
   await sql`select pg_advisory_xact_lock(hashtext(${`rapport.routing:${accountId}`}))`.execute(trx);
 }
 
+export interface RouteOptions {
+  rules?: Rules;
+  exclude?: string[];
+  /** The caller holds the routing lock already. */
+  locked?: boolean;
+}
+
 /** Routes one open, unassigned conversation of a routed inbox or team; null when it is not one. */
-export async function routeConversation(trx: Transaction<DB>, accountId: string, conversationId: string, options: { rules?: Rules; exclude?: string[]; locked?: boolean } = {}): Promise<RouteResult> {
+export async function routeConversation(trx: Transaction<DB>, accountId: string, conversationId: string, options: RouteOptions = {}): Promise<RouteResult> {
   if (!options.locked) await lockRouting(trx, accountId);
   const conversation = await conversationForRouting(trx, accountId, conversationId);
   if (!conversation || conversation.status !== 'open' || conversation.assignee_id) return null;
   // The answer bot is handling it: routing waits until the bot hands it over.
-  if (await botHolds(trx, accountId, conversationId)) return null;
+  if (botHoldsIn(conversation.bot_state)) return null;
   const rules = options.rules ?? (await loadRules(trx, accountId));
   const unit = unitOf(rules, conversation);
   if (!unit || unit.rule.mode === 'manual') return null;
 
   const kind = channelKind(conversation.channel);
-  const candidates = await candidatesFor(trx, accountId, conversation.inbox_id, unit.teamId, kind, rules.defaults);
-  const attributes = conversation.attributes as { last_context?: { language?: unknown } };
+  const exclude = options.exclude ?? [];
+  const { candidates, unavailable } = await availableCandidates(trx, accountId, { inboxId: conversation.inbox_id, teamId: unit.teamId, kind, defaults: rules.defaults, cursorUserId: unit.rule.cursorUserId, exclude });
+  const attributes = conversation.contact_attributes as { last_context?: { language?: unknown } };
   const language = typeof attributes.last_context?.language === 'string' ? attributes.last_context.language : null;
   const wants = conversationWants({ language, tags: conversation.tags, attributes });
-  const choice = choose({ mode: unit.rule.mode, kind, candidates, wants, cursorUserId: unit.rule.cursorUserId, exclude: options.exclude });
-  const blockedBy = `${unit.rule.id}|${unit.teamId ?? ''}|${kind}`;
+  const choice = choose({ mode: unit.rule.mode, kind, candidates, wants, cursorUserId: unit.rule.cursorUserId, exclude, unavailable });
+  const blockedBy = blockKey(unit, kind);
   if (!choice.pick) return { assigneeId: null, reason: choice.reason, blockedBy };
 
   const pick = choice.pick;
   const team = !conversation.team_id && unit.teamId ? { team_id: unit.teamId } : {};
-  await applyAssignment(trx, accountId, conversationId, { assignee_id: pick.userId, ...team }, `Assigned to ${pick.name} by ${choice.reason}`);
+  // Someone else took it meanwhile (a teammate by hand): it stays theirs.
+  if (!(await applyAssignment(trx, accountId, conversationId, { assignee_id: pick.userId, ...team }, `Assigned to ${pick.name} by ${choice.reason}`, conversation))) return null;
   // The log, the person's last pick and the round-robin cursor, in one statement.
   await sql`
     with logged as (
@@ -58,6 +67,9 @@ export async function routeConversation(trx: Transaction<DB>, accountId: string,
   return { assigneeId: pick.userId, name: pick.name, reason: choice.reason };
 }
 
+/** Routings that share a rule, a team and a channel kind share who is free. */
+const blockKey = (unit: Unit, kind: ChannelKind) => `${unit.rule.id}|${unit.teamId ?? ''}|${kind}`;
+
 /**
  * Routes the waiting queue, longest waiting first. Once nobody is free for a rule, team and
  * channel kind, the rest waiting there are skipped (skills only order who is picked, so nobody
@@ -71,21 +83,20 @@ export async function routeWaiting(trx: Transaction<DB>, accountId: string, limi
   if (inboxes.length === 0 && teams.length === 0) return 0;
   const waiting = await scoped(trx, accountId)
     .selectFrom('conversations')
-    .select('id')
-    .where('status', '=', 'open')
-    .where('assignee_id', 'is', null)
-    .where((eb) => eb.or([...(inboxes.length ? [eb('inbox_id', 'in', inboxes)] : []), ...(teams.length ? [eb('team_id', 'in', teams)] : [])]))
-    .orderBy('created_at')
+    .innerJoin('inboxes as i', (j) => j.onRef('i.id', '=', 'conversations.inbox_id').onRef('i.account_id', '=', 'conversations.account_id'))
+    .select(['conversations.id', 'conversations.inbox_id', 'conversations.team_id', 'i.channel'])
+    .where('conversations.status', '=', 'open')
+    .where('conversations.assignee_id', 'is', null)
+    .where((eb) => eb.or([...(inboxes.length ? [eb('conversations.inbox_id', 'in', inboxes)] : []), ...(teams.length ? [eb('conversations.team_id', 'in', teams)] : [])]))
+    .orderBy('conversations.created_at')
     .limit(limit)
     .execute();
   const blocked = new Set<string>();
   let assigned = 0;
-  for (const { id } of waiting) {
-    const conversation = await conversationForRouting(trx, accountId, id);
-    if (!conversation) continue;
+  for (const conversation of waiting) {
     const unit = unitOf(rules, conversation);
-    if (!unit || blocked.has(`${unit.rule.id}|${unit.teamId ?? ''}|${channelKind(conversation.channel)}`)) continue;
-    const result = await routeConversation(trx, accountId, id, { rules, locked: true });
+    if (!unit || blocked.has(blockKey(unit, channelKind(conversation.channel)))) continue;
+    const result = await routeConversation(trx, accountId, conversation.id, { rules, locked: true });
     if (result?.assigneeId) assigned++;
     else if (result && 'blockedBy' in result) blocked.add(result.blockedBy);
   }
