@@ -184,7 +184,10 @@ export type RoutedConversation = ConversationRow & { contact_attributes: Record<
 export async function conversationForRouting(trx: Transaction<DB>, accountId: string, id: string): Promise<RoutedConversation | undefined> {
   return (await conversations(trx, { accountId, userId: '', role: 'owner' })
     .leftJoin('answer_bot_conversations as bot', (j) => j.onRef('bot.conversation_id', '=', 'conversations.id').onRef('bot.account_id', '=', 'conversations.account_id'))
-    .select(['c.attributes as contact_attributes', 'bot.state as bot_state'])
+    .select((eb) => [
+      eb.selectFrom('contacts as ct').select('ct.attributes').whereRef('ct.id', '=', 'conversations.contact_id').whereRef('ct.account_id', '=', 'conversations.account_id').as('contact_attributes'),
+      'bot.state as bot_state',
+    ])
     .where('conversations.id', '=', id)
     .executeTakeFirst()) as RoutedConversation | undefined;
 }

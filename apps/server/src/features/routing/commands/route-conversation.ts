@@ -41,7 +41,7 @@ export async function routeConversation(trx: Transaction<DB>, accountId: string,
   const kind = channelKind(conversation.channel);
   const exclude = options.exclude ?? [];
   const { candidates, unavailable } = await availableCandidates(trx, accountId, { inboxId: conversation.inbox_id, teamId: unit.teamId, kind, defaults: rules.defaults, cursorUserId: unit.rule.cursorUserId, exclude });
-  const attributes = conversation.contact_attributes as { last_context?: { language?: unknown } };
+  const attributes = (conversation.contact_attributes ?? {}) as { last_context?: { language?: unknown } };
   const language = typeof attributes.last_context?.language === 'string' ? attributes.last_context.language : null;
   const wants = conversationWants({ language, tags: conversation.tags, attributes });
   const choice = choose({ mode: unit.rule.mode, kind, candidates, wants, cursorUserId: unit.rule.cursorUserId, exclude, unavailable });
