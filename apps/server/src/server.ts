@@ -19,6 +19,8 @@ import { startAutomationTimers, type AutomationTimers } from './features/automat
 import { startSlaTimers, type SlaTimers } from './features/sla/sla.jobs.js';
 import { startAnswerBotWorker } from './features/answer-bot/answer-bot.jobs.js';
 import { startRoutingSweeper, type RoutingSweeper } from './features/routing/routing.sweeper.js';
+import { startStatistics } from './core/db/statistics.js';
+import type { Sweeper } from './core/sweeper.js';
 
 export interface Runtime {
   ctx: AppContext;
@@ -81,6 +83,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
   let automationTimers: AutomationTimers | undefined;
   let slaTimers: SlaTimers | undefined;
   let routing: RoutingSweeper | undefined;
+  let statistics: Sweeper | undefined;
   try {
     const applied = await migrate(ctx.db);
     app = await build(ctx);
@@ -100,6 +103,9 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     automationTimers = startAutomationTimers(ctx, app.log);
     slaTimers = await startSlaTimers(ctx, app.log);
     routing = startRoutingSweeper(ctx, app.log);
+    statistics = startStatistics(runtime.handle.db, runtime.handle.engine, {
+      onError: (err) => app?.log.warn({ err }, 'updating the embedded database statistics failed; trying again later'),
+    });
     await startAnswerBotWorker(ctx, app.log);
     await app.listen({ port: config.port, host: config.host });
     ctx.outbox.startSweeping();
@@ -111,6 +117,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
     snoozeTimer.unref();
   } catch (err) {
     routing?.stop();
+    await statistics?.stop().catch(() => {});
     await automationTimers?.stop().catch(() => {});
     await slaTimers?.stop().catch(() => {});
     await reactions?.stop().catch(() => {});
@@ -139,6 +146,7 @@ export async function startServer(config: Config = loadConfig()): Promise<void> 
       await app!.close();
       clearInterval(sweep);
       routing?.stop();
+      await statistics?.stop();
       await automationTimers?.stop();
       await slaTimers?.stop();
       await reactions?.stop();
