@@ -7,6 +7,8 @@
  */
 export default /* sql */ `
 alter table accounts add column sla_settings_version bigint not null default 0;
+alter table accounts add column sla_retimed_version bigint not null default 0;
+create index accounts_sla_retime_idx on accounts (id) where sla_settings_version <> sla_retimed_version;
 
 create function rapport_bump_sla_settings() returns trigger language plpgsql as $$
 begin

@@ -16,6 +16,8 @@ export interface AccountsTable {
   search_language: Generated<string>;
   /** Bumped by the database whenever SLA policies or business hours change (features/sla/sla-settings.ts). */
   sla_settings_version: Generated<string>;
+  /** The settings version open conversations were last re-timed to (features/sla/retime-slas.ts). */
+  sla_retimed_version: Generated<string>;
 }
 
 export interface UsersTable {

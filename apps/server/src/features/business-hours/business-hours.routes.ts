@@ -13,7 +13,7 @@ import { IdParams, Nullable, Obj, Timestamp, Uuid, errors } from '../../core/htt
 import type { Api } from '../../core/http/types.js';
 import { BusinessHours, checkBusinessHours } from './business-hours.schema.js';
 import type { Schedule } from './schedule.js';
-import { queueSlaRetime } from '../sla/retime-slas.js';
+import { slaSettingsChanged } from '../sla/retime-slas.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const NamedSchedule = Type.Object({ id: Uuid, name: Type.String(), is_default: Type.Boolean({ description: 'The workspace default: inboxes and teams without hours of their own follow it' }), business_hours: BusinessHours, created_at: Timestamp, updated_at: Timestamp });
@@ -70,10 +70,9 @@ export function businessHoursRoutes(app: Api, ctx: AppContext): void {
           .insertInto('business_hours_schedules', { name: request.body.name.trim(), schedule: JSON.stringify(schedule), is_default: request.body.is_default ?? false })
           .returning(columns)
           .executeTakeFirstOrThrow();
-        await queueSlaRetime(trx, ctx, auth.accountId);
         return created;
       });
-      ctx.jobs.notify('sla.retime');
+      slaSettingsChanged(ctx);
       return reply.code(201).send(present(row));
     },
   );
@@ -110,9 +109,8 @@ export function businessHoursRoutes(app: Api, ctx: AppContext): void {
           .set({ ...(name !== undefined ? { name: name.trim() } : {}), ...(schedule ? { schedule: JSON.stringify(schedule) } : {}), ...(is_default !== undefined ? { is_default } : {}), updated_at: sql<Date>`now()` })
           .where('id', '=', request.params.id)
           .execute();
-        await queueSlaRetime(trx, ctx, auth.accountId);
       });
-      ctx.jobs.notify('sla.retime');
+      slaSettingsChanged(ctx);
       return present(await find(auth.accountId, request.params.id));
     },
   );
@@ -122,9 +120,8 @@ export function businessHoursRoutes(app: Api, ctx: AppContext): void {
     await ctx.db.transaction().execute(async (trx) => {
       const row = await scoped(trx, auth.accountId).deleteFrom('business_hours_schedules').where('id', '=', request.params.id).returning('name').executeTakeFirst();
       if (!row) throw notFound('Business-hours schedule');
-      await queueSlaRetime(trx, ctx, auth.accountId);
     });
-    ctx.jobs.notify('sla.retime');
+    slaSettingsChanged(ctx);
     return reply.code(204).send(null);
   });
 
@@ -137,10 +134,9 @@ export function businessHoursRoutes(app: Api, ctx: AppContext): void {
         await checkScheduleId(trx, auth.accountId, request.body.schedule_id);
         const row = await scoped(trx, auth.accountId).updateTable('inboxes').set({ business_hours_id: request.body.schedule_id }).where('id', '=', request.params.id).returning(['id', 'name', 'business_hours_id', 'business_hours']).executeTakeFirst();
         if (!row) throw notFound('Inbox');
-        await queueSlaRetime(trx, ctx, auth.accountId);
         return presentAssignee(row);
       });
-      ctx.jobs.notify('sla.retime');
+      slaSettingsChanged(ctx);
       return assigned;
     },
   );
@@ -170,10 +166,9 @@ export function businessHoursRoutes(app: Api, ctx: AppContext): void {
           .returning(['id', 'name', 'business_hours_id', 'business_hours'])
           .executeTakeFirst();
         if (!row) throw notFound('Team');
-        await queueSlaRetime(trx, ctx, auth.accountId);
         return presentAssignee(row);
       });
-      ctx.jobs.notify('sla.retime');
+      slaSettingsChanged(ctx);
       return assigned;
     },
   );

@@ -14,7 +14,7 @@ import { findConversation } from '../conversations/conversations.queries.js';
 import { SLA_TARGETS, summarize, targetMinutes } from './sla-clock.js';
 import { SlaPolicy, SlaPolicyBody, SlaPolicyPatch, checkPolicy, presentPolicy } from './sla.schema.js';
 import { POLICY_COLUMNS, stateOf } from './sla.store.js';
-import { queueSlaRetime } from './retime-slas.js';
+import { slaSettingsChanged } from './retime-slas.js';
 
 const Target = Type.Union(SLA_TARGETS.map((t) => Type.Literal(t)));
 const ConversationSla = Type.Object({
@@ -59,7 +59,7 @@ export function slaRoutes(app: Api, ctx: AppContext): void {
       const row = await ctx.db.transaction().execute(async (trx) => {
         await checkPolicy(trx, auth.accountId, b);
         const last = await scoped(trx, auth.accountId).selectFrom('sla_policies').select(sql<number | null>`max(position)`.as('max')).executeTakeFirst();
-        const created = await scoped(trx, auth.accountId)
+        return scoped(trx, auth.accountId)
           .insertInto('sla_policies', {
             name: b.name.trim(),
             enabled: b.enabled ?? true,
@@ -77,10 +77,8 @@ export function slaRoutes(app: Api, ctx: AppContext): void {
           })
           .returning(POLICY_COLUMNS)
           .executeTakeFirstOrThrow();
-        await queueSlaRetime(trx, ctx, auth.accountId);
-        return created;
       });
-      ctx.jobs.notify('sla.retime');
+      slaSettingsChanged(ctx);
       return reply.code(201).send(presentPolicy(row));
     },
   );
@@ -105,21 +103,16 @@ export function slaRoutes(app: Api, ctx: AppContext): void {
           .set({ ...patch, updated_at: sql<Date>`now()` })
           .where('id', '=', request.params.id)
           .execute();
-        await queueSlaRetime(trx, ctx, auth.accountId);
       });
-      ctx.jobs.notify('sla.retime');
+      slaSettingsChanged(ctx);
       return presentPolicy(await find(auth.accountId, request.params.id));
     },
   );
 
   app.delete('/api/v1/sla-policies/:id', { config: { access: 'admin' }, schema: { tags, summary: 'Delete a policy; open conversations under it are re-timed in the background (by the next matching policy, or none)', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } }, async (request, reply) => {
-    const { accountId } = member(request);
-    await ctx.db.transaction().execute(async (trx) => {
-      const row = await scoped(trx, accountId).deleteFrom('sla_policies').where('id', '=', request.params.id).returning('id').executeTakeFirst();
-      if (!row) throw notFound('SLA policy');
-      await queueSlaRetime(trx, ctx, accountId);
-    });
-    ctx.jobs.notify('sla.retime');
+    const row = await scoped(ctx.db, member(request).accountId).deleteFrom('sla_policies').where('id', '=', request.params.id).returning('id').executeTakeFirst();
+    if (!row) throw notFound('SLA policy');
+    slaSettingsChanged(ctx);
     return reply.code(204).send(null);
   });
 
