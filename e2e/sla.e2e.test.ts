@@ -2,7 +2,8 @@
 // are none; an admin creates a one-minute first-response policy in the editor (a warning after
 // the due time is refused at its field); a customer's new conversation shows its countdown in the
 // list and the header ("First response due in 1 minute"), and the badge turns red when the breach
-// fires, live. Settings → Business hours adds a workspace default schedule.
+// fires, live. Settings → Business hours adds a workspace default schedule, and gives a team hours
+// of its own (a closing before the opening is refused at its day first).
 // SCREENSHOT_DIR=/tmp/shots saves what the tests saw, at desktop and phone width.
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -114,5 +115,43 @@ describe('SLAs in the agent app', () => {
     await page.getByText('The workspace default: inboxes and teams without hours of their own follow it.').waitFor();
     await page.getByRole('table', { name: 'Schedules of inboxes and teams' }).getByText('Shop app').waitFor();
     await shot('06-business-hours');
+  }, 120_000);
+
+  it('gives a team hours of its own in Settings → Business hours', async () => {
+    const team = await owner.call<{ id: string }>('POST', '/teams', { name: 'Night shift' });
+    expect(team.status).toBe(201);
+    await page.goto('/settings/business-hours');
+    await page.getByRole('button', { name: 'Set own hours of Night shift' }).click();
+    const card = page.getByRole('form', { name: 'Hours of the Night shift team' });
+    const none = card.getByRole('switch', { name: 'No hours of its own' });
+    await none.waitFor({ state: 'attached' });
+    expect(await none.isChecked()).toBe(true);
+    // Mantine draws the switch over a hidden checkbox: use it from the keyboard.
+    await none.focus();
+    await page.keyboard.press('Space');
+    await card.getByRole('combobox', { name: 'Time zone' }).fill('Europe/Ber');
+    await page.getByRole('option', { name: 'Europe/Berlin' }).click();
+    await card.getByLabel('Monday from').fill('22:00');
+    await card.getByLabel('Monday to').fill('06:00');
+    await card.getByRole('button', { name: 'Save team hours' }).click();
+    await card.getByText('Monday: opens at 22:00 but closes at 06:00').waitFor();
+
+    await card.getByLabel('Monday to').fill('00:00');
+    await card.getByRole('button', { name: 'Save team hours' }).click();
+    await page.getByText('Business hours saved').waitFor();
+    await card.waitFor({ state: 'detached' });
+    const row = page.getByRole('row', { name: /Night shift/ });
+    await row.getByText('Team · has its own hours').waitFor();
+    const saved = await owner.call<{ teams: Array<{ id: string; own_hours: boolean; business_hours: { time_zone: string; days: Record<string, string[][]> } | null }> }>('GET', '/business-hours/assignments');
+    expect(saved.body.teams.find((t) => t.id === team.body.id)).toMatchObject({ own_hours: true, business_hours: { time_zone: 'Europe/Berlin', days: { mon: [['22:00', '24:00']], tue: [['09:00', '17:00']] } } });
+
+    // Opened again, the card shows what was saved.
+    await row.getByRole('button', { name: 'Change own hours of Night shift' }).click();
+    expect(await card.getByLabel('Monday from').inputValue()).toBe('22:00');
+    await card.getByRole('switch', { name: 'No hours of its own' }).waitFor({ state: 'attached' });
+    expect(await card.getByRole('switch', { name: 'No hours of its own' }).isChecked()).toBe(false);
+    await card.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500);
+    await shot('07-team-hours');
   }, 120_000);
 });

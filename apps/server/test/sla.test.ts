@@ -1,7 +1,8 @@
 /**
  * SLAs: policies chosen by priority, inbox and tag; due times in calendar and business time;
- * the clock paused while waiting on the customer; a reply meets the first response; a warning
- * and then a breach each fire once as realtime events; bad input; another workspace sees nothing.
+ * the clock paused while waiting on the customer and while snoozed; a reply meets the first
+ * response; a warning and then a breach each fire once as realtime events; open conversations
+ * re-timed in the background when policies or hours change; bad input; another workspace sees nothing.
  */
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
@@ -13,6 +14,8 @@ import { scoped } from '../src/core/db/tenant.js';
 import type { BusEvent } from '../src/core/bus.js';
 import { REACTORS } from '../src/features/reactors.js';
 import { startSlaTimers, type SlaTimers } from '../src/features/sla/sla.jobs.js';
+import { retimeBatch } from '../src/features/sla/retime-slas.js';
+import { wakeSnoozed } from '../src/features/conversations/commands/wake-snoozed.js';
 import { drainReactions, json, makeMember, makeWorkspace, sessionFor, startTestApp, tokenFor, until, type TestApp } from './helpers.js';
 
 const log = pino({ level: process.env.TEST_LOG ?? 'silent' }) as unknown as FastifyBaseLogger;
@@ -60,6 +63,12 @@ describe('SLAs', () => {
   };
   const clearPolicies = async () => scoped(t.ctx.db, accountId).deleteFrom('sla_policies').execute();
   const minutesAfter = (iso: string | null, from: Date) => (iso ? Math.round((new Date(iso).getTime() - from.getTime()) / 60_000) : null);
+  /** The policy and the minutes from the start to the due time shown, as an agent sees them. */
+  const clockOf = async (id: string) => {
+    const sla = await slaOf(id);
+    return { policy: sla.policy?.name ?? null, minutes: minutesAfter(sla.next?.due_at ?? null, await created(id)) };
+  };
+  const settingsVersion = async () => String((await t.ctx.db.selectFrom('accounts').select('sla_settings_version').where('id', '=', accountId).executeTakeFirstOrThrow()).sla_settings_version);
 
   beforeAll(async () => {
     t = await startTestApp({ webhookAllowPrivateHosts: ['127.0.0.1'] });
@@ -252,6 +261,148 @@ describe('SLAs', () => {
     expect((await call('GET', `/api/v1/conversations/${id}/sla`, undefined, otherAdmin)).statusCode).toBe(404);
     expect((await call('GET', `/api/v1/sla-policies/${p.id}`)).json()).toMatchObject({ first_response_minutes: 20 });
     expect((await slaOf(id)).policy?.name).toBe('Ours');
+    await clearPolicies();
+  });
+
+  it('re-times open conversations in the background when a policy is added, changed or deleted', async () => {
+    timers ??= await startSlaTimers(t.ctx, log, 1000);
+    await policy({ name: 'Standard', position: 5, first_response_minutes: 240, business_hours: false });
+    const a = await startConversation();
+    const b = await startConversation();
+    expect(await clockOf(a)).toEqual({ policy: 'Standard', minutes: 240 });
+    const both = (policy: string | null, minutes: number | null) => async () => {
+      const clocks = await Promise.all([a, b].map(clockOf));
+      return clocks.every((c) => c.policy === policy && c.minutes === minutes) && clocks;
+    };
+
+    // A policy tried first takes over conversations that have not changed since.
+    const faster = await policy({ name: 'Faster', position: 0, first_response_minutes: 30, business_hours: false });
+    await until('both under the new policy', both('Faster', 30));
+    expect((await call('PATCH', `/api/v1/sla-policies/${faster.id}`, { first_response_minutes: 45 })).statusCode).toBe(200);
+    await until('both at the changed target', both('Faster', 45));
+    // A change of one target leaves the rest of the policy as it was (calendar time here).
+    expect((await call('GET', `/api/v1/sla-policies/${faster.id}`)).json()).toMatchObject({ first_response_minutes: 45, business_hours: false, enabled: true });
+    // The list and the realtime events carry the new due time too.
+    const row = json<Conversation>(await call('GET', `/api/v1/conversations/${a}`, undefined, agent));
+    expect(minutesAfter(row.sla!.due_at, await created(a))).toBe(45);
+    expect(events.some((e) => e.event === 'sla.updated' && e.conversationId === a)).toBe(true);
+
+    expect((await call('DELETE', `/api/v1/sla-policies/${faster.id}`)).statusCode).toBe(204);
+    await until('both back under the remaining policy', both('Standard', 240));
+    await clearPolicies();
+  });
+
+  it('re-times in batches that each go on from the last, and a repeated batch changes nothing', async () => {
+    await clearPolicies();
+    const ids = [await startConversation(), await startConversation(), await startConversation()];
+    await policy({ name: 'Batch', first_response_minutes: 50, business_hours: false });
+    const version = await settingsVersion();
+    const open = (await scoped(t.ctx.db, accountId).selectFrom('conversations').select('id').where('status', '!=', 'resolved').orderBy('id').execute()).map((r) => r.id);
+    let after: string | null = null;
+    let walked = 0;
+    for (;;) {
+      const n = await retimeBatch(t.ctx, { accountId, version, after }, 2);
+      walked += n;
+      if (n < 2) break;
+      after = open[walked - 1];
+    }
+    expect(walked).toBe(open.length);
+    for (const id of ids) expect(await clockOf(id)).toEqual({ policy: 'Batch', minutes: 50 });
+
+    // Once more: no clock is written and nothing is announced.
+    const stamp = async () => (await scoped(t.ctx.db, accountId).selectFrom('conversation_slas').select(['conversation_id', 'updated_at']).where('conversation_id', 'in', ids).orderBy('conversation_id').execute()).map((r) => r.updated_at.toISOString());
+    const before = await stamp();
+    const announced = events.filter((e) => e.event.startsWith('sla.')).length;
+    expect(await retimeBatch(t.ctx, { accountId, version, after: null }, 1000)).toBe(open.length);
+    expect(await stamp()).toEqual(before);
+    expect(events.filter((e) => e.event.startsWith('sla.')).length).toBe(announced);
+    // A batch of settings that changed again since does nothing itself (a walk for the new ones does it all).
+    expect(await retimeBatch(t.ctx, { accountId, version: String(BigInt(version) - 1n), after: null })).toBe(0);
+    await clearPolicies();
+  });
+
+  it('sees a policy changed by another writer at the next update, not the copy it kept', async () => {
+    await clearPolicies();
+    await policy({ name: 'Kept', first_response_minutes: 60, business_hours: false });
+    const id = await startConversation();
+    expect(await clockOf(id)).toEqual({ policy: 'Kept', minutes: 60 });
+    // As another node or a direct fix would: no request of this node, no message on its bus.
+    await scoped(t.ctx.db, accountId).updateTable('sla_policies').set({ first_response_minutes: 20 }).execute();
+    expect((await call('PATCH', `/api/v1/conversations/${id}`, { priority: 'high' })).statusCode).toBe(200);
+    await drain();
+    expect(await clockOf(id)).toEqual({ policy: 'Kept', minutes: 20 });
+    await clearPolicies();
+  });
+
+  it('stops the clock while a conversation is snoozed, and runs it again when it wakes or the customer writes', async () => {
+    await clearPolicies();
+    await policy({ name: 'Standard', first_response_minutes: 60, business_hours: false });
+    // Started 45 minutes ago: 15 minutes left.
+    const id = await startConversation('Where is my order?', { backdateSeconds: 45 * 60 });
+    const snooze = async () => {
+      const res = await call('PATCH', `/api/v1/conversations/${id}`, { status: 'snoozed', snoozed_until: new Date(Date.now() + 3600_000).toISOString() }, agent);
+      expect(res.statusCode, res.body).toBe(200);
+      await drain();
+    };
+    await snooze();
+    const sla = await slaOf(id);
+    expect(sla.paused_since).not.toBeNull();
+    expect(sla.next).toMatchObject({ target: 'first_response', due_at: null });
+    expect(json<Conversation>(await call('GET', `/api/v1/conversations/${id}`, undefined, agent)).sla).toMatchObject({ paused: true, due_at: null });
+
+    // Snoozed for half an hour, then the snooze ends: the first response is due 30 minutes later than it was.
+    await scoped(t.ctx.db, accountId).updateTable('conversation_slas').set({ paused_since: new Date(Date.now() - 30 * 60_000) }).where('conversation_id', '=', id).execute();
+    await scoped(t.ctx.db, accountId).updateTable('conversations').set({ snoozed_until: new Date(Date.now() - 1000) }).where('id', '=', id).execute();
+    expect(await wakeSnoozed(t.ctx.db)).toBeGreaterThanOrEqual(1);
+    await drain();
+    expect((await slaOf(id)).paused_since).toBeNull();
+    expect(await clockOf(id)).toEqual({ policy: 'Standard', minutes: 90 });
+
+    // Snoozed again, the customer writes: the conversation opens and the clock runs on.
+    await snooze();
+    expect((await slaOf(id)).paused_since).not.toBeNull();
+    expect((await call('POST', `/api/v1/conversations/${id}/incoming-messages`, { content: 'Still there?', idempotency_key: randomUUID() }, source)).statusCode).toBe(201);
+    await drain();
+    expect((await slaOf(id)).paused_since).toBeNull();
+    expect(json<Conversation>(await call('GET', `/api/v1/conversations/${id}`, undefined, agent)).sla).toMatchObject({ paused: false, target: 'first_response' });
+    expect((await clockOf(id)).minutes).toBe(90);
+    await clearPolicies();
+  });
+
+  it("re-times a team's conversations when the team gets hours of its own, and shows them in the assignments", async () => {
+    timers ??= await startSlaTimers(t.ctx, log, 1000);
+    await clearPolicies();
+    const today = DateTime.utc().startOf('day');
+    const allDay = [['00:00', '24:00']];
+    const week = { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };
+    // The workspace default is closed today and tomorrow.
+    const closed = await call('POST', '/api/v1/business-hours', { name: 'Closed until the day after tomorrow', business_hours: { time_zone: 'UTC', days: week, holidays: [today.toISODate(), today.plus({ days: 1 }).toISODate()] }, is_default: true });
+    expect(closed.statusCode, closed.body).toBe(201);
+    await policy({ name: 'Business time', first_response_minutes: 90 });
+    const team = await call('POST', '/api/v1/teams', { name: `Night shift ${randomUUID().slice(0, 6)}` });
+    expect(team.statusCode, team.body).toBe(201);
+    const teamId = json<{ id: string }>(team).id;
+    const id = await startConversation();
+    expect((await call('PATCH', `/api/v1/conversations/${id}`, { team_id: teamId })).statusCode).toBe(200);
+    await drain();
+    const afterHolidays = today.plus({ days: 2, minutes: 90 }).toJSDate().toISOString();
+    expect((await slaOf(id)).next?.due_at).toBe(afterHolidays);
+
+    const bad = await call('PUT', `/api/v1/teams/${teamId}/business-hours`, { business_hours: { time_zone: 'Mars/Olympus', days: week } });
+    expect(bad.statusCode).toBe(422);
+    expect(json<{ error: { code: string; details: Array<{ field: string }> } }>(bad).error).toMatchObject({ code: 'invalid_business_hours', details: [{ field: 'business_hours.time_zone' }] });
+    expect((await call('PUT', `/api/v1/teams/${teamId}/business-hours`, { business_hours: { time_zone: 'UTC', days: week } }, otherAdmin)).statusCode).toBe(404);
+
+    const own = await call('PUT', `/api/v1/teams/${teamId}/business-hours`, { business_hours: { time_zone: 'UTC', days: week } });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(json(own)).toMatchObject({ id: teamId, own_hours: true, business_hours: { time_zone: 'UTC', days: { mon: allDay }, holidays: [] } });
+    await until("the team's hours counted", async () => (await clockOf(id)).minutes === 90);
+    const assignments = json<{ teams: Array<{ id: string; own_hours: boolean; business_hours: { time_zone: string } | null }> }>(await call('GET', '/api/v1/business-hours/assignments'));
+    expect(assignments.teams.find((x) => x.id === teamId)).toMatchObject({ own_hours: true, business_hours: { time_zone: 'UTC' } });
+
+    expect(json(await call('PUT', `/api/v1/teams/${teamId}/business-hours`, { business_hours: null }))).toMatchObject({ own_hours: false, business_hours: null });
+    await until('the default hours counted again', async () => (await slaOf(id)).next?.due_at === afterHolidays);
+    expect((await call('DELETE', `/api/v1/business-hours/${json<{ id: string }>(closed).id}`)).statusCode).toBe(204);
     await clearPolicies();
   });
 });

@@ -4,11 +4,12 @@
  * in the transaction of the change that needs it and names a stable id, so a retried request
  * never queues it twice; a failed attempt is retried with backoff; any node's worker may take it.
  */
+import { createHash } from 'node:crypto';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import PgBoss from 'pg-boss';
 import type { DB } from './db/schema.js';
 
-export type JobName = 'email.send' | 'api.deliver' | 'messaging.send' | 'webhook.deliver' | 'notification.email' | 'sla.check' | 'answer-bot.generate';
+export type JobName = 'email.send' | 'api.deliver' | 'messaging.send' | 'webhook.deliver' | 'notification.email' | 'sla.check' | 'sla.retime' | 'answer-bot.generate';
 
 export interface JobOptions {
   /** A stable id (a uuid): sending the same id again adds nothing. */
@@ -63,9 +64,17 @@ export const QUEUES: Record<JobName, QueuePolicy> = {
   'notification.email': { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 120 },
   // An SLA timer: the check re-reads the clock, so a retry or a stale timer does no harm.
   'sla.check': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 },
+  // One batch of re-timing a workspace's clocks after its SLA settings changed; a retry redoes no-ops.
+  'sla.retime': { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 120 },
   // The answer bot's phrased answer: the model call has its own time limit; a retry writes at most once.
   'answer-bot.generate': { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 60 },
 };
+
+/** A job id (a uuid, as pg-boss wants) that is the same for the same key: queuing the same work twice adds it once. */
+export function stableJobId(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 const executor = (db: Kysely<DB> | Transaction<DB>) => ({
   // pg-boss sends parameterless multi-statement scripts (its migrations) and parameterised queries;

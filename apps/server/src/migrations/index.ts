@@ -24,6 +24,7 @@ import m0020 from './0020_automation.js';
 import m0019 from './0019_sla.js';
 import m0022 from './0022_mood.js';
 import m0023 from './0023_answer_bot.js';
+import m0026 from './0026_sla_settings_version.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0001_accounts', sql: m0001 },
@@ -50,5 +51,6 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0022_mood', sql: m0022 },
   { id: '0023_answer_bot', sql: m0023 },
   { id: '0025_help_center', sql: m0025 },
+  { id: '0026_sla_settings_version', sql: m0026 },
   { id: '0027_inbox_list_indexes', sql: m0027 },
 ];

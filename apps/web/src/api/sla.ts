@@ -52,6 +52,8 @@ export interface ScheduleAssignee {
   name: string;
   schedule_id: string | null;
   own_hours: boolean;
+  /** Its own hours, which come before any schedule (set in the inbox's settings, or here for a team). */
+  business_hours: BusinessHours | null;
 }
 
 export interface ScheduleAssignments {

@@ -14,6 +14,10 @@ export interface AccountsTable {
   created_at: CreatedAt;
   /** The text search configuration messages and subjects are indexed with (features/search). */
   search_language: Generated<string>;
+  /** Bumped by the database whenever SLA policies or business hours change (features/sla/sla-settings.ts). */
+  sla_settings_version: Generated<string>;
+  /** The settings version open conversations were last re-timed to (features/sla/retime-slas.ts). */
+  sla_retimed_version: Generated<string>;
 }
 
 export interface UsersTable {

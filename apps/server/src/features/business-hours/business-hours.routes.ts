@@ -13,15 +13,30 @@ import { IdParams, Nullable, Obj, Timestamp, Uuid, errors } from '../../core/htt
 import type { Api } from '../../core/http/types.js';
 import { BusinessHours, checkBusinessHours } from './business-hours.schema.js';
 import type { Schedule } from './schedule.js';
+import { slaSettingsChanged } from '../sla/retime-slas.js';
 
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const NamedSchedule = Type.Object({ id: Uuid, name: Type.String(), is_default: Type.Boolean({ description: 'The workspace default: inboxes and teams without hours of their own follow it' }), business_hours: BusinessHours, created_at: Timestamp, updated_at: Timestamp });
-const Assignee = Type.Object({ id: Uuid, name: Type.String(), schedule_id: Nullable(Uuid), own_hours: Type.Boolean({ description: 'Has hours of its own, which come before any schedule' }) });
+const Assignee = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  schedule_id: Nullable(Uuid),
+  own_hours: Type.Boolean({ description: 'Has hours of its own, which come before any schedule' }),
+  business_hours: Nullable(BusinessHours),
+});
 const Assignments = Type.Object({ default_schedule_id: Nullable(Uuid), inboxes: Type.Array(Assignee), teams: Type.Array(Assignee) });
 
 type Row = { id: string; name: string; is_default: boolean; schedule: Schedule; created_at: Date; updated_at: Date };
 const columns = ['id', 'name', 'is_default', 'schedule', 'created_at', 'updated_at'] as const;
 const present = (r: Row) => ({ id: r.id, name: r.name, is_default: r.is_default, business_hours: r.schedule, created_at: r.created_at.toISOString(), updated_at: r.updated_at.toISOString() });
+
+const presentAssignee = (r: { id: string; name: string; business_hours_id: string | null; business_hours: Schedule | null }) => ({
+  id: r.id,
+  name: r.name,
+  schedule_id: r.business_hours_id,
+  own_hours: r.business_hours !== null,
+  business_hours: r.business_hours,
+});
 
 /** A schedule id given for an inbox or team must be one of this workspace's (422 naming the field otherwise). */
 async function checkScheduleId(trx: Transaction<DB>, accountId: string, id: string | null | undefined): Promise<void> {
@@ -57,6 +72,7 @@ export function businessHoursRoutes(app: Api, ctx: AppContext): void {
           .executeTakeFirstOrThrow();
         return created;
       });
+      slaSettingsChanged(ctx);
       return reply.code(201).send(present(row));
     },
   );
@@ -68,8 +84,7 @@ export function businessHoursRoutes(app: Api, ctx: AppContext): void {
       ws.selectFrom('teams').select(['id', 'name', 'business_hours_id', 'business_hours']).orderBy('name').execute(),
       ws.selectFrom('business_hours_schedules').select('id').where('is_default', '=', true).executeTakeFirst(),
     ]);
-    const assignee = (r: { id: string; name: string; business_hours_id: string | null; business_hours: Schedule | null }) => ({ id: r.id, name: r.name, schedule_id: r.business_hours_id, own_hours: r.business_hours !== null });
-    return { default_schedule_id: fallback?.id ?? null, inboxes: inboxes.map(assignee), teams: teams.map(assignee) };
+    return { default_schedule_id: fallback?.id ?? null, inboxes: inboxes.map(presentAssignee), teams: teams.map(presentAssignee) };
   });
 
   app.get('/api/v1/business-hours/:id', { config: { access: 'admin' }, schema: { tags: ['business hours'], summary: 'One schedule', params: IdParams, response: { 200: NamedSchedule, ...errors(401, 403, 404) } } }, async (request) => {
@@ -95,6 +110,7 @@ export function businessHoursRoutes(app: Api, ctx: AppContext): void {
           .where('id', '=', request.params.id)
           .execute();
       });
+      slaSettingsChanged(ctx);
       return present(await find(auth.accountId, request.params.id));
     },
   );
@@ -105,6 +121,7 @@ export function businessHoursRoutes(app: Api, ctx: AppContext): void {
       const row = await scoped(trx, auth.accountId).deleteFrom('business_hours_schedules').where('id', '=', request.params.id).returning('name').executeTakeFirst();
       if (!row) throw notFound('Business-hours schedule');
     });
+    slaSettingsChanged(ctx);
     return reply.code(204).send(null);
   });
 
@@ -113,12 +130,14 @@ export function businessHoursRoutes(app: Api, ctx: AppContext): void {
     { config: { access: 'admin' }, schema: { tags: ['business hours'], summary: 'Pick the named schedule an inbox follows when it has no hours of its own (null: its team’s, then the default)', params: IdParams, body: Obj({ schedule_id: Nullable(Uuid) }), response: { 200: Assignee, ...errors(400, 401, 403, 404, 422) } } },
     async (request) => {
       const auth = member(request);
-      return ctx.db.transaction().execute(async (trx) => {
+      const assigned = await ctx.db.transaction().execute(async (trx) => {
         await checkScheduleId(trx, auth.accountId, request.body.schedule_id);
         const row = await scoped(trx, auth.accountId).updateTable('inboxes').set({ business_hours_id: request.body.schedule_id }).where('id', '=', request.params.id).returning(['id', 'name', 'business_hours_id', 'business_hours']).executeTakeFirst();
         if (!row) throw notFound('Inbox');
-        return { id: row.id, name: row.name, schedule_id: row.business_hours_id, own_hours: row.business_hours !== null };
+        return presentAssignee(row);
       });
+      slaSettingsChanged(ctx);
+      return assigned;
     },
   );
 
@@ -138,7 +157,7 @@ export function businessHoursRoutes(app: Api, ctx: AppContext): void {
       const auth = member(request);
       const { schedule_id, business_hours } = request.body;
       const own = business_hours ? checkBusinessHours(business_hours) : business_hours;
-      return ctx.db.transaction().execute(async (trx) => {
+      const assigned = await ctx.db.transaction().execute(async (trx) => {
         await checkScheduleId(trx, auth.accountId, schedule_id);
         const row = await scoped(trx, auth.accountId)
           .updateTable('teams')
@@ -147,8 +166,10 @@ export function businessHoursRoutes(app: Api, ctx: AppContext): void {
           .returning(['id', 'name', 'business_hours_id', 'business_hours'])
           .executeTakeFirst();
         if (!row) throw notFound('Team');
-        return { id: row.id, name: row.name, schedule_id: row.business_hours_id, own_hours: row.business_hours !== null };
+        return presentAssignee(row);
       });
+      slaSettingsChanged(ctx);
+      return assigned;
     },
   );
 }

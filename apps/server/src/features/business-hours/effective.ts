@@ -23,3 +23,24 @@ export async function effectiveSchedule(db: Db, accountId: string, where: { inbo
   if (!row) return null;
   return row.own ?? row.picked ?? row.team_own ?? row.team_picked ?? row.fallback ?? null;
 }
+
+/** An inbox's or a team's hours: its own, and the named schedule it picked. */
+export interface HoursChoice {
+  own: Schedule | null;
+  picked: string | null;
+}
+
+/** A workspace's hours in memory: enough to answer `effectiveSchedule` for any inbox and team without a query. */
+export interface Calendars {
+  fallback: Schedule | null;
+  schedules: ReadonlyMap<string, Schedule>;
+  inboxes: ReadonlyMap<string, HoursChoice>;
+  teams: ReadonlyMap<string, HoursChoice>;
+}
+
+/** The same order as `effectiveSchedule`, from calendars already read. */
+export function scheduleFor(calendars: Calendars, where: { inboxId: string; teamId?: string | null }): Schedule | null {
+  const chosen = (c: HoursChoice | undefined) => c?.own ?? (c?.picked ? calendars.schedules.get(c.picked) : undefined) ?? null;
+  const team = where.teamId ? calendars.teams.get(where.teamId) : undefined;
+  return chosen(calendars.inboxes.get(where.inboxId)) ?? chosen(team) ?? calendars.fallback;
+}

@@ -155,7 +155,8 @@ export function conversationsRoutes(app: Api, ctx: AppContext): void {
           .execute();
         const updated = await findConversation(trx, auth, conversation.id);
         const where = { conversationId: conversation.id, inboxId: conversation.inbox_id };
-        await recordEvent(trx, auth.accountId, 'conversation.updated', { conversation: presentConversation(updated!) }, where);
+        // Reading changes none of the fields reactors and webhooks follow (`changes` says so).
+        await recordEvent(trx, auth.accountId, 'conversation.updated', { conversation: presentConversation(updated!), changes: {} }, where);
         if (seen.length) await recordEvent(trx, auth.accountId, 'messages.read', { reader: 'agent', up_to_seq: before.last_seq, contact_id: conversation.contact_id }, where);
         return true;
       });

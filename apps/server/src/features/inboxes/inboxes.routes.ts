@@ -14,6 +14,7 @@ import { scoped } from '../../core/db/tenant.js';
 import type { Transaction } from 'kysely';
 import type { DB } from '../../core/db/schema.js';
 import { BusinessHours, checkBusinessHours } from '../business-hours/business-hours.schema.js';
+import { slaSettingsChanged } from '../sla/retime-slas.js';
 import type { Schedule } from '../business-hours/schedule.js';
 import { recordAudit } from '../accounts/audit.js';
 import { ImapInput, ImapSettings, SmtpInput, SmtpSettings, mergeSettings, openSecrets, presentSettings, testImap, testSmtp, type EmailConfig, type ImapInputT, type SmtpInputT } from '../channels/email/settings.js';
@@ -295,6 +296,8 @@ export function inboxesRoutes(app: Api, ctx: AppContext): void {
             });
         if (member_ids) await setMembers(trx, auth.accountId, found.id, member_ids);
       });
+      // New hours re-time the SLA clocks of the inbox's open conversations.
+      if (hours !== undefined) slaSettingsChanged(ctx);
       if (settings !== undefined) await connectInbox(ctx, auth.accountId, request.params.id);
       const [inbox] = await load(auth.accountId, auth.userId, true, request.params.id);
       ctx.inboxChanged?.(auth.accountId, request.params.id);

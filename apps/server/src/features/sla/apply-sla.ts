@@ -5,9 +5,9 @@
  * outbox event (`sla.warning` / `sla.breached`; `sla.updated` when the clock shown changed). The
  * next instant to look again is a durable timer job; one that finds nothing due does nothing.
  */
-import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { AppContext } from '../../core/context.js';
+import { stableJobId } from '../../core/jobs.js';
 import type { DB } from '../../core/db/schema.js';
 import { recordEvent } from '../../core/outbox.js';
 import { presentConversation, presentSlaSummary } from '../conversations/conversations.presenter.js';
@@ -16,7 +16,9 @@ import { insertMessage } from '../conversations/commands/post-message.js';
 import { systemActor } from '../conversations/commands/update-conversation.js';
 import { scoped } from '../../core/db/tenant.js';
 import { notify } from '../notifications/notify.js';
-import { fire, matchPolicy, reconcile, summarize, type Fired, type SlaState, type SlaSummary, type SlaTarget } from './sla-clock.js';
+import { scheduleFor } from '../business-hours/effective.js';
+import { fire, matchPolicy, reconcile, sameClock, summarize, type Fired, type SlaState, type SlaSummary, type SlaTarget } from './sla-clock.js';
+import { slaSettings } from './sla-settings.js';
 import { deleteState, loadForApply, saveState } from './sla.store.js';
 
 export interface SlaCheckJob {
@@ -29,10 +31,7 @@ export interface SlaCheckJob {
 export const TARGET_LABEL: Record<SlaTarget, string> = { first_response: 'First response', next_response: 'Next response', resolution: 'Resolution' };
 
 /** A timer's job id is its conversation and instant: setting the same timer again adds nothing. */
-export function timerJobId(conversationId: string, at: Date): string {
-  const h = createHash('sha256').update(`sla:${conversationId}:${at.toISOString()}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
+export const timerJobId = (conversationId: string, at: Date): string => stableJobId(`sla:${conversationId}:${at.toISOString()}`);
 
 const sameSummary = (a: SlaSummary | null, b: SlaSummary | null) =>
   a?.target === b?.target && a?.due_at?.getTime() === b?.due_at?.getTime() && a?.warn_at?.getTime() === b?.warn_at?.getTime() && a?.breached === b?.breached && a?.paused === b?.paused;
@@ -47,8 +46,9 @@ export async function applySla(trx: Transaction<DB>, ctx: AppContext, accountId:
   const loaded = await loadForApply(trx, accountId, conversationId);
   if (!loaded) return { state: null, fired: [] };
   const { facts, prev } = loaded;
-  const policy = matchPolicy(loaded.policies, facts);
-  const schedule = policy?.business_hours ? loaded.schedule : null;
+  const settings = await slaSettings(trx, ctx.db, accountId, loaded.settingsVersion);
+  const policy = settings ? matchPolicy(settings.policies, facts) : null;
+  const schedule = policy?.business_hours && settings ? scheduleFor(settings.calendars, { inboxId: facts.inbox_id, teamId: facts.team_id }) : null;
   const next = reconcile(prev, policy, facts, schedule, now);
   const before = prev ? summarize(prev) : null;
 
@@ -60,7 +60,10 @@ export async function applySla(trx: Transaction<DB>, ctx: AppContext, accountId:
     return { state: null, fired: [] };
   }
   const fired = fire(next, now);
+  // Most changes (a second customer message, a note's neighbour, a timer that finds nothing due)
+  // leave the clock as it was: nothing to write, announce or re-queue.
   const after = summarize(next);
+  if (!fired.length && prev && sameClock(prev, next) && after.next_check_at?.getTime() === loaded.prevCheckAt?.getTime()) return { state: next, fired };
   await saveState(trx, accountId, conversationId, next, after);
 
   for (const f of fired) {

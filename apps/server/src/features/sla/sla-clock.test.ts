@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Schedule } from '../business-hours/schedule.js';
-import { fire, matchPolicy, reconcile, summarize, type ConversationFacts, type SlaPolicy } from './sla-clock.js';
+import { fire, matchPolicy, reconcile, sameClock, summarize, type ConversationFacts, type SlaPolicy } from './sla-clock.js';
 
 const policy = (over: Partial<SlaPolicy> = {}): SlaPolicy => ({
   id: 'p1',
@@ -125,5 +125,29 @@ describe('reconcile and fire', () => {
 
   it('has no clock without a policy', () => {
     expect(reconcile(null, null, facts(), null, t0)).toBeNull();
+  });
+
+  it('stands still while snoozed, even with a customer message waiting, and runs on when it wakes', () => {
+    let s = reconcile(null, policy(), facts(), null, t0)!;
+    s = reconcile(s, policy(), facts({ status: 'snoozed' }), null, plus(10))!;
+    expect(summarize(s)).toMatchObject({ paused: true, due_at: null, target: 'first_response', next_check_at: null });
+    expect(fire(s, plus(500))).toEqual([]);
+    s = reconcile(s, policy(), facts({ status: 'open' }), null, plus(40))!;
+    expect(s.paused_since).toBeNull();
+    expect(s.timers.first_response.due_at).toEqual(plus(60 + 30));
+    expect(s.timers.resolution.due_at).toEqual(plus(480 + 30));
+  });
+});
+
+describe('sameClock', () => {
+  it('is true for a clock reconciled again with nothing changed, false when any time moved', () => {
+    const s = reconcile(null, policy(), facts(), null, t0)!;
+    expect(sameClock(s, reconcile(s, policy(), facts(), null, plus(5))!)).toBe(true);
+    expect(sameClock(s, reconcile(s, policy({ first_response_minutes: 45 }), facts(), null, plus(5))!)).toBe(false);
+    expect(sameClock(s, reconcile(s, policy({ id: 'p2' }), facts(), null, plus(5))!)).toBe(false);
+    expect(sameClock(s, reconcile(s, policy(), facts({ status: 'pending', waiting_since: null }), null, plus(5))!)).toBe(false);
+    const fired = reconcile(s, policy(), facts(), null, plus(50))!;
+    fire(fired, plus(50));
+    expect(sameClock(s, fired)).toBe(false);
   });
 });

@@ -95,8 +95,11 @@ export function warningLead(policy: SlaPolicy, minutes: number): number | null {
   return null;
 }
 
-/** Waiting on the customer: pending, and no customer message waits for an answer. */
-export const isPaused = (c: ConversationFacts) => c.status === 'pending' && !c.waiting_since;
+/**
+ * The clock stands still while waiting on the customer (pending, and no customer message waits for
+ * an answer) and while the conversation is snoozed; it runs again when it wakes or is reopened.
+ */
+export const isPaused = (c: ConversationFacts) => c.status === 'snoozed' || (c.status === 'pending' && !c.waiting_since);
 
 /**
  * The clock after a change. `schedule` is the conversation's effective business hours (used when
@@ -158,6 +161,17 @@ export function reconcile(prev: SlaState | null, policy: SlaPolicy | null, c: Co
     if (t.warned_at && (!t.warn_at || t.warn_at > now)) t.warned_at = null;
   }
   return { policy_id: policy.id, paused_since: pausedSince, timers };
+}
+
+const sameInstant = (a: Date | null, b: Date | null) => (a?.getTime() ?? null) === (b?.getTime() ?? null);
+
+/** The same clock: the same policy, pause and every time of every target (nothing to write). */
+export function sameClock(a: SlaState, b: SlaState): boolean {
+  if (a.policy_id !== b.policy_id || !sameInstant(a.paused_since, b.paused_since)) return false;
+  return SLA_TARGETS.every((name) => {
+    const [x, y] = [a.timers[name], b.timers[name]];
+    return x.paused_minutes === y.paused_minutes && (['started_at', 'due_at', 'warn_at', 'warned_at', 'breached_at', 'met_at'] as const).every((f) => sameInstant(x[f], y[f]));
+  });
 }
 
 /** Warnings and breaches due at `now` that have not fired; marks them in `state` so each fires once. */

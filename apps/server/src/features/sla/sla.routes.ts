@@ -14,6 +14,7 @@ import { findConversation } from '../conversations/conversations.queries.js';
 import { SLA_TARGETS, summarize, targetMinutes } from './sla-clock.js';
 import { SlaPolicy, SlaPolicyBody, SlaPolicyPatch, checkPolicy, presentPolicy } from './sla.schema.js';
 import { POLICY_COLUMNS, stateOf } from './sla.store.js';
+import { slaSettingsChanged } from './retime-slas.js';
 
 const Target = Type.Union(SLA_TARGETS.map((t) => Type.Literal(t)));
 const ConversationSla = Type.Object({
@@ -51,7 +52,7 @@ export function slaRoutes(app: Api, ctx: AppContext): void {
 
   app.post(
     '/api/v1/sla-policies',
-    { config: { access: 'admin' }, schema: { tags, summary: 'Add a policy (last in order unless position is given); it applies to conversations as they start or change', body: SlaPolicyBody, response: { 201: SlaPolicy, ...errors(400, 401, 403, 422) } } },
+    { config: { access: 'admin' }, schema: { tags, summary: 'Add a policy (last in order unless position is given); open conversations it matches are re-timed in the background', body: SlaPolicyBody, response: { 201: SlaPolicy, ...errors(400, 401, 403, 422) } } },
     async (request, reply) => {
       const auth = member(request);
       const b = request.body;
@@ -77,6 +78,7 @@ export function slaRoutes(app: Api, ctx: AppContext): void {
           .returning(POLICY_COLUMNS)
           .executeTakeFirstOrThrow();
       });
+      slaSettingsChanged(ctx);
       return reply.code(201).send(presentPolicy(row));
     },
   );
@@ -87,7 +89,7 @@ export function slaRoutes(app: Api, ctx: AppContext): void {
 
   app.patch(
     '/api/v1/sla-policies/:id',
-    { config: { access: 'admin' }, schema: { tags, summary: 'Change a policy (conversations take it up at their next change)', params: IdParams, body: SlaPolicyPatch, response: { 200: SlaPolicy, ...errors(400, 401, 403, 404, 422) } } },
+    { config: { access: 'admin' }, schema: { tags, summary: 'Change a policy; open conversations are re-timed in the background', params: IdParams, body: SlaPolicyPatch, response: { 200: SlaPolicy, ...errors(400, 401, 403, 404, 422) } } },
     async (request) => {
       const auth = member(request);
       const current = await find(auth.accountId, request.params.id);
@@ -102,13 +104,15 @@ export function slaRoutes(app: Api, ctx: AppContext): void {
           .where('id', '=', request.params.id)
           .execute();
       });
+      slaSettingsChanged(ctx);
       return presentPolicy(await find(auth.accountId, request.params.id));
     },
   );
 
-  app.delete('/api/v1/sla-policies/:id', { config: { access: 'admin' }, schema: { tags, summary: 'Delete a policy (conversations under it keep their clock until their next change)', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } }, async (request, reply) => {
+  app.delete('/api/v1/sla-policies/:id', { config: { access: 'admin' }, schema: { tags, summary: 'Delete a policy; open conversations under it are re-timed in the background (by the next matching policy, or none)', params: IdParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } }, async (request, reply) => {
     const row = await scoped(ctx.db, member(request).accountId).deleteFrom('sla_policies').where('id', '=', request.params.id).returning('id').executeTakeFirst();
     if (!row) throw notFound('SLA policy');
+    slaSettingsChanged(ctx);
     return reply.code(204).send(null);
   });
 

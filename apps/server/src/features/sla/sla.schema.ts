@@ -31,7 +31,14 @@ const fields = {
 };
 
 export const SlaPolicyBody = Obj(fields);
-export const SlaPolicyPatch = Obj({ ...fields, name: Type.Optional(fields.name) });
+// A change leaves out what it does not mention: no defaults here, or a patch of one target would
+// switch a calendar-time policy back to business hours.
+export const SlaPolicyPatch = Obj({
+  ...fields,
+  name: Type.Optional(fields.name),
+  enabled: Type.Optional(Type.Boolean()),
+  business_hours: Type.Optional(Type.Boolean({ description: fields.business_hours.description })),
+});
 export type SlaPolicyInput = Static<typeof SlaPolicyPatch>;
 
 export const SlaPolicy = Type.Object({

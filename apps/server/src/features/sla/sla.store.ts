@@ -2,7 +2,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../core/db/schema.js';
 import { scoped } from '../../core/db/tenant.js';
-import type { Schedule } from '../business-hours/schedule.js';
 import { PREFIX, SLA_TARGETS, type ConversationFacts, type SlaPolicy, type SlaState, type SlaSummary, type Timer } from './sla-clock.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -37,11 +36,7 @@ type Row = Record<string, unknown>;
 
 export async function stateOf(db: Db, accountId: string, conversationId: string): Promise<SlaState | null> {
   const row = (await scoped(db, accountId).selectFrom('conversation_slas').selectAll().where('conversation_id', '=', conversationId).executeTakeFirst()) as Row | undefined;
-  if (!row || !row.policy_id) return null;
-  const timers = Object.fromEntries(
-    SLA_TARGETS.map((t) => [t, Object.fromEntries(TIMER_FIELDS.map((f) => [f, f === 'paused_minutes' ? Number(row[`${PREFIX[t]}_${f}`] ?? 0) : ((row[`${PREFIX[t]}_${f}`] as Date | null) ?? null)])) as unknown as Timer]),
-  ) as SlaState['timers'];
-  return { policy_id: row.policy_id as string, paused_since: (row.paused_since as Date | null) ?? null, timers };
+  return toState(row);
 }
 
 /** Writes the clock and the summary columns the conversation list reads (one join, no per-row work). */
@@ -63,15 +58,27 @@ export async function deleteState(trx: Transaction<DB>, accountId: string, conve
 export interface ApplyInput {
   facts: ConversationFacts & { team_id: string | null };
   prev: SlaState | null;
-  policies: SlaPolicy[];
-  /** The effective business hours (business-hours/effective.ts, the same order), or null: always open. */
-  schedule: Schedule | null;
+  /** The stored time the sweep looks again (null: none, or no clock yet). */
+  prevCheckAt: Date | null;
+  /** The workspace's SLA settings version (sla-settings.ts): which policies and hours are current. */
+  settingsVersion: string;
+}
+
+const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+
+/** A clock row (as JSON or as columns) as the clock's state; null without a policy. */
+function toState(clock: Row | null | undefined): SlaState | null {
+  if (!clock?.policy_id) return null;
+  const timers = Object.fromEntries(
+    SLA_TARGETS.map((t) => [t, Object.fromEntries(TIMER_FIELDS.map((f) => [f, f === 'paused_minutes' ? Number(clock[`${PREFIX[t]}_${f}`] ?? 0) : date(clock[`${PREFIX[t]}_${f}`])])) as unknown as Timer]),
+  ) as SlaState['timers'];
+  return { policy_id: clock.policy_id as string, paused_since: date(clock.paused_since), timers };
 }
 
 /**
- * Everything the SLA clock reads, after locking the conversation (so its writers and a timer on
- * another node take turns): the conversation, its customer's company, its clock, the workspace's
- * policies and the effective business hours. Every table is filtered by the account by hand.
+ * What the SLA clock reads of the conversation, after locking it (so its writers and a timer on
+ * another node take turns): the conversation, its customer's company, its clock, and the
+ * workspace's settings version. Every table is filtered by the account by hand.
  */
 export async function loadForApply(trx: Transaction<DB>, accountId: string, conversationId: string): Promise<ApplyInput | null> {
   // The lock first, on its own: the read after it takes a fresh snapshot, so it sees the clock a
@@ -81,31 +88,14 @@ export async function loadForApply(trx: Transaction<DB>, accountId: string, conv
   if (!locked) return null;
   const { rows } = await sql<Row>`
     select cv.status, cv.priority, cv.inbox_id, cv.team_id, cv.tags, cv.created_at, cv.first_response_at, cv.waiting_since, cv.resolved_at,
-      c.company, to_jsonb(s) as clock,
-      (select coalesce(jsonb_agg(to_jsonb(p) order by p.position, p.created_at), '[]'::jsonb) from sla_policies p where p.account_id = cv.account_id) as policies,
-      coalesce(
-        i.business_hours,
-        (select b.schedule from business_hours_schedules b where b.id = i.business_hours_id and b.account_id = cv.account_id),
-        (select coalesce(t.business_hours, (select b.schedule from business_hours_schedules b where b.id = t.business_hours_id and b.account_id = cv.account_id))
-           from teams t where t.id = cv.team_id and t.account_id = cv.account_id),
-        (select b.schedule from business_hours_schedules b where b.account_id = cv.account_id and b.is_default)
-      ) as schedule
+      c.company, to_jsonb(s) as clock, a.sla_settings_version::text as settings_version
     from conversations cv
+    join accounts a on a.id = cv.account_id
     join contacts c on c.id = cv.contact_id and c.account_id = cv.account_id
-    join inboxes i on i.id = cv.inbox_id and i.account_id = cv.account_id
     left join conversation_slas s on s.conversation_id = cv.id and s.account_id = cv.account_id
     where cv.id = ${conversationId} and cv.account_id = ${accountId}`.execute(trx);
   const r = rows[0];
   if (!r) return null;
-  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
-  const clock = r.clock as Row | null;
-  let prev: SlaState | null = null;
-  if (clock?.policy_id) {
-    const timers = Object.fromEntries(
-      SLA_TARGETS.map((t) => [t, Object.fromEntries(TIMER_FIELDS.map((f) => [f, f === 'paused_minutes' ? Number(clock[`${PREFIX[t]}_${f}`] ?? 0) : date(clock[`${PREFIX[t]}_${f}`])])) as unknown as Timer]),
-    ) as SlaState['timers'];
-    prev = { policy_id: clock.policy_id as string, paused_since: date(clock.paused_since), timers };
-  }
   const facts = {
     status: r.status,
     priority: r.priority,
@@ -118,5 +108,6 @@ export async function loadForApply(trx: Transaction<DB>, accountId: string, conv
     resolved_at: date(r.resolved_at),
     company: r.company,
   } as ApplyInput['facts'];
-  return { facts, prev, policies: r.policies as SlaPolicy[], schedule: (r.schedule as Schedule | null) ?? null };
+  const clock = r.clock as Row | null;
+  return { facts, prev: toState(clock), prevCheckAt: date(clock?.next_check_at), settingsVersion: r.settings_version as string };
 }

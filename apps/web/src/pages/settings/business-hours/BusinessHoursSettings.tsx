@@ -1,8 +1,9 @@
-import { Button, EmptyState, Group, Paper, Select, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { Anchor, Button, EmptyState, Group, Paper, Select, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconClock, IconPlus, IconTrash } from '@tabler/icons-react';
+import { IconClock, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { api, errorMessage } from '../../../api/client';
 import { slaKeys, useScheduleAssignments, useSchedules, type NamedSchedule, type ScheduleAssignee } from '../../../api/sla';
 import type { BusinessHours } from '../../../api/types';
@@ -106,33 +107,73 @@ function ScheduleCard({ schedule, first, onSaved }: { schedule: NamedSchedule | 
 function Assignments() {
   const assignments = useScheduleAssignments();
   const schedules = useSchedules();
+  const [editing, setEditing] = useState<string | null>(null);
   if (assignments.isPending || schedules.isPending) return <TableSkeleton columns={3} rows={3} />;
   if (assignments.isError) return <ErrorState title="Could not load who follows which hours" error={assignments.error} onRetry={() => void assignments.refetch()} />;
   if (schedules.isError) return null;
   const options = [{ value: '', label: 'Next in line (team, then default)' }, ...schedules.data.map((s) => ({ value: s.id, label: s.is_default ? `${s.name} (default)` : s.name }))];
   const rows = [...assignments.data.inboxes.map((a) => ({ ...a, kind: 'inbox' as const })), ...assignments.data.teams.map((a) => ({ ...a, kind: 'team' as const }))];
+  const team = assignments.data.teams.find((t) => t.id === editing);
   return (
-    <SettingsCard title="Who follows which hours" description="An inbox or a team may pick a schedule. Hours an inbox sets itself (Settings → Inboxes) come before any schedule.">
-      <Table.ScrollContainer minWidth={320}>
-        <Table verticalSpacing="xs" aria-label="Schedules of inboxes and teams">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Inbox or team</Table.Th>
-              <Table.Th>Schedule</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((a) => (
-              <AssignmentRow key={`${a.kind}:${a.id}`} assignee={a} kind={a.kind} options={options} />
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-    </SettingsCard>
+    <>
+      <SettingsCard title="Who follows which hours" description="An inbox or a team may pick a schedule, or keep hours of its own, which come before any schedule. An inbox sets its own in Settings → Inboxes.">
+        <Table.ScrollContainer minWidth={480}>
+          <Table verticalSpacing="xs" aria-label="Schedules of inboxes and teams">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Inbox or team</Table.Th>
+                <Table.Th>Schedule</Table.Th>
+                <Table.Th>Own hours</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {rows.map((a) => (
+                <AssignmentRow key={`${a.kind}:${a.id}`} assignee={a} kind={a.kind} options={options} onEditHours={() => setEditing(a.id)} />
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      </SettingsCard>
+      {team && <TeamHoursCard key={team.id} team={team} onDone={() => setEditing(null)} />}
+    </>
   );
 }
 
-function AssignmentRow({ assignee, kind, options }: { assignee: ScheduleAssignee; kind: 'inbox' | 'team'; options: Array<{ value: string; label: string }> }) {
+/** A team's own hours: they come before the schedule it picks (and an inbox's own hours or schedule before both). */
+function TeamHoursCard({ team, onDone }: { team: ScheduleAssignee; onDone: () => void }) {
+  const queryClient = useQueryClient();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // A block body: newer browsers answer scrollIntoView with a promise, which React would take for a cleanup.
+    ref.current?.scrollIntoView({ block: 'start', behavior: 'smooth' });
+  }, []);
+  return (
+    <div ref={ref}>
+      <BusinessHoursEditor
+        initial={team.business_hours}
+        editable
+        title={`Hours of the ${team.name} team`}
+        description="The team’s conversations count these hours for their SLA clocks, unless their inbox keeps hours of its own or picks a schedule. Open conversations are re-timed after you save."
+        alwaysOpenLabel="No hours of its own"
+        alwaysOpenDescription="The team follows the schedule it picks, else the workspace default."
+        submitLabel="Save team hours"
+        onSave={async (hours) => {
+          await api.put(`/teams/${team.id}/business-hours`, { business_hours: hours });
+          await queryClient.invalidateQueries({ queryKey: slaKeys.assignments });
+          onDone();
+        }}
+      >
+        <Group justify="flex-end">
+          <Button variant="subtle" onClick={onDone}>
+            Close
+          </Button>
+        </Group>
+      </BusinessHoursEditor>
+    </div>
+  );
+}
+
+function AssignmentRow({ assignee, kind, options, onEditHours }: { assignee: ScheduleAssignee; kind: 'inbox' | 'team'; options: Array<{ value: string; label: string }>; onEditHours: () => void }) {
   const queryClient = useQueryClient();
   const [saving, setSaving] = useState(false);
   const pick = async (value: string | null) => {
@@ -161,6 +202,17 @@ function AssignmentRow({ assignee, kind, options }: { assignee: ScheduleAssignee
       </Table.Td>
       <Table.Td>
         <Select aria-label={`Schedule of ${assignee.name}`} data={options} value={assignee.schedule_id ?? ''} onChange={(v) => void pick(v)} disabled={saving} allowDeselect={false} maw={320} />
+      </Table.Td>
+      <Table.Td>
+        {kind === 'team' ? (
+          <Button variant="default" size="compact-sm" leftSection={<IconPencil size={14} />} onClick={onEditHours} aria-label={`${assignee.own_hours ? 'Change' : 'Set'} own hours of ${assignee.name}`}>
+            {assignee.own_hours ? 'Change' : 'Set'}
+          </Button>
+        ) : (
+          <Anchor component={Link} to={`/settings/inboxes/${assignee.id}`} size="sm" aria-label={`Own hours of ${assignee.name}, in its inbox settings`}>
+            In inbox settings
+          </Anchor>
+        )}
       </Table.Td>
     </Table.Tr>
   );

@@ -2,7 +2,7 @@ import { ActionIcon, Alert, Button, Checkbox, Group, Pill, Select, Stack, Switch
 import { notifications } from '@mantine/notifications';
 import { IconPlus, IconX } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { ApiError, api, errorMessage } from '../../../api/client';
 import { keys } from '../../../api/queries';
 import type { BusinessHours, Inbox, Weekday } from '../../../api/types';
@@ -90,6 +90,9 @@ interface EditorProps {
   description: string;
   /** Offer "Always open" (saves null); a named schedule always has hours. */
   allowAlwaysOpen?: boolean;
+  /** What saving null means here (an inbox: always open; a team: no hours of its own). */
+  alwaysOpenLabel?: string;
+  alwaysOpenDescription?: string;
   submitLabel?: string;
   /** Above the hours (a name field, a default switch). */
   children?: React.ReactNode;
@@ -97,7 +100,19 @@ interface EditorProps {
 }
 
 /** Weekly hours in a time zone, with holidays: the editor inboxes and named schedules share. */
-export function BusinessHoursEditor({ initial, editable, title, description, allowAlwaysOpen = true, submitLabel = 'Save business hours', children, onSave }: EditorProps) {
+export function BusinessHoursEditor({
+  initial,
+  editable,
+  title,
+  description,
+  allowAlwaysOpen = true,
+  alwaysOpenLabel = 'Always open',
+  alwaysOpenDescription = 'Visitors are never told the team is away.',
+  submitLabel = 'Save business hours',
+  children,
+  onSave,
+}: EditorProps) {
+  const holidaysLabel = useId();
   const [alwaysOpen, setAlwaysOpen] = useState(allowAlwaysOpen && !initial);
   const [zone, setZone] = useState(initial?.time_zone ?? browserZone());
   const [days, setDays] = useState<Days>(() => (initial ? { ...weekdaysOnly(), ...Object.fromEntries(weekdays.map((d) => [d.key, initial.days[d.key] ?? []])) } : weekdaysOnly()));
@@ -149,7 +164,7 @@ export function BusinessHoursEditor({ initial, editable, title, description, all
               </Alert>
             )}
             {children}
-            {allowAlwaysOpen && <Switch label="Always open" description="Visitors are never told the team is away." checked={alwaysOpen} onChange={(e) => setAlwaysOpen(e.currentTarget.checked)} />}
+            {allowAlwaysOpen && <Switch label={alwaysOpenLabel} description={alwaysOpenDescription} checked={alwaysOpen} onChange={(e) => setAlwaysOpen(e.currentTarget.checked)} />}
             {!alwaysOpen && (
               <>
                 <Select
@@ -174,14 +189,14 @@ export function BusinessHoursEditor({ initial, editable, title, description, all
                   ))}
                 </Stack>
                 <Stack gap={6}>
-                  <Text size="sm" fw={600} id="holidays-label">
+                  <Text size="sm" fw={600} id={holidaysLabel}>
                     Holidays
                   </Text>
                   <Text size="xs" c="dimmed">
                     Closed all day on these dates.
                   </Text>
                   {holidays.length > 0 && (
-                    <Group gap={6} role="list" aria-labelledby="holidays-label">
+                    <Group gap={6} role="list" aria-labelledby={holidaysLabel}>
                       {holidays.map((d) => (
                         <Pill
                           key={d}
