@@ -25,6 +25,7 @@ import m0019 from './0019_sla.js';
 import m0022 from './0022_mood.js';
 import m0023 from './0023_answer_bot.js';
 import m0026 from './0026_sla_settings_version.js';
+import m0028 from './0028_answer_bot_threshold.js';
 
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0001_accounts', sql: m0001 },
@@ -53,4 +54,5 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   { id: '0025_help_center', sql: m0025 },
   { id: '0026_sla_settings_version', sql: m0026 },
   { id: '0027_inbox_list_indexes', sql: m0027 },
+  { id: '0028_answer_bot_threshold', sql: m0028 },
 ];
