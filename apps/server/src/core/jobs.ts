@@ -76,14 +76,19 @@ export function stableJobId(key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const executor = (db: Kysely<DB> | Transaction<DB>) => ({
+const executor = (db: Kysely<DB> | Transaction<DB>, stopped: () => boolean = () => false) => ({
   // pg-boss sends parameterless multi-statement scripts (its migrations) and parameterised queries;
-  // both engines' drivers take either through a raw compiled query.
-  executeSql: async (text: string, values: unknown[] = []) => ({ rows: (await db.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[] }),
+  // both engines' drivers take either through a raw compiled query. Once the queue has stopped, a
+  // worker whose fetch was already on its way when it stopped may still hand over a job and ask to
+  // record its outcome after the database has closed: that write is dropped (no rows: pg-boss reads
+  // it as "nothing affected"), and the job, still active, expires and runs again on a live node.
+  executeSql: async (text: string, values: unknown[] = []) =>
+    stopped() ? { rows: undefined as unknown as unknown[] } : { rows: (await db.executeQuery(CompiledQuery.raw(text, values))).rows as unknown[] },
 });
 
 export function createJobs(db: Kysely<DB>, options: { pollingIntervalSeconds?: number } = {}): Jobs {
-  const boss = new PgBoss({ db: executor(db), schema: 'rapport_jobs', supervise: true, schedule: false, migrate: true });
+  let stopped = false;
+  const boss = new PgBoss({ db: executor(db, () => stopped), schema: 'rapport_jobs', supervise: true, schedule: false, migrate: true });
   const workers = new Map<JobName, string>();
   let started: Promise<void> | undefined;
   boss.on('error', () => {
@@ -114,6 +119,8 @@ export function createJobs(db: Kysely<DB>, options: { pollingIntervalSeconds?: n
       await this.start();
       let workerId = '';
       workerId = await boss.work<T>(name, { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 }, async ([job]) => {
+        // Fetched as the queue stopped: left for its expiry, to run again on a live node.
+        if (stopped) return;
         try {
           await handler({ id: job.id, data: job.data, retryCount: job.retryCount, lastAttempt: job.retryCount >= job.retryLimit });
         } finally {
@@ -137,6 +144,7 @@ export function createJobs(db: Kysely<DB>, options: { pollingIntervalSeconds?: n
       if (!started) return;
       await started.catch(() => {});
       await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => {});
+      stopped = true;
     },
   };
 }
