@@ -1,4 +1,4 @@
-import { Alert, Button, Group, NumberInput, SimpleGrid, Skeleton } from '@mantine/core';
+import { Alert, Button, Group, Skeleton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,6 +7,7 @@ import { channelKinds, routingKeys, useRoutingDefaults, type Capacity, type Chan
 import { ErrorState } from '../../../components/QueryStates';
 import { applyServerErrors, stateForm } from '../../../lib/forms';
 import { SettingsCard } from '../SettingsCard';
+import { CapacityInputs } from './CapacityInputs';
 
 /** Settings → Users: how many conversations of each kind a person takes at once unless set on them. */
 export function DefaultCapacityCard() {
@@ -62,21 +63,7 @@ function DefaultCapacityForm({ initial }: { initial: Capacity }) {
           {formError}
         </Alert>
       )}
-      <SimpleGrid cols={{ base: 2, xs: 4 }} spacing="sm">
-        {channelKinds.map(({ kind, label }) => (
-          <NumberInput
-            key={kind}
-            label={label}
-            min={0}
-            max={100}
-            allowDecimal={false}
-            allowNegative={false}
-            value={draft[kind]}
-            onChange={(v) => setDraft((d) => ({ ...d, [kind]: v }))}
-            error={errors[`capacity.${kind}`]}
-          />
-        ))}
-      </SimpleGrid>
+      <CapacityInputs values={draft} onChange={(kind, v) => setDraft((d) => ({ ...d, [kind]: v }))} errors={errors} />
       <Group justify="flex-end">
         <Button onClick={() => void save()} loading={saving} disabled={!dirty}>
           Save default capacity

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, NumberInput, SimpleGrid, Skeleton, Stack, TagsInput, Text } from '@mantine/core';
+import { Alert, Button, Group, Modal, Skeleton, Stack, TagsInput, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,6 +7,7 @@ import { applyServerErrors, stateForm } from '../../../lib/forms';
 import { channelKinds, routingKeys, useUserRouting, type ChannelKind, type UserRouting } from '../../../api/routing';
 import type { Member } from '../../../api/types';
 import { ErrorState } from '../../../components/QueryStates';
+import { CapacityInputs } from './CapacityInputs';
 
 /** Settings → Users → a person → Capacity and skills. */
 export function UserRoutingModal({ member, onClose }: { member: Member | null; onClose: () => void }) {
@@ -60,21 +61,7 @@ function UserRoutingForm({ initial, onClose }: { initial: UserRouting; onClose: 
       <Text size="sm" c="dimmed">
         How many open conversations of each kind they take at once before automatic assignment passes them by. An empty field takes the workspace default (shown greyed); 0 takes none.
       </Text>
-      <SimpleGrid cols={{ base: 2, xs: 4 }} spacing="sm">
-        {channelKinds.map(({ kind, label }) => (
-          <NumberInput
-            key={kind}
-            label={label}
-            placeholder={String(initial.default_capacity[kind])}
-            min={0}
-            max={100}
-            allowDecimal={false}
-            value={capacity[kind]}
-            onChange={(v) => setCapacity((c) => ({ ...c, [kind]: v }))}
-            error={errors[`capacity.${kind}`]}
-          />
-        ))}
-      </SimpleGrid>
+      <CapacityInputs values={capacity} onChange={(kind, v) => setCapacity((c) => ({ ...c, [kind]: v }))} errors={errors} placeholders={initial.default_capacity} />
       <TagsInput
         label="Skills"
         description="Matched against the customer’s language (lang:de), the conversation’s tags (product:bikes) and the contact’s attributes; matching agents are picked first."
